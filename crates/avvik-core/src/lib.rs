@@ -1,0 +1,18 @@
+//! Avvik's core: the breach case, the rules that guard it, and the store it lives in.
+//!
+//! This crate knows nothing about Tauri, IPC or the command line. Rules take the
+//! current time as a parameter; only the edges (the CLI and the desktop shell) read
+//! the clock. Everything that reaches the store has been validated here first, so
+//! no caller can bypass a rule.
+
+pub mod case;
+pub mod error;
+pub mod paths;
+pub mod reference;
+pub mod store;
+pub mod time;
+
+pub use case::{Case, CaseInput, CaseKey, CaseStatus, NewCase};
+pub use error::{Error, ErrorKind, Problem, Result, ValidationError};
+pub use reference::Reference;
+pub use store::{CaseFilter, SqliteStore, Store};

@@ -1,0 +1,308 @@
+//! Project automation, with no dependencies beyond std:
+//!
+//! - `cargo xtask run`  sets everything up (system packages, the UI's npm packages,
+//!   the UI build) and starts the desktop app;
+//! - `cargo xtask test` sets everything up and runs every test: the UI's type check
+//!   and unit tests, the Rust tests of every crate, and the end-to-end tests in the
+//!   real window under Xvfb;
+//! - `cargo xtask deb`  builds the .deb package with the Tauri CLI from npm.
+//!
+//! System packages are installed with apt when missing (as root, or through sudo).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Needed to build and run the desktop app (Tauri's Linux prerequisites).
+const BUILD_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "file",
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "librsvg2-dev",
+    "libayatana-appindicator3-dev",
+    "libssl-dev",
+    "libxdo-dev",
+];
+
+/// Needed only by the end-to-end tests: a virtual display, the WebDriver for
+/// WebKitGTK, a session bus, and Python for the WebDriver client.
+const TEST_PACKAGES: &[&str] = &[
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "dbus",
+    "python3",
+    "fonts-dejavu-core",
+];
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("deb") => deb(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <run [-- APP ARGS] | test | deb>\n\n  \
+                 run   set up (apt, npm, UI build) and start the desktop app\n  \
+                 test  set up and run every test (UI, Rust, end-to-end in the real window)\n  \
+                 deb   build the .deb package (target/release/bundle/deb/)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repo root exists")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn run(app_args: &[String]) -> Result {
+    setup(false)?;
+    let app_args: Vec<&str> = app_args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--")
+        .collect();
+    let mut args = vec!["run", "--locked", "-p", "avvik-desktop", "--"];
+    args.extend(app_args);
+    cmd("cargo", &args).dir(&root()).run()
+}
+
+fn test() -> Result {
+    let started = Instant::now();
+    setup(true)?;
+    let root = root();
+    let ui = root.join("ui");
+    step("UI unit tests", || cmd("npm", &["test"]).dir(&ui).run())?;
+    step("Rust tests (every crate)", || {
+        cmd("cargo", &["test", "--workspace", "--locked"])
+            .dir(&root)
+            .run()
+    })?;
+    step("build the app and the CLI", || {
+        cmd(
+            "cargo",
+            &["build", "--locked", "-p", "avvik-desktop", "-p", "avvik"],
+        )
+        .dir(&root)
+        .run()
+    })?;
+    step("end-to-end tests in the real window", || {
+        let bin = target_dir().join("debug");
+        let app = bin.join("avvik-desktop");
+        let cli = bin.join("avvik");
+        let out = target_dir().join("e2e");
+        cmd(
+            "xvfb-run",
+            &[
+                "-a",
+                "-s",
+                "-screen 0 1280x800x24",
+                "dbus-run-session",
+                "--",
+                "python3",
+            ],
+        )
+        .arg(root.join("tests/e2e/run.py"))
+        .args([
+            "--app".as_ref(),
+            app.as_os_str(),
+            "--cli".as_ref(),
+            cli.as_os_str(),
+        ])
+        .args(["--out".as_ref(), out.as_os_str()])
+        .dir(&root)
+        .run()
+    })?;
+    println!(
+        "xtask: every test passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn deb() -> Result {
+    setup(false)?;
+    let root = root();
+    step("bundle the .deb with the Tauri CLI", || {
+        cmd(
+            "npx",
+            &[
+                "--yes",
+                "@tauri-apps/cli@2",
+                "build",
+                "--bundles",
+                "deb",
+                "--ci",
+            ],
+        )
+        .dir(&root)
+        .run()
+    })?;
+    println!(
+        "xtask: the package is in {}",
+        target_dir().join("release/bundle/deb").display()
+    );
+    Ok(())
+}
+
+/// Installs what is missing and builds the UI, so that cargo can embed it.
+fn setup(for_tests: bool) -> Result {
+    let mut packages = BUILD_PACKAGES.to_vec();
+    if for_tests {
+        packages.extend(TEST_PACKAGES);
+    }
+    step("system packages", || install_missing(&packages))?;
+    let ui = root().join("ui");
+    step("UI packages (npm ci)", || {
+        if npm_packages_current(&ui) {
+            println!("up to date");
+            return Ok(());
+        }
+        cmd("npm", &["ci", "--no-audit", "--no-fund"])
+            .dir(&ui)
+            .run()
+    })?;
+    step("UI type check and build (ui/dist)", || {
+        cmd("npm", &["run", "build"]).dir(&ui).run()
+    })
+}
+
+/// npm writes `node_modules/.package-lock.json` on install; when it is newer than
+/// the lock file, the installed packages match it.
+fn npm_packages_current(ui: &Path) -> bool {
+    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (
+        modified(ui.join("node_modules/.package-lock.json")),
+        modified(ui.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        _ => false,
+    }
+}
+
+fn install_missing(packages: &[&str]) -> Result {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !is_installed(p))
+        .collect();
+    if missing.is_empty() {
+        println!("all {} present", packages.len());
+        return Ok(());
+    }
+    println!("installing: {}", missing.join(" "));
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let sudo: &[&str] = if is_root { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut all = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        cmd(all[0], &all[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .run()
+    };
+    apt(&["update", "-q"])?;
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    apt(&install).map_err(|e| format!("{e} (installing system packages needs root or sudo)"))
+}
+
+fn is_installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|o| o.status.success() && o.stdout.ends_with(b"install ok installed"))
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
+    println!("\n==> {name}");
+    let started = Instant::now();
+    let result = f();
+    println!(
+        "<== {name}: {} in {:.1} s",
+        if result.is_ok() { "done" } else { "FAILED" },
+        started.elapsed().as_secs_f64()
+    );
+    result.map_err(|e| format!("{name}: {e}"))
+}
+
+/// A child process with a readable error when it fails.
+struct Cmd {
+    inner: Command,
+    shown: String,
+}
+
+fn cmd(program: &str, args: &[&str]) -> Cmd {
+    let mut inner = Command::new(program);
+    inner.args(args);
+    Cmd {
+        inner,
+        shown: std::iter::once(program)
+            .chain(args.iter().copied())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+impl Cmd {
+    fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Cmd {
+        self.shown.push(' ');
+        self.shown.push_str(&arg.as_ref().to_string_lossy());
+        self.inner.arg(arg);
+        self
+    }
+
+    fn args<I: IntoIterator<Item = S>, S: AsRef<std::ffi::OsStr>>(mut self, args: I) -> Cmd {
+        for a in args {
+            self = self.arg(a);
+        }
+        self
+    }
+
+    fn dir(mut self, dir: &Path) -> Cmd {
+        self.inner.current_dir(dir);
+        self
+    }
+
+    fn env(mut self, key: &str, value: &str) -> Cmd {
+        self.inner.env(key, value);
+        self
+    }
+
+    fn run(mut self) -> Result {
+        let status = self
+            .inner
+            .status()
+            .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` failed ({status})", self.shown))
+        }
+    }
+}

@@ -1,0 +1,122 @@
+"""A small W3C WebDriver client (standard library only) for WebKitWebDriver."""
+
+import base64
+import json
+import time
+import urllib.error
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+class WebDriverError(Exception):
+    pass
+
+
+class Driver:
+    def __init__(self, url):
+        self.url = url.rstrip("/")
+        self.session = None
+
+    def _request(self, method, path, body=None, timeout=30):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(
+            self.url + path, data=data, method=method,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                payload = json.loads(resp.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            try:
+                detail = json.loads(e.read()).get("value", {})
+            except ValueError:
+                detail = {}
+            raise WebDriverError(f"{method} {path}: {detail.get('error', e.code)}: {detail.get('message', '')}") from None
+        return payload.get("value")
+
+    def _s(self, path):
+        return f"/session/{self.session}{path}"
+
+    def wait_ready(self, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if (self._request("GET", "/status", timeout=2) or {}).get("ready"):
+                    return
+            except (OSError, WebDriverError):
+                pass
+            if time.monotonic() > deadline:
+                raise WebDriverError("WebKitWebDriver did not become ready")
+            time.sleep(0.1)
+
+    def new_session(self, binary, args=()):
+        caps = {"capabilities": {"alwaysMatch": {
+            "webkitgtk:browserOptions": {"binary": binary, "args": list(args)},
+        }}}
+        value = self._request("POST", "/session", caps, timeout=60)
+        self.session = value["sessionId"]
+
+    def end_session(self):
+        if self.session:
+            self._request("DELETE", self._s(""))
+            self.session = None
+
+    def find_all(self, css):
+        found = self._request("POST", self._s("/elements"), {"using": "css selector", "value": css})
+        return [e[ELEMENT] for e in found]
+
+    def find(self, css):
+        found = self.find_all(css)
+        if not found:
+            raise WebDriverError(f"no element matches {css!r}")
+        return found[0]
+
+    def wait_for(self, css, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.find_all(css)
+            if found:
+                return found[0]
+            if time.monotonic() > deadline:
+                raise WebDriverError(f"timed out waiting for {css!r}")
+            time.sleep(0.05)
+
+    def wait_text(self, css, predicate, timeout=10):
+        deadline = time.monotonic() + timeout
+        last = None
+        while True:
+            try:
+                last = self.text(self.find(css))
+                if predicate(last):
+                    return last
+            except WebDriverError:
+                pass
+            if time.monotonic() > deadline:
+                raise WebDriverError(f"timed out waiting for the text of {css!r}; last seen {last!r}")
+            time.sleep(0.05)
+
+    def text(self, element):
+        return self._request("GET", self._s(f"/element/{element}/text"))
+
+    def attribute(self, element, name):
+        return self._request("GET", self._s(f"/element/{element}/attribute/{name}"))
+
+    def click(self, element):
+        self._request("POST", self._s(f"/element/{element}/click"), {})
+
+    def clear(self, element):
+        self._request("POST", self._s(f"/element/{element}/clear"), {})
+
+    def type(self, element, text):
+        self._request("POST", self._s(f"/element/{element}/value"), {"text": text})
+
+    def screenshot(self, path):
+        png = base64.b64decode(self._request("GET", self._s("/screenshot")))
+        with open(path, "wb") as f:
+            f.write(png)
+
+    def screenshot_after_paint(self, path, settle=0.6):
+        # A screenshot right after a DOM change can show the previous frame.
+        time.sleep(settle)
+        self.screenshot(path)
