@@ -42,10 +42,7 @@ enum Command {
 #[derive(Subcommand)]
 enum CaseCommand {
     /// Create a case from a JSON document and print it as JSON, with its id and reference.
-    ///
-    /// The document's format is described by docs/case.schema.json; see
-    /// docs/examples/ for complete documents. Example:
-    ///   echo '{"title": "Lønnsslipp sendt til feil mottaker"}' | avvik case new --json -
+    #[command(after_long_help = new_case_help())]
     New {
         /// The JSON document: a file path, or - for standard input.
         #[arg(long, value_name = "FILE|-")]
@@ -64,6 +61,19 @@ enum CaseCommand {
         #[arg(long, value_name = "TEXT")]
         query: Option<String>,
     },
+}
+
+fn new_case_help() -> String {
+    format!(
+        "The document is a JSON object: \"title\" (required, one line, at most {} characters) and \
+         \"description\" (optional, at most {} characters). Unknown fields are refused. \
+         The full format is docs/case.schema.json; complete documents are in docs/examples/.\n\n\
+         Examples:\n  \
+         avvik case new --json docs/examples/misdirected-email.json\n  \
+         echo '{{\"title\": \"Lønnsslipp sendt til feil mottaker\"}}' | avvik case new --json -",
+        avvik_core::case::TITLE_MAX_CHARS,
+        avvik_core::case::DESCRIPTION_MAX_CHARS,
+    )
 }
 
 fn main() -> ExitCode {

@@ -175,12 +175,15 @@ fn setup(for_tests: bool) -> Result {
     }
     step("system packages", || install_missing(&packages))?;
     let ui = root().join("ui");
-    step("UI packages (npm ci)", || {
+    step("UI packages (npm install)", || {
         if npm_packages_current(&ui) {
             println!("up to date");
             return Ok(());
         }
-        cmd("npm", &["ci", "--no-audit", "--no-fund"])
+        // Exact versions from package.json and the committed lock file. Not `npm ci`:
+        // a registry mirror that lacks other platforms' optional packages (rollup's
+        // native builds) yields a lock file that `npm ci` refuses as "out of sync".
+        cmd("npm", &["install", "--no-audit", "--no-fund"])
             .dir(&ui)
             .run()
     })?;
