@@ -1,10 +1,11 @@
-import { useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { type Backend, toCommandError } from "./api";
 import type { Case } from "./bindings/Case";
 import type { CommandError } from "./bindings/CommandError";
 import type { Problem } from "./bindings/Problem";
 import { ErrorNotice } from "./ErrorNotice";
-import { type Lang, type Translate, fieldKey, formatNumber, problemKey } from "./i18n";
+import { TextField } from "./TextField";
+import { type Lang, type Translate, fieldKey, problemKey } from "./i18n";
 import { DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, charCount } from "./limits";
 
 type Field = "title" | "description";
@@ -31,17 +32,13 @@ export function CaseForm({
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<CommandError | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const refs = {
-    title: useRef<HTMLInputElement>(null),
-    description: useRef<HTMLTextAreaElement>(null),
-  };
 
   const problemText = (field: Field, problem: Problem) =>
     t(problemKey(problem), { field: t(fieldKey(field)) });
 
   const showFieldError = (field: Field, text: string) => {
     setFieldErrors({ [field]: text });
-    refs[field].current?.focus();
+    document.getElementById(`case-${field}`)?.focus();
   };
 
   const submit = async (e: Event) => {
@@ -61,7 +58,7 @@ export function CaseForm({
       setDescription("");
       setSaved(t("form.saved", { reference: created.reference }));
       onCreated(created);
-      refs.title.current?.focus();
+      document.getElementById("case-title")?.focus();
     } catch (err) {
       const error = toCommandError(err);
       if (
@@ -78,69 +75,35 @@ export function CaseForm({
     }
   };
 
-  const describedBy = (field: Field) =>
-    [`case-${field}-help`, `case-${field}-count`, fieldErrors[field] && `case-${field}-error`]
-      .filter(Boolean)
-      .join(" ");
-
   return (
     <form class="card case-form" onSubmit={submit} noValidate aria-labelledby="form-heading">
       <h2 id="form-heading">{t("form.heading")}</h2>
       <p class="muted">{t("form.intro")}</p>
 
-      <div class={`field ${fieldErrors.title ? "has-error" : ""}`}>
-        <label for="case-title">
-          {t("form.title")} <span class="req">({t("form.required")})</span>
-        </label>
-        <small id="case-title-help">{t("form.titleHelp")}</small>
-        <input
-          id="case-title"
-          ref={refs.title}
-          type="text"
-          value={title}
-          required
-          aria-required="true"
-          aria-invalid={fieldErrors.title ? "true" : "false"}
-          aria-describedby={describedBy("title")}
-          onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
-        />
-        <small id="case-title-count" class="counter">
-          {t("form.chars", {
-            n: formatNumber(charCount(title), lang),
-            max: formatNumber(TITLE_MAX_CHARS, lang),
-          })}
-        </small>
-        {fieldErrors.title && (
-          <p id="case-title-error" class="field-error" role="alert">
-            {fieldErrors.title}
-          </p>
-        )}
-      </div>
-
-      <div class={`field ${fieldErrors.description ? "has-error" : ""}`}>
-        <label for="case-description">{t("form.description")}</label>
-        <small id="case-description-help">{t("form.descriptionHelp")}</small>
-        <textarea
-          id="case-description"
-          ref={refs.description}
-          rows={8}
-          value={description}
-          aria-invalid={fieldErrors.description ? "true" : "false"}
-          aria-describedby={describedBy("description")}
-          onInput={(e) => setDescription((e.currentTarget as HTMLTextAreaElement).value)}
-        />
-        <small id="case-description-count" class="counter">
-          {t("form.chars", {
-            n: formatNumber(charCount(description), lang),
-            max: formatNumber(DESCRIPTION_MAX_CHARS, lang),
-          })}
-        </small>
-        {fieldErrors.description && (
-          <p id="case-description-error" class="field-error" role="alert">
-            {fieldErrors.description}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="case-title"
+        label={t("form.title")}
+        help={t("form.titleHelp")}
+        value={title}
+        max={TITLE_MAX_CHARS}
+        error={fieldErrors.title}
+        required
+        onInput={setTitle}
+        lang={lang}
+        t={t}
+      />
+      <TextField
+        id="case-description"
+        label={t("form.description")}
+        help={t("form.descriptionHelp")}
+        value={description}
+        max={DESCRIPTION_MAX_CHARS}
+        error={fieldErrors.description}
+        multiline
+        onInput={setDescription}
+        lang={lang}
+        t={t}
+      />
 
       {formError && <ErrorNotice error={formError} t={t} />}
 

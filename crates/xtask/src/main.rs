@@ -94,6 +94,23 @@ fn test() -> Result {
     setup(true)?;
     let root = root();
     let ui = root.join("ui");
+    step("exactly one rusqlite in the dependency graph", || {
+        // `cargo tree -i` fails when the name matches more than one version.
+        cmd(
+            "cargo",
+            &[
+                "tree",
+                "--workspace",
+                "--locked",
+                "-e",
+                "normal",
+                "-i",
+                "rusqlite",
+            ],
+        )
+        .dir(&root)
+        .run()
+    })?;
     step("UI unit tests", || cmd("npm", &["test"]).dir(&ui).run())?;
     step("Rust tests (every crate)", || {
         cmd("cargo", &["test", "--workspace", "--locked"])

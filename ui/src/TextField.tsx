@@ -1,0 +1,60 @@
+import { type Lang, type Translate, formatNumber } from "./i18n";
+import { charCount } from "./limits";
+
+/**
+ * One labelled text field with its help text, a character counter and its error,
+ * all tied to the input through `aria-describedby`, so a screen reader announces them.
+ */
+export function TextField({
+  id,
+  label,
+  help,
+  value,
+  max,
+  error,
+  required = false,
+  multiline = false,
+  onInput,
+  lang,
+  t,
+}: {
+  id: string;
+  label: string;
+  help: string;
+  value: string;
+  max: number;
+  error?: string;
+  required?: boolean;
+  multiline?: boolean;
+  onInput: (value: string) => void;
+  lang: Lang;
+  t: Translate;
+}) {
+  const describedBy = [`${id}-help`, `${id}-count`, error && `${id}-error`].filter(Boolean).join(" ");
+  const common = {
+    id,
+    value,
+    required,
+    "aria-required": required ? ("true" as const) : undefined,
+    "aria-invalid": error ? ("true" as const) : ("false" as const),
+    "aria-describedby": describedBy,
+    onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <div class={`field ${error ? "has-error" : ""}`}>
+      <label for={id}>
+        {label} {required && <span class="req">({t("form.required")})</span>}
+      </label>
+      <small id={`${id}-help`}>{help}</small>
+      {multiline ? <textarea rows={8} {...common} /> : <input type="text" {...common} />}
+      <small id={`${id}-count`} class="counter">
+        {t("form.chars", { n: formatNumber(charCount(value), lang), max: formatNumber(max, lang) })}
+      </small>
+      {error && (
+        <p id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
