@@ -111,6 +111,10 @@ fn test() -> Result {
         .dir(&root)
         .run()
     })?;
+    step(
+        "the Tauri crate and @tauri-apps/api on one minor version",
+        || tauri_versions_match(&root),
+    )?;
     step("UI unit tests", || cmd("npm", &["test"]).dir(&ui).run())?;
     step("Rust tests (every crate)", || {
         cmd("cargo", &["test", "--workspace", "--locked"])
@@ -182,6 +186,41 @@ fn deb() -> Result {
         target_dir().join("release/bundle/deb").display()
     );
     Ok(())
+}
+
+/// The Tauri CLI refuses to bundle when the `tauri` crate and the UI's
+/// `@tauri-apps/api` differ in major or minor version; catch that in the tests.
+fn tauri_versions_match(root: &Path) -> Result {
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).map_err(|e| format!("{p}: {e}"));
+    let lock = read("Cargo.lock")?;
+    let crate_version = lock
+        .split("[[package]]")
+        .find(|block| block.contains("\nname = \"tauri\"\n"))
+        .and_then(|block| block.split("version = \"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("no tauri package in Cargo.lock")?;
+    let package = read("ui/package.json")?;
+    let npm_version = package
+        .split("\"@tauri-apps/api\": \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("no @tauri-apps/api in ui/package.json")?;
+    let minor = |v: &str| {
+        v.trim_start_matches(['^', '~'])
+            .splitn(3, '.')
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    println!("tauri {crate_version}, @tauri-apps/api {npm_version}");
+    if minor(crate_version) == minor(npm_version) {
+        Ok(())
+    } else {
+        Err(format!(
+            "tauri {crate_version} and @tauri-apps/api {npm_version} differ; pin @tauri-apps/api to {}.x",
+            minor(crate_version)
+        ))
+    }
 }
 
 /// Installs what is missing and builds the UI, so that cargo can embed it.
