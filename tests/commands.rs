@@ -52,76 +52,187 @@ impl Harness {
     }
 }
 
+fn complete_document() -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/examples/misdirected-email.json"
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
 #[test]
-fn a_created_case_is_listed_and_found_by_reference() {
+fn a_draft_is_autosaved_submitted_listed_and_found() {
     let h = harness();
-    let created = h
-        .invoke("create_case", json!({"input": {"title": "  Tapt minnepinne på Gardermoen ", "description": "Kundeliste, æøå"}}))
+    let system = h
+        .invoke(
+            "add_system",
+            json!({"input": {"name": "Microsoft 365", "data_categories": ["contact_details"]}}),
+        )
         .unwrap();
-    assert_eq!(created["title"], "Tapt minnepinne på Gardermoen");
-    assert_eq!(created["status"], "reported");
-    let reference = created["reference"].as_str().unwrap();
+    assert_eq!(system["name"], "Microsoft 365");
+
+    let draft = h
+        .invoke(
+            "create_draft",
+            json!({"document": {"title": "  Tapt minnepinne på Gardermoen "}}),
+        )
+        .unwrap();
+    assert_eq!(
+        (draft["status"].as_str(), draft["reference"].as_null()),
+        (Some("draft"), Some(()))
+    );
+    assert_eq!(draft["title"], "Tapt minnepinne på Gardermoen");
+    let id = draft["id"].as_str().unwrap();
+
+    let mut doc = complete_document();
+    doc["title"] = json!("Tapt minnepinne på Gardermoen");
+    let saved = h
+        .invoke("save_draft", json!({"id": id, "document": doc}))
+        .unwrap();
+    assert_eq!(saved["systems"], json!(["Microsoft 365"]));
+
+    let submitted = h.invoke("submit_case", json!({"key": id})).unwrap();
+    assert_eq!(submitted["status"], "reported");
+    let reference = submitted["reference"].as_str().unwrap();
     assert!(
         reference.starts_with("AVVIK-") && reference.ends_with("-0001"),
         "{reference}"
     );
 
     let listed = h
-        .invoke("list_cases", json!({"query": "MINNEPINNE"}))
+        .invoke("list_cases", json!({"filter": {"query": "MINNEPINNE"}}))
         .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
-    assert_eq!(listed[0]["id"], created["id"]);
+    assert_eq!(listed[0]["id"], submitted["id"]);
     assert_eq!(
-        h.invoke("list_cases", json!({"query": "phishing"}))
+        h.invoke("list_cases", json!({"filter": {"query": "phishing"}}))
             .unwrap(),
         json!([])
     );
+    let drafts = h
+        .invoke("list_cases", json!({"filter": {"status": "draft"}}))
+        .unwrap();
+    assert_eq!(drafts, json!([]));
+
+    let found = h
+        .invoke("get_case", json!({"key": reference.to_lowercase()}))
+        .unwrap();
+    assert_eq!(found, submitted);
+}
+
+#[test]
+fn errors_cross_ipc_as_kind_message_and_field_errors() {
+    let h = harness();
+    let err = h.invoke("create_draft", json!({"document": {"title": "To\nlinjer", "subjects_count": {"kind": "exact", "value": -1}}})).unwrap_err();
+    assert_eq!(err["kind"], "validation");
+    let errors = err["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2);
     assert_eq!(
-        h.invoke("list_cases", json!({"query": null}))
+        (
+            errors[0]["field"].as_str(),
+            errors[0]["problem"].as_str(),
+            errors[0]["step"].as_u64()
+        ),
+        (Some("subjects_count.value"), Some("negative"), Some(4))
+    );
+    assert_eq!(
+        (errors[1]["field"].as_str(), errors[1]["problem"].as_str()),
+        (Some("title"), Some("control_characters"))
+    );
+
+    let err = h
+        .invoke(
+            "create_draft",
+            json!({"document": {"title": "T", "severity": 3}}),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err["kind"].as_str(), err["errors"][0]["field"].as_str()),
+        (Some("validation"), Some("document"))
+    );
+
+    let err = h
+        .invoke("list_cases", json!({"filter": {"sort": "sideways"}}))
+        .unwrap_err();
+    assert_eq!(
+        (err["kind"].as_str(), err["errors"][0]["field"].as_str()),
+        (Some("validation"), Some("filter"))
+    );
+
+    let draft = h
+        .invoke(
+            "create_draft",
+            json!({"document": {"title": "Ufullstendig"}}),
+        )
+        .unwrap();
+    let err = h
+        .invoke("submit_case", json!({"key": draft["id"]}))
+        .unwrap_err();
+    assert_eq!(err["kind"], "validation");
+    assert!(err["errors"].as_array().unwrap().len() > 5);
+
+    let err = h
+        .invoke("get_case", json!({"key": "AVVIK-2026-0042"}))
+        .unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+    assert!(err.get("errors").is_none());
+
+    // Only the valid draft was written.
+    assert_eq!(
+        h.invoke("list_cases", json!({"filter": {}}))
             .unwrap()
             .as_array()
             .unwrap()
             .len(),
         1
     );
-
-    let found = h
-        .invoke("get_case", json!({"key": reference.to_lowercase()}))
-        .unwrap();
-    assert_eq!(found, created);
 }
 
 #[test]
-fn errors_cross_ipc_as_kind_and_message() {
+fn helpers_for_the_form_come_from_the_core() {
     let h = harness();
+    let review = h
+        .invoke("review_document", json!({"document": {"title": "T"}}))
+        .unwrap();
+    assert!(
+        review["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "personal_data")
+    );
+    let filled = h
+        .invoke(
+            "apply_template",
+            json!({"document": {}, "incident_type": "phishing", "lang": "nb"}),
+        )
+        .unwrap();
+    assert_eq!(filled["incident_type"], "phishing");
+    assert!(
+        filled["suggested_measures"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bytt passordet")
+    );
+    let types = h.invoke("template_types", json!({})).unwrap();
+    assert_eq!(types.as_array().unwrap().len(), 6);
+    let masked = h
+        .invoke("mask_national_ids", json!({"text": "ingen tall her"}))
+        .unwrap();
+    assert_eq!(masked, "ingen tall her");
+    let t = h
+        .invoke("resolve_local_time", json!({"local": "2026-10-25T02:30"}))
+        .unwrap();
+    assert_eq!(t["kind"], "ambiguous");
+    let t = h
+        .invoke("resolve_local_time", json!({"local": "2026-03-28T12:00"}))
+        .unwrap();
+    assert_eq!(t, json!({"kind": "exact", "utc": "2026-03-28T11:00:00Z"}));
     let err = h
-        .invoke("create_case", json!({"input": {"title": "   "}}))
+        .invoke("resolve_local_time", json!({"local": "i går"}))
         .unwrap_err();
     assert_eq!(err["kind"], "validation");
-    assert_eq!(err["field"], "title");
-    assert_eq!(err["problem"], "required");
-    assert!(err["message"].as_str().unwrap().contains("title"));
-
-    let err = h
-        .invoke(
-            "create_case",
-            json!({"input": {"title": "T", "severity": 3}}),
-        )
-        .unwrap_err();
-    assert_eq!(
-        (err["kind"].as_str(), err["field"].as_str()),
-        (Some("validation"), Some("document"))
-    );
-    assert_eq!(err["problem"], "malformed");
-
-    let err = h
-        .invoke("get_case", json!({"key": "AVVIK-2026-0042"}))
-        .unwrap_err();
-    assert_eq!(err["kind"], "not_found");
-    assert!(err.get("field").is_none());
-
-    // Nothing was written by the refused calls.
-    assert_eq!(h.invoke("list_cases", json!({})).unwrap(), json!([]));
 }
 
 #[test]
@@ -132,12 +243,14 @@ fn a_store_newer_than_the_app_is_reported_on_every_command_and_left_alone() {
     bump_user_version(&path);
     let before = std::fs::read(&path).unwrap();
     let h = harness_at(dir);
-    let err = h.invoke("list_cases", json!({})).unwrap_err();
-    assert_eq!(err["kind"], "store_too_new");
+    let err = h.invoke("list_cases", json!({"filter": {}})).unwrap_err();
+    assert_eq!(err["kind"], "store_too_new", "{err}");
     let err = h
-        .invoke("create_case", json!({"input": {"title": "T"}}))
+        .invoke("create_draft", json!({"document": {"title": "T"}}))
         .unwrap_err();
-    assert_eq!(err["kind"], "store_too_new");
+    assert_eq!(err["kind"], "store_too_new", "{err}");
+    let err = h.invoke("list_systems", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "store_too_new", "{err}");
     assert_eq!(std::fs::read(&path).unwrap(), before);
     let info = h.invoke("app_info", json!({})).unwrap();
     assert!(

@@ -1,7 +1,7 @@
-//! The one error shape that crosses IPC: `{kind, message, field?}`.
-//! The UI switches on `kind`; `message` is for people and logs.
+//! The one error shape that crosses IPC: `{kind, message, errors?}`.
+//! The UI switches on `kind` (and on each field error's `problem`), never on `message`.
 
-use avvik_core::{Error, ErrorKind, Problem};
+use avvik_core::{Error, ErrorKind, ValidationError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -9,14 +9,10 @@ use ts_rs::TS;
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
-    /// For `validation`: the field of the document the error is about.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub field: Option<String>,
-    /// For `validation`: which rule the field broke.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub problem: Option<Problem>,
+    /// For `validation`: every broken rule, each with its field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<ValidationError>>", optional)]
+    pub errors: Vec<ValidationError>,
 }
 
 impl CommandError {
@@ -24,19 +20,16 @@ impl CommandError {
         CommandError {
             kind: ErrorKind::Internal,
             message: message.into(),
-            field: None,
-            problem: None,
+            errors: Vec::new(),
         }
     }
 }
 
 impl From<Error> for CommandError {
     fn from(e: Error) -> Self {
-        let validation = e.validation();
         CommandError {
             kind: e.kind(),
-            field: validation.map(|v| v.field.clone()),
-            problem: validation.map(|v| v.problem),
+            errors: e.field_errors().to_vec(),
             message: e.to_string(),
         }
     }

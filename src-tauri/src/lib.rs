@@ -21,10 +21,19 @@ pub fn builder<R: tauri::Runtime>(
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
+            commands::add_system,
             commands::app_info,
-            commands::create_case,
+            commands::apply_template,
+            commands::create_draft,
             commands::get_case,
             commands::list_cases,
+            commands::list_systems,
+            commands::mask_national_ids,
+            commands::resolve_local_time,
+            commands::review_document,
+            commands::save_draft,
+            commands::submit_case,
+            commands::template_types,
         ])
 }
 

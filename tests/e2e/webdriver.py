@@ -72,6 +72,19 @@ class Driver:
             raise WebDriverError(f"no element matches {css!r}")
         return found[0]
 
+    def xpath(self, expr):
+        found = self._request("POST", self._s("/elements"), {"using": "xpath", "value": expr})
+        if not found:
+            raise WebDriverError(f"no element matches {expr!r}")
+        return found[0][ELEMENT]
+
+    def wait_gone(self, css, timeout=10):
+        deadline = time.monotonic() + timeout
+        while self.find_all(css):
+            if time.monotonic() > deadline:
+                raise WebDriverError(f"timed out waiting for {css!r} to go away")
+            time.sleep(0.05)
+
     def wait_for(self, css, timeout=10):
         deadline = time.monotonic() + timeout
         while True:
@@ -101,6 +114,15 @@ class Driver:
 
     def attribute(self, element, name):
         return self._request("GET", self._s(f"/element/{element}/attribute/{name}"))
+
+    def property(self, element, name):
+        return self._request("GET", self._s(f"/element/{element}/property/{name}"))
+
+    def select(self, select_element, value):
+        """Chooses an option of a <select> by its value, as a user would."""
+        option = self._request("POST", self._s(f"/element/{select_element}/element"),
+                               {"using": "css selector", "value": f'option[value="{value}"]'})
+        self.click(option[ELEMENT])
 
     def click(self, element):
         self._request("POST", self._s(f"/element/{element}/click"), {})

@@ -1,42 +1,92 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "./api";
 import { App } from "./App";
 import type { Case } from "./bindings/Case";
-import type { CaseInput } from "./bindings/CaseInput";
+import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
+import type { System } from "./bindings/System";
+import type { ValidationError } from "./bindings/ValidationError";
+import { AUTOSAVE_DELAY_MS } from "./Wizard";
 
-/** An in-memory back end that follows the core's contract closely enough for the UI. */
-function fakeBackend(opts: { failList?: CommandError; refuse?: CommandError } = {}) {
+/** What the core would say is missing; enough of its rules for the UI's behaviour. */
+function missing(doc: CaseDocument): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const need = (field: string, step: number, ok: unknown) => {
+    if (!ok) errors.push({ field, problem: "required", detail: `${field} is required to submit`, step });
+  };
+  need("personal_data", 1, doc.personal_data);
+  need("systems", 2, doc.systems?.length);
+  need("title", 6, doc.title?.trim());
+  return errors;
+}
+
+function fakeBackend(opts: { failList?: CommandError } = {}) {
   const cases: Case[] = [];
-  const calls: CaseInput[] = [];
+  const systems: System[] = [
+    { id: "s1", name: "Tripletex", purpose: "Regnskap", data_categories: ["economic_financial"], processor: null, created_at: "2026-01-01T00:00:00Z" },
+  ];
+  const calls: string[] = [];
+  const stamp = "2026-11-22T09:00:00.000000Z";
+  const toCase = (id: string, doc: CaseDocument, old?: Case): Case => ({
+    ...doc,
+    id,
+    reference: old?.reference ?? null,
+    status: old?.status ?? "draft",
+    created_at: old?.created_at ?? stamp,
+    updated_at: stamp,
+    submitted_at: old?.submitted_at ?? null,
+    warnings: doc.description?.match(/\d{11}/) ? [{ field: "description", warning: "national_id_number", step: 6 }] : [],
+  });
   const backend: Backend = {
-    appInfo: async () => ({ version: "0.1.0", store_location: "/tmp/test.sqlite3", schema_version: 1 }),
-    listCases: async (query) => {
+    appInfo: async () => ({ version: "0.1.0", store_location: "/tmp/test.sqlite3", schema_version: 2 }),
+    listCases: async (filter) => {
+      calls.push(`list ${JSON.stringify(filter)}`);
       if (opts.failList) throw opts.failList;
-      const q = query?.trim().toLowerCase();
-      return cases.filter((c) => !q || `${c.reference} ${c.title}`.toLowerCase().includes(q));
+      const q = filter.query?.trim().toLowerCase();
+      return cases.filter(
+        (c) => (!q || `${c.reference} ${c.title}`.toLowerCase().includes(q)) && (!filter.status || c.status === filter.status),
+      );
     },
     getCase: async (key) => {
       const c = cases.find((c) => c.id === key || c.reference === key);
       if (!c) throw { kind: "not_found", message: `no case ${key}` } satisfies CommandError;
       return c;
     },
-    createCase: async (input) => {
-      calls.push(input);
-      if (opts.refuse) throw opts.refuse;
-      const n = cases.length + 1;
-      const c: Case = {
-        id: `00000000-0000-4000-8000-00000000000${n}`,
-        reference: `AVVIK-2026-000${n}`,
-        title: input.title.trim(),
-        description: input.description ?? "",
-        status: "reported",
-        created_at: "2026-11-22T09:00:00.000000Z",
-        updated_at: "2026-11-22T09:00:00.000000Z",
-      };
+    createDraft: async (doc) => {
+      calls.push(`create ${JSON.stringify(doc)}`);
+      const c = toCase(`00000000-0000-4000-8000-00000000000${cases.length + 1}`, doc);
       cases.unshift(c);
       return c;
+    },
+    saveDraft: async (id, doc) => {
+      calls.push(`save ${id} ${JSON.stringify(doc)}`);
+      const i = cases.findIndex((c) => c.id === id);
+      const c = toCase(id, doc, cases[i]);
+      cases[i] = c;
+      return c;
+    },
+    submitCase: async (key) => {
+      calls.push(`submit ${key}`);
+      const i = cases.findIndex((c) => c.id === key);
+      const c = cases[i]!;
+      const errors = missing(c);
+      if (errors.length) throw { kind: "validation", message: "invalid case", errors } satisfies CommandError;
+      cases[i] = { ...c, status: "reported", reference: `AVVIK-2026-000${i + 1}`, submitted_at: stamp };
+      return cases[i]!;
+    },
+    reviewDocument: async (doc) => ({
+      errors: missing(doc),
+      warnings: doc.description?.match(/\d{11}/) ? [{ field: "description", warning: "national_id_number", step: 6 }] : [],
+    }),
+    applyTemplate: async (doc, incidentType) => ({ ...doc, incident_type: incidentType, nature: ["confidentiality"] }),
+    maskNationalIds: async (text) => text.replace(/\d{11}/g, "***********"),
+    resolveLocalTime: async (local) => ({ kind: "exact", utc: `${local}:00Z` }),
+    listSystems: async () => systems,
+    addSystem: async (input) => {
+      const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
+      systems.push(s);
+      return s;
     },
   };
   return { backend, cases, calls };
@@ -45,82 +95,110 @@ function fakeBackend(opts: { failList?: CommandError; refuse?: CommandError } = 
 afterEach(() => {
   cleanup();
   localStorage.clear();
+  vi.useRealTimers();
 });
 
-const type = (label: RegExp, value: string) =>
+const type = (label: RegExp | string, value: string) =>
   fireEvent.input(screen.getByLabelText(label), { target: { value } });
+const click = (name: RegExp | string) => fireEvent.click(screen.getByRole("button", { name }));
+const autosave = () => new Promise((r) => setTimeout(r, AUTOSAVE_DELAY_MS + 50));
 
-describe("the register and the report form", () => {
-  it("reports a case and shows it in the register", async () => {
+describe("the mapping form", () => {
+  it("autosaves a draft as the user types, then saves changes to the same draft", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
-    await screen.findByText(/Ingen avvik er registrert/);
-    type(/^Tittel/, "Lønnsslipp sendt til feil mottaker");
-    type(/Hva har skjedd/, "Oppdaget av mottakeren.");
-    fireEvent.click(screen.getByRole("button", { name: "Registrer avvik" }));
-    await screen.findByText("AVVIK-2026-0001 er registrert.");
-    expect(calls).toEqual([{ title: "Lønnsslipp sendt til feil mottaker", description: "Oppdaget av mottakeren." }]);
-    expect(screen.getByRole("button", { name: "AVVIK-2026-0001" })).toBeTruthy();
-    expect((screen.getByLabelText(/^Tittel/) as HTMLInputElement).value).toBe("");
+    click("Meld nytt avvik");
+    fireEvent.click(await screen.findByLabelText(/^Usikker/));
+    await autosave();
+    await screen.findByText(/Utkastet er lagret/);
+    expect(calls.filter((c) => c.startsWith("create"))).toEqual(['create {"personal_data":"unsure"}']);
+    fireEvent.click(screen.getByLabelText(/^Ja/));
+    await autosave();
+    await waitFor(() => expect(calls.some((c) => c.startsWith("save 00000000-0000-4000-8000-000000000001"))).toBe(true));
   });
 
-  it("refuses an empty title at the field, without calling the back end", async () => {
+  it("does not leave a step with a missing answer, and ties the error to the field", async () => {
+    const { backend } = fakeBackend();
+    render(<App backend={backend} />);
+    click("Meld nytt avvik");
+    click("Neste");
+    const error = await screen.findByText("Svaret om personopplysninger må fylles ut.");
+    const group = document.getElementById("q-personal_data")!;
+    expect(group.getAttribute("aria-invalid")).toBe("true");
+    expect(group.getAttribute("aria-describedby")).toContain(error.id);
+    expect(screen.getByRole("heading", { level: 2 }).textContent).toContain("Personopplysninger");
+  });
+
+  it("suggests a system's data, lists what is missing, and submits", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
-    type(/^Tittel/, "   ");
-    fireEvent.click(screen.getByRole("button", { name: "Registrer avvik" }));
-    const error = await screen.findByText("Tittel må fylles ut.");
-    const input = screen.getByLabelText(/^Tittel/);
-    expect(input.getAttribute("aria-invalid")).toBe("true");
-    expect(input.getAttribute("aria-describedby")).toContain(error.id);
-    expect(document.activeElement).toBe(input);
-    expect(calls).toEqual([]);
+    click("Meld nytt avvik");
+    fireEvent.click(await screen.findByLabelText(/^Ja/));
+    click("Neste");
+    fireEvent.click(await screen.findByLabelText(/^Tripletex/));
+    click("Neste");
+    await screen.findByText("Hva slags brudd er det?");
+    click(/Se over og send inn/);
+    const missingList = await screen.findByText("Dette mangler før du kan sende inn:");
+    expect(missingList.parentElement!.textContent).toContain("Tittelen må fylles ut.");
+    expect((screen.getByRole("button", { name: "Send inn avviket" }) as HTMLButtonElement).disabled).toBe(true);
+    // The system's data category was suggested in step 4.
+    expect(screen.getByText("Økonomi")).toBeTruthy();
+
+    click(/Endre \(Hva skjedde\)/);
+    type(/^Kort tittel/, "Lønnsliste på avveie – æøå");
+    type(/^Hva har skjedd/, "Gjelder 15878542112 og flere.");
+    click(/Se over og send inn/);
+    await screen.findByText("Alt som trengs er fylt ut.");
+    expect(screen.getByText(/ser ut til å inneholde et fødselsnummer/)).toBeTruthy();
+    click("Masker nummeret");
+    await waitFor(() => expect(screen.queryByText(/ser ut til å inneholde et fødselsnummer/)).toBeNull());
+    expect(screen.getByText("Gjelder *********** og flere.")).toBeTruthy();
+
+    click("Send inn avviket");
+    await screen.findByText("Avviket er sendt inn og registrert som AVVIK-2026-0001.");
+    expect(calls.at(-1)).toBe("submit 00000000-0000-4000-8000-000000000001");
+    expect(screen.getByRole("heading", { name: "Avvik AVVIK-2026-0001" })).toBeTruthy();
   });
 
-  it("shows the core's validation error at the field it names", async () => {
-    const refuse: CommandError = {
-      kind: "validation",
-      message: "invalid case: title: must be a single line without control characters",
-      field: "title",
-      problem: "control_characters",
-    };
-    const { backend } = fakeBackend({ refuse });
+  it("offers to continue a draft after a restart", async () => {
+    const { backend } = fakeBackend();
+    await backend.createDraft({ title: "Halvferdig rapport", personal_data: "yes" });
     render(<App backend={backend} />);
-    type(/^Tittel/, "Tittel");
-    fireEvent.click(screen.getByRole("button", { name: "Registrer avvik" }));
-    await screen.findByText("Tittel inneholder tegn som ikke er tillatt.");
+    click(await screen.findByRole("button", { name: "Fortsett utkastet" }).then((b) => b.textContent!));
+    await screen.findByText(/Utkast påbegynt/);
+    click("6 Hva skjedde");
+    expect((screen.getByLabelText(/^Kort tittel/) as HTMLInputElement).value).toBe("Halvferdig rapport");
   });
+});
 
+describe("the register", () => {
   it("switches on the error kind: a newer store replaces the workspace with an explanation", async () => {
     const failList: CommandError = {
       kind: "store_too_new",
-      message: "the database has schema version 9, but this Avvik understands versions up to 1",
+      message: "the database has schema version 9, but this Avvik understands versions up to 2",
     };
     render(<App backend={fakeBackend({ failList }).backend} />);
     await screen.findByText("Avvik kan ikke åpne databasen");
     expect(screen.getByText(/laget av en nyere versjon av Avvik/)).toBeTruthy();
-    expect(screen.queryByRole("button", { name: "Registrer avvik" })).toBeNull();
   });
 
-  it("searches the register and opens a case", async () => {
-    const { backend } = fakeBackend();
+  it("passes the filters to the core", async () => {
+    const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
-    for (const title of ["Phishing mot økonomi", "Tapt minnepinne"]) {
-      type(/^Tittel/, title);
-      fireEvent.click(screen.getByRole("button", { name: "Registrer avvik" }));
-      await screen.findByText(/er registrert\./);
-    }
-    type(/Søk i registeret/, "MINNEPINNE");
-    await waitFor(() => expect(screen.queryByText("Phishing mot økonomi")).toBeNull());
-    fireEvent.click(screen.getByRole("button", { name: "AVVIK-2026-0002" }));
-    await screen.findByRole("heading", { name: "Avvik AVVIK-2026-0002" });
-    expect(screen.getByText("Venter på at daglig leder vurderer avviket.")).toBeTruthy();
+    await screen.findByText(/Ingen avvik er registrert/);
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "reported" } });
+    fireEvent.change(screen.getByLabelText("System"), { target: { value: "Tripletex" } });
+    await waitFor(() =>
+      expect(calls).toContain('list {"sort":"newest_first","status":"reported","system":"Tripletex"}'),
+    );
+    expect(screen.getByText("Ingen avvik passer søket og filtrene.")).toBeTruthy();
   });
 
   it("speaks English when asked, and remembers it", async () => {
     render(<App backend={fakeBackend().backend} />);
     fireEvent.change(screen.getByLabelText("Språk"), { target: { value: "en" } });
-    await screen.findByRole("button", { name: "Report breach" });
+    await screen.findByRole("button", { name: "Report a breach" });
     expect(document.documentElement.lang).toBe("en");
     expect(localStorage.getItem("avvik.lang")).toBe("en");
   });

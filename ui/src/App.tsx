@@ -2,22 +2,31 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { type Backend, toCommandError } from "./api";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Case } from "./bindings/Case";
+import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
-import { CaseDetail } from "./CaseDetail";
-import { CaseForm } from "./CaseForm";
-import { CaseList } from "./CaseList";
+import type { System } from "./bindings/System";
+import { CaseView } from "./CaseView";
 import { ErrorNotice } from "./ErrorNotice";
 import { LANGS, type Lang, formatNumber, initialLang, saveLang, translator } from "./i18n";
+import { EMPTY_FILTER, Register } from "./Register";
+import { Wizard } from "./Wizard";
 
 const SEARCH_DELAY_MS = 150;
+
+type View = { name: "register" } | { name: "case"; case: Case } | { name: "wizard"; draft: Case | null; key: number };
 
 export function App({ backend }: { backend: Backend }) {
   const [lang, setLang] = useState<Lang>(initialLang);
   const t = useMemo(() => translator(lang), [lang]);
   const [info, setInfo] = useState<AppInfo | null>(null);
+  const [view, setView] = useState<View>({ name: "register" });
   const [cases, setCases] = useState<Case[] | null>(null);
-  const [query, setQuery] = useState("");
-  const [selected, setSelected] = useState<Case | null>(null);
+  // The query the shown cases answer, so nobody mistakes old results for new ones.
+  const [shownQuery, setShownQuery] = useState("");
+  const [drafts, setDrafts] = useState<Case[]>([]);
+  const [systems, setSystems] = useState<System[]>([]);
+  const [filter, setFilter] = useState<CaseFilter>(EMPTY_FILTER);
+  const [notice, setNotice] = useState<string | null>(null);
   // An error that keeps the register from working at all (no store).
   const [fatal, setFatal] = useState<CommandError | null>(null);
   // An error from the last action; the register still works.
@@ -33,72 +42,106 @@ export function App({ backend }: { backend: Backend }) {
     backend.appInfo().then(setInfo, (e) => setError(toCommandError(e)));
   }, [backend]);
 
+  const fail = useCallback((e: unknown) => {
+    const err = toCommandError(e);
+    switch (err.kind) {
+      case "store_too_new":
+      case "storage":
+        setFatal(err);
+        break;
+      default:
+        setError(err);
+    }
+  }, []);
+
   const load = useCallback(
-    async (q: string) => {
+    async (f: CaseFilter) => {
       const ticket = ++latestLoad.current;
       try {
-        const found = await backend.listCases(q);
-        if (ticket === latestLoad.current) setCases(found);
+        const [found, openDrafts, register] = await Promise.all([
+          backend.listCases(f),
+          backend.listCases({ status: "draft", sort: "newest_first" }),
+          backend.listSystems(),
+        ]);
+        if (ticket !== latestLoad.current) return;
+        setCases(found);
+        setShownQuery(f.query?.trim() ?? "");
+        setDrafts(openDrafts);
+        setSystems(register);
       } catch (e) {
-        const err = toCommandError(e);
-        switch (err.kind) {
-          case "store_too_new":
-          case "storage":
-            setFatal(err);
-            break;
-          default:
-            setError(err);
-        }
+        fail(e);
       }
     },
-    [backend],
+    [backend, fail],
   );
 
   useEffect(() => {
-    const timer = setTimeout(() => void load(query), query ? SEARCH_DELAY_MS : 0);
+    if (view.name !== "register") return;
+    const timer = setTimeout(() => void load(filter), filter.query ? SEARCH_DELAY_MS : 0);
     return () => clearTimeout(timer);
-  }, [load, query]);
+  }, [load, filter, view.name]);
 
-  const onCreated = useCallback(
-    (created: Case) => {
-      setError(null);
-      setSelected(null);
-      if (query) setQuery("");
-      else void load("");
-      // The new case is first in the list; show it straight away.
-      setCases((old) => (old ? [created, ...old.filter((c) => c.id !== created.id)] : [created]));
-    },
-    [load, query],
-  );
+  const openWizard = (draft: Case | null) => {
+    setNotice(null);
+    setError(null);
+    setView({ name: "wizard", draft, key: Date.now() });
+  };
 
   const open = useCallback(
     async (c: Case) => {
+      if (c.status === "draft") return openWizard(await backend.getCase(c.id).catch(() => c));
       try {
-        setSelected(await backend.getCase(c.id));
+        setView({ name: "case", case: await backend.getCase(c.id) });
       } catch (e) {
-        setError(toCommandError(e));
+        fail(e);
       }
     },
-    [backend],
+    [backend, fail],
   );
+
+  const onSubmitted = (c: Case) => {
+    setNotice(t("wizard.submitted", { reference: c.reference ?? "" }));
+    setView({ name: "case", case: c });
+  };
 
   return (
     <div class="shell">
       <header class="topbar">
         <div class="brand">
-          <span class="brand-mark" aria-hidden="true">!</span>
+          <span class="brand-mark" aria-hidden="true">
+            !
+          </span>
           <div>
             <h1>{t("app.name")}</h1>
             <p class="tagline">{t("app.tagline")}</p>
           </div>
         </div>
+        <nav class="mainnav" aria-label={t("app.name")}>
+          <button
+            type="button"
+            id="nav-register"
+            class={view.name === "register" ? "nav current" : "nav"}
+            aria-current={view.name === "register" ? "page" : undefined}
+            onClick={() => {
+              setNotice(null);
+              setView({ name: "register" });
+            }}
+          >
+            {t("nav.register")}
+          </button>
+          <button
+            type="button"
+            id="nav-report"
+            class={view.name === "wizard" ? "nav current" : "nav"}
+            aria-current={view.name === "wizard" ? "page" : undefined}
+            onClick={() => openWizard(null)}
+          >
+            {t("nav.report")}
+          </button>
+        </nav>
         <label class="lang">
           <span>{t("lang.label")}</span>
-          <select
-            id="lang"
-            value={lang}
-            onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}
-          >
+          <select id="lang" value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
             {LANGS.map((l) => (
               <option key={l} value={l}>
                 {t(`lang.${l}`)}
@@ -115,30 +158,44 @@ export function App({ backend }: { backend: Backend }) {
         </main>
       ) : (
         <main class="workspace">
-          <section class="register" aria-labelledby="register-heading">
-            <div class="section-head">
-              <h2 id="register-heading">{t("register.heading")}</h2>
-              {cases && (
-                <span class="count">{t("register.count", { n: formatNumber(cases.length, lang) })}</span>
+          {notice && (
+            <p class="notice notice-ok" id="app-notice" role="status">
+              {notice}
+            </p>
+          )}
+          {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+          {view.name === "wizard" && (
+            <Wizard key={view.key} backend={backend} lang={lang} t={t} draft={view.draft} onSubmitted={onSubmitted} />
+          )}
+          {view.name === "case" && (
+            <CaseView case={view.case} lang={lang} t={t} onClose={() => setView({ name: "register" })} />
+          )}
+          {view.name === "register" && (
+            <section class="register" aria-labelledby="register-heading">
+              <div class="section-head">
+                <h2 id="register-heading">{t("register.heading")}</h2>
+                {cases && <span class="count">{t("register.count", { n: formatNumber(cases.length, lang) })}</span>}
+              </div>
+              {drafts.length > 0 && drafts[0] && (
+                <div class="notice notice-warn" id="drafts-banner">
+                  <p>{t("register.drafts", { n: drafts.length })}</p>
+                  <button type="button" id="continue-draft" onClick={() => void open(drafts[0]!)}>
+                    {t("register.continueDraft")}
+                  </button>
+                </div>
               )}
-            </div>
-            {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
-            <CaseList
-              cases={cases}
-              query={query}
-              onQuery={setQuery}
-              onOpen={open}
-              lang={lang}
-              t={t}
-            />
-          </section>
-          <aside class="side">
-            {selected ? (
-              <CaseDetail case={selected} lang={lang} t={t} onClose={() => setSelected(null)} />
-            ) : (
-              <CaseForm backend={backend} lang={lang} t={t} onCreated={onCreated} />
-            )}
-          </aside>
+              <Register
+                cases={cases}
+                shownQuery={shownQuery}
+                systems={systems}
+                filter={filter}
+                onFilter={setFilter}
+                onOpen={(c) => void open(c)}
+                lang={lang}
+                t={t}
+              />
+            </section>
+          )}
         </main>
       )}
 

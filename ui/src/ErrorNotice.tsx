@@ -20,7 +20,7 @@ export function ErrorNotice({
       </details>
       {onDismiss && (
         <button type="button" class="link" onClick={onDismiss}>
-          {t("detail.close")}
+          {t("common.close")}
         </button>
       )}
     </div>

@@ -3,20 +3,36 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { Case } from "./bindings/Case";
-import type { CaseInput } from "./bindings/CaseInput";
+import type { CaseDocument } from "./bindings/CaseDocument";
+import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import type { IncidentType } from "./bindings/IncidentType";
+import type { Lang } from "./bindings/Lang";
+import type { LocalTime } from "./bindings/LocalTime";
+import type { Review } from "./bindings/Review";
+import type { System } from "./bindings/System";
+import type { SystemInput } from "./bindings/SystemInput";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  listCases(query?: string): Promise<Case[]>;
+  listCases(filter: CaseFilter): Promise<Case[]>;
   getCase(key: string): Promise<Case>;
-  createCase(input: CaseInput): Promise<Case>;
+  createDraft(document: CaseDocument): Promise<Case>;
+  saveDraft(id: string, document: CaseDocument): Promise<Case>;
+  submitCase(key: string): Promise<Case>;
+  reviewDocument(document: CaseDocument): Promise<Review>;
+  applyTemplate(document: CaseDocument, incidentType: IncidentType, lang: Lang): Promise<CaseDocument>;
+  maskNationalIds(text: string): Promise<string>;
+  resolveLocalTime(local: string): Promise<LocalTime>;
+  listSystems(): Promise<System[]>;
+  addSystem(input: SystemInput): Promise<System>;
 }
 
 const ERROR_KINDS: readonly ErrorKind[] = [
   "validation",
   "not_found",
+  "conflict",
   "store_too_new",
   "storage",
   "internal",
@@ -43,8 +59,17 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const tauriBackend: Backend = {
-  appInfo: () => call<AppInfo>("app_info"),
-  listCases: (query) => call<Case[]>("list_cases", { query: query?.trim() || null }),
-  getCase: (key) => call<Case>("get_case", { key }),
-  createCase: (input) => call<Case>("create_case", { input }),
+  appInfo: () => call("app_info"),
+  listCases: (filter) => call("list_cases", { filter }),
+  getCase: (key) => call("get_case", { key }),
+  createDraft: (document) => call("create_draft", { document }),
+  saveDraft: (id, document) => call("save_draft", { id, document }),
+  submitCase: (key) => call("submit_case", { key }),
+  reviewDocument: (document) => call("review_document", { document }),
+  applyTemplate: (document, incidentType, lang) =>
+    call("apply_template", { document, incident_type: incidentType, lang }),
+  maskNationalIds: (text) => call("mask_national_ids", { text }),
+  resolveLocalTime: (local) => call("resolve_local_time", { local }),
+  listSystems: () => call("list_systems"),
+  addSystem: (input) => call("add_system", { input }),
 };

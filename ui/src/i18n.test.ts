@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { CATALOGUES, type MessageKey, formatInstant, formatNumber, translator } from "./i18n";
+import {
+  CAUSES,
+  COUNT_KINDS,
+  DATA_CATEGORIES,
+  DATA_SUBJECTS,
+  DISCOVERED_BY,
+  INCIDENT_TYPES,
+  NATURES,
+  OCCURRED_KINDS,
+  PERSONAL_DATA,
+} from "./bindings/vocabulary";
+import { CATALOGUES, type MessageKey, fieldKey, formatInstant, formatNumber, translator } from "./i18n";
 
 describe("catalogues", () => {
   it("English has exactly the keys of bokmål, none empty", () => {
     const nb = Object.keys(CATALOGUES.nb).sort();
     expect(Object.keys(CATALOGUES.en).sort()).toEqual(nb);
     for (const lang of ["nb", "en"] as const) {
-      for (const key of nb) expect(CATALOGUES[lang][key as MessageKey].trim()).not.toBe("");
+      for (const key of nb) expect(CATALOGUES[lang][key as MessageKey].trim(), key).not.toBe("");
     }
   });
 
@@ -17,10 +28,40 @@ describe("catalogues", () => {
     }
   });
 
+  it("every value of every vocabulary has a label, and every choice that shows help has it", () => {
+    const withHelp: [string, readonly string[]][] = [
+      ["personal_data", PERSONAL_DATA],
+      ["nature", NATURES],
+      ["incident_type", INCIDENT_TYPES],
+      ["cause", CAUSES],
+      ["data_category", DATA_CATEGORIES],
+      ["occurred_kind", OCCURRED_KINDS],
+    ];
+    const labelOnly: [string, readonly string[]][] = [
+      ["data_subject", DATA_SUBJECTS],
+      ["discovered_by", DISCOVERED_BY],
+      ["count_kind", COUNT_KINDS],
+    ];
+    for (const [prefix, values] of [...withHelp, ...labelOnly]) {
+      for (const v of values) expect(CATALOGUES.nb, `${prefix}.${v}`).toHaveProperty([`${prefix}.${v}`]);
+    }
+    for (const [prefix, values] of withHelp) {
+      for (const v of values) expect(CATALOGUES.nb, `${prefix}.${v}.help`).toHaveProperty([`${prefix}.${v}.help`]);
+    }
+  });
+
   it("fills placeholders and leaves unknown ones visible", () => {
     const t = translator("nb");
-    expect(t("form.saved", { reference: "AVVIK-2026-0001" })).toBe("AVVIK-2026-0001 er registrert.");
-    expect(t("form.saved")).toBe("{reference} er registrert.");
+    expect(t("wizard.submitted", { reference: "AVVIK-2026-0001" })).toBe(
+      "Avviket er sendt inn og registrert som AVVIK-2026-0001.",
+    );
+    expect(t("register.count")).toBe("{n} avvik");
+  });
+
+  it("names fields by their top-level name", () => {
+    expect(fieldKey("subjects_count.value")).toBe("field.subjects_count");
+    expect(fieldKey("systems[2]")).toBe("field.systems");
+    expect(fieldKey("no_such_field")).toBe("field.document");
   });
 });
 

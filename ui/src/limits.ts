@@ -1,9 +1,12 @@
-// Field limits come from the JSON schema that is generated from the Rust types,
-// so the form and the core can never disagree.
-import schema from "../../docs/case.schema.json";
-
-export const TITLE_MAX_CHARS: number = schema.properties.title.maxLength;
-export const DESCRIPTION_MAX_CHARS: number = schema.properties.description.maxLength;
+// Field limits are generated from the core (bindings/vocabulary.ts), so the form and
+// the core can never disagree.
+export {
+  DESCRIPTION_MAX_CHARS,
+  NOTE_MAX_CHARS,
+  SYSTEM_NAME_MAX_CHARS,
+  SYSTEM_PURPOSE_MAX_CHARS,
+  TITLE_MAX_CHARS,
+} from "./bindings/vocabulary";
 
 /** Length as the core counts it: Unicode characters, not UTF-16 units. */
 export function charCount(text: string): number {

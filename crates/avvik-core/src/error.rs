@@ -10,10 +10,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
-    /// The input broke a rule; `field` names where.
+    /// The input broke one or more rules; the field errors say which and where.
     Validation,
-    /// No case with that id or reference.
+    /// No case (or system) with that id, reference or name.
     NotFound,
+    /// The action does not fit the record's state (e.g. editing a submitted case).
+    Conflict,
     /// The store was written by a newer Avvik than this one.
     StoreTooNew,
     /// The store could not be opened or read or written.
@@ -26,26 +28,44 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Problem {
-    /// Missing or empty.
+    /// Missing or empty, but needed (to submit, or by another answer).
     Required,
     /// Longer than the field's limit.
     TooLong,
+    /// Too many entries in a list.
+    TooMany,
     /// Holds control characters (or line breaks where one line is expected).
     ControlCharacters,
+    /// A number below zero.
+    Negative,
+    /// A time after now.
+    InFuture,
+    /// The end of a period lies before its start.
+    EndBeforeStart,
+    /// Given although another answer rules it out (a number when "unknown" is chosen).
+    NotApplicable,
+    /// Names something that does not exist (a system not in the register).
+    Unknown,
+    /// Already exists (a system name).
+    Duplicate,
     /// Not of the expected form (bad JSON, an unknown field, a wrong type, a bad reference).
     Malformed,
 }
 
 /// A broken rule on one field of the input.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[error("{field}: {detail}")]
 pub struct ValidationError {
-    /// The field's name in the JSON document (`title`, `description`, …), or
-    /// `document` when the document as a whole is wrong.
+    /// The field's path in the JSON document (`title`, `subjects_count.value`,
+    /// `systems[1]`, …), or `document` when the document as a whole is wrong.
     pub field: String,
     pub problem: Problem,
     /// What exactly is wrong, in English, for people and logs.
     pub detail: String,
+    /// The step of the mapping form the field belongs to (1–6), when it belongs to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub step: Option<u8>,
 }
 
 impl ValidationError {
@@ -54,17 +74,22 @@ impl ValidationError {
             field: field.into(),
             problem,
             detail: detail.into(),
+            step: None,
         }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("invalid case: {0}")]
-    Validation(#[from] ValidationError),
+    /// One or more broken rules, every one of them (never empty).
+    #[error("invalid case: {}", join(.0))]
+    Validation(Vec<ValidationError>),
 
-    #[error("no case has the id or reference `{0}`")]
+    #[error("{0}")]
     NotFound(String),
+
+    #[error("{0}")]
+    Conflict(String),
 
     #[error(
         "the database {path} has schema version {found}, but this Avvik understands versions up to {supported}; \
@@ -80,21 +105,41 @@ pub enum Error {
     Storage { path: String, message: String },
 }
 
+fn join(errors: &[ValidationError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Validation(vec![e])
+    }
+}
+
 impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Validation(_) => ErrorKind::Validation,
             Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
             Error::StoreTooNew { .. } => ErrorKind::StoreTooNew,
             Error::Storage { .. } => ErrorKind::Storage,
         }
     }
 
-    /// The validation error inside, if this is one.
-    pub fn validation(&self) -> Option<&ValidationError> {
+    /// The field errors, if this is a validation error.
+    pub fn field_errors(&self) -> &[ValidationError] {
         match self {
-            Error::Validation(v) => Some(v),
-            _ => None,
+            Error::Validation(v) => v,
+            _ => &[],
         }
+    }
+
+    /// A case that is not there.
+    pub fn case_not_found(key: impl std::fmt::Display) -> Error {
+        Error::NotFound(format!("no case has the id or reference `{key}`"))
     }
 }

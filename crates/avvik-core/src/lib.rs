@@ -7,12 +7,19 @@
 
 pub mod case;
 pub mod error;
+pub mod form;
+pub mod nin;
 pub mod paths;
 pub mod reference;
 pub mod store;
+pub mod system;
+pub mod templates;
 pub mod time;
+pub mod vocab;
 
-pub use case::{Case, CaseInput, CaseKey, CaseStatus, NewCase};
+pub use case::{Case, CaseKey, CaseStatus};
 pub use error::{Error, ErrorKind, Problem, Result, ValidationError};
+pub use form::{CaseDocument, Draft};
 pub use reference::Reference;
-pub use store::{CaseFilter, SqliteStore, Store};
+pub use store::{CaseFilter, CaseSort, SqliteStore, Store};
+pub use system::{System, SystemInput};

@@ -1,9 +1,11 @@
 //! The documented JSON format: `docs/case.schema.json` is generated from the Rust
-//! types and must be fresh, and every example under `docs/examples/` must be accepted.
+//! types and must be fresh, and every example under `docs/examples/` must be accepted:
+//! as a complete submission, or (files named `draft-*.json`) as a draft.
 
 use std::path::{Path, PathBuf};
 
-use avvik_core::CaseInput;
+use avvik_core::CaseDocument;
+use chrono::{TimeZone, Utc};
 
 fn docs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs")
@@ -11,7 +13,7 @@ fn docs() -> PathBuf {
 
 #[test]
 fn the_json_schema_is_generated_from_the_types_and_fresh() {
-    let schema = schemars::schema_for!(CaseInput);
+    let schema = schemars::schema_for!(CaseDocument);
     let rendered = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     let path = docs().join("case.schema.json");
     if std::env::var_os("AVVIK_UPDATE_SCHEMA").is_some() {
@@ -26,19 +28,38 @@ fn the_json_schema_is_generated_from_the_types_and_fresh() {
 }
 
 #[test]
-fn every_example_document_is_a_valid_case() {
-    let mut seen = 0;
+fn every_example_document_is_valid() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+    let (mut drafts, mut complete) = (0, 0);
     for entry in std::fs::read_dir(docs().join("examples")).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "json") {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let case = CaseInput::from_json(&text).and_then(CaseInput::validate);
-            assert!(case.is_ok(), "{}: {}", path.display(), case.unwrap_err());
-            seen += 1;
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let draft = CaseDocument::from_json(&text).and_then(|d| d.check(now));
+        let draft = draft.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("draft-")
+        {
+            drafts += 1;
+        } else {
+            draft
+                .check_complete()
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                draft.warnings().is_empty(),
+                "{}: examples must not identify people",
+                path.display()
+            );
+            complete += 1;
         }
     }
     assert!(
-        seen >= 2,
-        "expected the example documents under docs/examples/, found {seen}"
+        drafts >= 1 && complete >= 3,
+        "expected examples under docs/examples/: {drafts} drafts, {complete} complete"
     );
 }

@@ -2,11 +2,17 @@
 //! the desktop app, through the same core rules.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use avvik_core::{CaseFilter, CaseInput, CaseKey, SqliteStore, Store, paths};
-use clap::{Parser, Subcommand};
+use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use avvik_core::store::CaseSort;
+use avvik_core::vocab::{DataCategory, IncidentType};
+use avvik_core::{
+    CaseDocument, CaseFilter, CaseKey, CaseStatus, SqliteStore, Store, SystemInput, paths,
+};
+use chrono::{NaiveDate, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Largest case document accepted, in bytes; far above what the text limits allow.
 const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
@@ -34,9 +40,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create, show and list breach cases.
+    /// Create, submit, show and list breach cases.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Manage the system register: the systems a case can name.
+    #[command(subcommand)]
+    System(SystemCommand),
 }
 
 #[derive(Subcommand)]
@@ -47,6 +56,16 @@ enum CaseCommand {
         /// The JSON document: a file path, or - for standard input.
         #[arg(long, value_name = "FILE|-")]
         json: String,
+        /// Save it as a draft (no reference yet; submit it later with `avvik case submit`).
+        /// Without this the document must be complete and is submitted at once.
+        #[arg(long)]
+        draft: bool,
+    },
+    /// Submit a draft: check that it is complete, give it its reference, and print it.
+    Submit {
+        /// The draft's id.
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
     },
     /// Print one case as JSON, found by its id (UUID) or reference (AVVIK-2026-0001).
     Show {
@@ -54,25 +73,98 @@ enum CaseCommand {
         #[arg(value_name = "ID|REFERENCE")]
         case: String,
     },
-    /// Print the cases as a JSON array, newest first.
+    /// Print the cases as a JSON array, newest first unless --sort says otherwise.
     List {
-        /// Only cases whose reference, title or description contains this text
-        /// (letter case is ignored, æøå included).
+        /// Only cases where every word occurs (as a word or the start of one) in the
+        /// reference or any free text. Letter case is ignored; «blå» does not find «bla».
         #[arg(long, value_name = "TEXT")]
         query: Option<String>,
+        /// Only cases with this status.
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        /// Only cases that name this system.
+        #[arg(long, value_name = "NAME")]
+        system: Option<String>,
+        /// Only cases of this incident type (e.g. sent_by_mistake, ransomware).
+        #[arg(long, value_name = "TYPE", value_parser = parse_incident_type)]
+        category: Option<IncidentType>,
+        /// Only cases created on or after this day (Europe/Oslo), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Only cases created on or before this day (Europe/Oslo), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        /// The order of the list.
+        #[arg(long, value_enum, default_value = "newest")]
+        sort: SortArg,
     },
+}
+
+#[derive(Subcommand)]
+enum SystemCommand {
+    /// Add a system to the register and print it as JSON.
+    Add {
+        /// The name people know it by, e.g. «Tripletex». Must be new (any letter case).
+        #[arg(long)]
+        name: String,
+        /// What the company uses it for.
+        #[arg(long)]
+        purpose: Option<String>,
+        /// A kind of personal data it holds (repeat for several), e.g. contact_details.
+        #[arg(long = "data-category", value_name = "CATEGORY", value_parser = parse_data_category)]
+        data_categories: Vec<DataCategory>,
+        /// The processor (databehandler) that runs it, if any.
+        #[arg(long)]
+        processor: Option<String>,
+    },
+    /// Print the system register as a JSON array, by name.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Draft,
+    Reported,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SortArg {
+    Newest,
+    Oldest,
+    Reference,
+    Title,
+    Status,
+}
+
+fn parse_incident_type(s: &str) -> Result<IncidentType, String> {
+    IncidentType::from_key(s).ok_or_else(|| {
+        let keys: Vec<_> = IncidentType::ALL.iter().map(|t| t.key()).collect();
+        format!("unknown incident type; one of: {}", keys.join(", "))
+    })
+}
+
+fn parse_data_category(s: &str) -> Result<DataCategory, String> {
+    DataCategory::from_key(s).ok_or_else(|| {
+        let keys: Vec<_> = DataCategory::ALL.iter().map(|t| t.key()).collect();
+        format!("unknown data category; one of: {}", keys.join(", "))
+    })
 }
 
 fn new_case_help() -> String {
     format!(
-        "The document is a JSON object: \"title\" (required, one line, at most {} characters) and \
-         \"description\" (optional, at most {} characters). Unknown fields are refused. \
+        "The document is a JSON object with the fields of the mapping form; all are optional \
+         in a draft. A submission needs the answers of every step: personal_data, systems, \
+         nature, incident_type, cause, (for personal data) data_categories, data_subjects, \
+         subjects_count, records_count, then occurred, discovered_at, discovered_by, title \
+         (one line, at most {TITLE_MAX_CHARS} characters), description (at most \
+         {DESCRIPTION_MAX_CHARS} characters) and reporter.name unless anonymous. Systems are \
+         named as in the system register (avvik system add). Times are RFC 3339 with an offset. \
+         Unknown fields are refused; every broken rule is named.\n\n\
          The full format is docs/case.schema.json; complete documents are in docs/examples/.\n\n\
          Examples:\n  \
+         avvik system add --name \"Microsoft 365\"\n  \
          avvik case new --json docs/examples/misdirected-email.json\n  \
-         echo '{{\"title\": \"Lønnsslipp sendt til feil mottaker\"}}' | avvik case new --json -",
-        avvik_core::case::TITLE_MAX_CHARS,
-        avvik_core::case::DESCRIPTION_MAX_CHARS,
+         echo '{{\"title\": \"Filserveren er kryptert\"}}' | avvik case new --draft --json -",
     )
 }
 
@@ -96,42 +188,103 @@ fn run(cli: Cli) -> Result<(), String> {
             "no data folder is known on this system; give the store with --db PATH or AVVIK_DB",
         )?,
     };
+    let now = Utc::now();
     match cli.command {
-        Command::Case(CaseCommand::New { json }) => {
+        Command::Case(CaseCommand::New { json, draft }) => {
             // Refuse bad input before the store is even opened: nothing is written.
             let text = read_document(&json)?;
-            let new_case = CaseInput::from_json(&text)
-                .and_then(CaseInput::validate)
-                .map_err(|e| e.to_string())?;
-            let store = open(&db)?;
-            let case = store
-                .create_case(&new_case, chrono::Utc::now())
-                .map_err(|e| e.to_string())?;
+            let checked = CaseDocument::from_json(&text)
+                .and_then(|d| d.check(now))
+                .map_err(text_of)?;
+            if !draft {
+                checked.check_complete().map_err(text_of)?;
+            }
+            let case = open(&db)?
+                .create_case(&checked, !draft, now)
+                .map_err(text_of)?;
             print_json(&case)
+        }
+        Command::Case(CaseCommand::Submit { case }) => {
+            let key = CaseKey::parse(&case).map_err(text_of)?;
+            let store = open_existing(&db, &key)?;
+            print_json(&store.submit_case(key, now).map_err(text_of)?)
         }
         Command::Case(CaseCommand::Show { case }) => {
-            let key = CaseKey::parse(&case).map_err(|e| e.to_string())?;
-            if !db.exists() {
-                return Err(avvik_core::Error::NotFound(key.to_string()).to_string());
-            }
-            let case = open(&db)?.case(key).map_err(|e| e.to_string())?;
-            print_json(&case)
+            let key = CaseKey::parse(&case).map_err(text_of)?;
+            let store = open_existing(&db, &key)?;
+            print_json(&store.case(key).map_err(text_of)?)
         }
-        Command::Case(CaseCommand::List { query }) => {
+        Command::Case(CaseCommand::List {
+            query,
+            status,
+            system,
+            category,
+            from,
+            to,
+            sort,
+        }) => {
             if !db.exists() {
                 // No store yet means no cases; don't create one just to say so.
-                return print_json(&Vec::<avvik_core::Case>::new());
+                return print_json(&Vec::<()>::new());
             }
-            let cases = open(&db)?
-                .list_cases(&CaseFilter { query })
-                .map_err(|e| e.to_string())?;
-            print_json(&cases)
+            let filter = CaseFilter {
+                query,
+                status: status.map(|s| match s {
+                    StatusArg::Draft => CaseStatus::Draft,
+                    StatusArg::Reported => CaseStatus::Reported,
+                }),
+                system,
+                incident_type: category,
+                created_from: from,
+                created_to: to,
+                sort: match sort {
+                    SortArg::Newest => CaseSort::NewestFirst,
+                    SortArg::Oldest => CaseSort::OldestFirst,
+                    SortArg::Reference => CaseSort::Reference,
+                    SortArg::Title => CaseSort::Title,
+                    SortArg::Status => CaseSort::Status,
+                },
+            };
+            print_json(&open(&db)?.list_cases(&filter).map_err(text_of)?)
+        }
+        Command::System(SystemCommand::Add {
+            name,
+            purpose,
+            data_categories,
+            processor,
+        }) => {
+            let input = SystemInput {
+                name,
+                purpose,
+                data_categories,
+                processor,
+            };
+            let checked = input.check().map_err(text_of)?;
+            print_json(&open(&db)?.add_system(&checked, now).map_err(text_of)?)
+        }
+        Command::System(SystemCommand::List) => {
+            if !db.exists() {
+                return print_json(&Vec::<()>::new());
+            }
+            print_json(&open(&db)?.systems().map_err(text_of)?)
         }
     }
 }
 
-fn open(db: &std::path::Path) -> Result<SqliteStore, String> {
-    SqliteStore::open(db).map_err(|e| e.to_string())
+fn text_of(e: avvik_core::Error) -> String {
+    e.to_string()
+}
+
+fn open(db: &Path) -> Result<SqliteStore, String> {
+    SqliteStore::open(db).map_err(text_of)
+}
+
+/// Opens a store that must already exist for `key` to be found in it.
+fn open_existing(db: &Path, key: &CaseKey) -> Result<SqliteStore, String> {
+    if !db.exists() {
+        return Err(avvik_core::Error::case_not_found(key).to_string());
+    }
+    open(db)
 }
 
 fn read_document(source: &str) -> Result<String, String> {

@@ -64,19 +64,50 @@ impl Cli {
     fn count(&self) -> usize {
         self.ok(&["case", "list"], None).as_array().unwrap().len()
     }
+
+    /// Adds the systems the example documents name.
+    fn with_systems(self) -> Cli {
+        for name in ["Microsoft 365", "Tripletex", "Destinet CMS"] {
+            self.ok(&["system", "add", "--name", name], None);
+        }
+        self
+    }
+}
+
+fn example(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/examples")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// A complete document with this title and description, based on an example.
+fn complete(title: &str, description: &str) -> String {
+    let mut doc: Value = serde_json::from_str(&example("misdirected-email.json")).unwrap();
+    doc["title"] = Value::from(title);
+    doc["description"] = Value::from(description);
+    doc.to_string()
 }
 
 #[test]
 fn new_then_list_query_round_trips_norwegian_text() {
-    let cli = Cli::new();
-    let doc = r#"{"title": "Blåbærsyltetøy-listen på avveie", "description": "Ærlig talt, Øyvind på Åsane sendte den."}"#;
-    let created = cli.ok(&["case", "new", "--json", "-"], Some(doc));
-    assert!(created["id"].as_str().unwrap().len() == 36);
+    let cli = Cli::new().with_systems();
+    let doc = complete(
+        "Blåbærsyltetøy-listen på avveie",
+        "Ærlig talt, Øyvind på Åsane sendte den.",
+    );
+    let created = cli.ok(&["case", "new", "--json", "-"], Some(&doc));
+    assert_eq!(created["id"].as_str().unwrap().len(), 36);
     assert!(created["reference"].as_str().unwrap().starts_with("AVVIK-"));
+    assert_eq!(created["status"], "reported");
     assert_eq!(created["title"], "Blåbærsyltetøy-listen på avveie");
 
     let found = cli.ok(&["case", "list", "--query", "ØYVIND PÅ ÅSANE"], None);
     assert_eq!(found.as_array().unwrap(), &[created.clone()]);
+    assert_eq!(
+        cli.ok(&["case", "list", "--query", "blabaer"], None),
+        Value::Array(vec![])
+    );
     assert_eq!(
         cli.ok(&["case", "list", "--query", "phishing"], None),
         Value::Array(vec![])
@@ -92,18 +123,107 @@ fn new_then_list_query_round_trips_norwegian_text() {
 }
 
 #[test]
-fn reads_documents_from_files_including_the_examples() {
-    let cli = Cli::new();
+fn every_example_document_is_accepted_from_a_file() {
+    let cli = Cli::new().with_systems();
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples");
-    let example = examples.join("misdirected-email.json");
-    let created = cli.ok(&["case", "new", "--json", example.to_str().unwrap()], None);
-    assert_eq!(created["title"], "Lønnsslipper sendt til feil mottaker");
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut args = vec!["case", "new", "--json", path.to_str().unwrap()];
+        if name.starts_with("draft-") {
+            args.push("--draft");
+        }
+        let case = cli.ok(&args, None);
+        let expected = if name.starts_with("draft-") {
+            "draft"
+        } else {
+            "reported"
+        };
+        assert_eq!(case["status"], expected, "{name}");
+    }
+    let misdirected = cli.ok(&["case", "list", "--query", "lønnsslipper"], None);
+    assert_eq!(
+        misdirected[0]["systems"],
+        serde_json::json!(["Microsoft 365"])
+    );
+    assert_eq!(
+        misdirected[0]["subjects_count"],
+        serde_json::json!({"kind": "exact", "value": 3})
+    );
+    // Times are kept in UTC.
+    assert_eq!(misdirected[0]["discovered_at"], "2026-11-20T10:40:00Z");
+}
+
+#[test]
+fn a_draft_is_distinguishable_and_submits_with_the_same_rules() {
+    let cli = Cli::new().with_systems();
+    let draft = cli.ok(
+        &["case", "new", "--draft", "--json", "-"],
+        Some(&example("draft-first-minutes.json")),
+    );
+    assert_eq!(
+        (draft["status"].as_str(), draft["reference"].as_str()),
+        (Some("draft"), None)
+    );
+    let id = draft["id"].as_str().unwrap();
+
+    let err = cli.fails(&["case", "submit", id], None);
+    for field in [
+        "systems",
+        "nature",
+        "cause",
+        "subjects_count",
+        "discovered_at",
+        "reporter.name",
+    ] {
+        assert!(
+            err.contains(&format!("{field}: ")),
+            "{field} not named in {err}"
+        );
+    }
+    assert_eq!(
+        cli.ok(&["case", "list", "--status", "draft"], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        cli.ok(&["case", "list", "--status", "reported"], None),
+        Value::Array(vec![])
+    );
+
+    // The same document without --draft is refused for the same reasons.
+    let err = cli.fails(
+        &["case", "new", "--json", "-"],
+        Some(&example("draft-first-minutes.json")),
+    );
     assert!(
-        created["description"]
+        err.contains("systems: at least one system is required to submit"),
+        "{err}"
+    );
+    assert_eq!(cli.count(), 1);
+}
+
+#[test]
+fn submitting_a_completed_draft_gives_it_a_reference_once() {
+    let cli = Cli::new().with_systems();
+    let draft = cli.ok(
+        &["case", "new", "--draft", "--json", "-"],
+        Some(&complete("Utkast", "Ferdig utfylt")),
+    );
+    let id = draft["id"].as_str().unwrap();
+    let submitted = cli.ok(&["case", "submit", id], None);
+    assert_eq!(submitted["status"], "reported");
+    assert!(
+        submitted["reference"]
             .as_str()
             .unwrap()
-            .contains("fødselsnummer")
+            .starts_with("AVVIK-")
     );
+    assert!(submitted["submitted_at"].is_string());
+    let err = cli.fails(&["case", "submit", id], None);
+    assert!(err.contains("has already been submitted"), "{err}");
 }
 
 #[test]
@@ -116,10 +236,24 @@ fn bad_input_is_a_one_line_error_and_writes_nothing() {
             r#"{"title": "T", "alvorlighet": 3}"#,
             "unknown field `alvorlighet`",
         ),
-        (r#"{"description": "uten tittel"}"#, "missing field `title`"),
-        (r#"{"title": "   "}"#, "title: must not be empty"),
+        (
+            r#"{"description": "uten tittel"}"#,
+            "title: a title is required to submit",
+        ),
+        (
+            r#"{"title": "   "}"#,
+            "title: a title is required to submit",
+        ),
         (&too_long, "title: is 201 characters long; the limit is 200"),
         (r#"{"title": 7}"#, "invalid type"),
+        (
+            r#"{"subjects_count": {"kind": "exact", "value": -4}}"#,
+            "subjects_count.value: must not be negative",
+        ),
+        (
+            r#"{"discovered_at": "2999-01-01T00:00:00Z"}"#,
+            "discovered_at: must not be in the future",
+        ),
         ("[]", "must be a JSON object"),
         (r#"[null, "Tittel fra en liste"]"#, "must be a JSON object"),
     ];
@@ -130,11 +264,20 @@ fn bad_input_is_a_one_line_error_and_writes_nothing() {
     // Malformed input never even created the store.
     assert!(!cli.db().exists());
 
+    let cli = cli.with_systems();
     cli.ok(
         &["case", "new", "--json", "-"],
-        Some(r#"{"title": "Ekte sak"}"#),
+        Some(&complete("Ekte sak", "Noe skjedde")),
     );
     cli.fails(&["case", "new", "--json", "-"], Some(r#"{"title": ""}"#));
+    let err = cli.fails(
+        &["case", "new", "--draft", "--json", "-"],
+        Some(r#"{"systems": ["Salesforce"]}"#),
+    );
+    assert!(
+        err.contains("systems[0]: `Salesforce` is not in the system register"),
+        "{err}"
+    );
     assert_eq!(cli.count(), 1);
 
     let err = cli.fails(&["case", "new", "--json", "/no/such/file.json"], None);
@@ -155,6 +298,91 @@ fn bad_input_is_a_one_line_error_and_writes_nothing() {
 }
 
 #[test]
+fn the_system_register_refuses_duplicates_and_bad_categories() {
+    let cli = Cli::new();
+    let added = cli.ok(
+        &[
+            "system",
+            "add",
+            "--name",
+            "Tripletex",
+            "--purpose",
+            "Regnskap og lønn",
+            "--data-category",
+            "economic_financial",
+            "--data-category",
+            "national_id_number",
+            "--processor",
+            "Tripletex AS",
+        ],
+        None,
+    );
+    assert_eq!(
+        added["data_categories"],
+        serde_json::json!(["national_id_number", "economic_financial"])
+    );
+    let err = cli.fails(&["system", "add", "--name", "tripletex"], None);
+    assert!(err.contains("already in the register"), "{err}");
+    let out = cli.run(
+        &[
+            "system",
+            "add",
+            "--name",
+            "X",
+            "--data-category",
+            "shoe_size",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown data category"));
+    let list = cli.ok(&["system", "list"], None);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn list_filters_by_status_system_category_and_date() {
+    let cli = Cli::new().with_systems();
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("lost-laptop.json")),
+    );
+    let titles = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["case", "list"];
+        all.extend_from_slice(args);
+        cli.ok(&all, None)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        titles(&["--system", "tripletex"]),
+        ["Bærbar PC glemt på toget"]
+    );
+    assert_eq!(
+        titles(&["--category", "sent_by_mistake"]),
+        ["Lønnsslipper sendt til feil mottaker"]
+    );
+    assert_eq!(
+        titles(&["--sort", "title"]),
+        [
+            "Bærbar PC glemt på toget",
+            "Lønnsslipper sendt til feil mottaker"
+        ]
+    );
+    assert!(titles(&["--to", "2000-01-01"]).is_empty());
+    assert_eq!(titles(&["--from", "2000-01-01"]).len(), 2);
+    let out = cli.run(&["case", "list", "--category", "alien_abduction"], None);
+    assert!(!out.status.success());
+}
+
+#[test]
 fn an_oversized_document_is_refused() {
     let cli = Cli::new();
     let huge = format!(
@@ -169,20 +397,20 @@ fn an_oversized_document_is_refused() {
 fn reading_a_missing_store_creates_nothing() {
     let cli = Cli::new();
     assert_eq!(cli.ok(&["case", "list"], None), Value::Array(vec![]));
+    assert_eq!(cli.ok(&["system", "list"], None), Value::Array(vec![]));
     cli.fails(&["case", "show", "AVVIK-2026-0001"], None);
     assert!(!cli.db().exists());
 }
 
 #[test]
 fn a_newer_store_is_refused_naming_both_versions() {
-    let cli = Cli::new();
-    cli.ok(&["case", "new", "--json", "-"], Some(r#"{"title": "T"}"#));
+    let cli = Cli::new().with_systems();
     let mut bytes = std::fs::read(cli.db()).unwrap();
     bytes[60..64].copy_from_slice(&99i32.to_be_bytes()); // user_version in the SQLite header
     std::fs::write(cli.db(), &bytes).unwrap();
     let err = cli.fails(&["case", "list"], None);
     assert!(
-        err.contains("schema version 99") && err.contains("versions up to 1"),
+        err.contains("schema version 99") && err.contains("versions up to 2"),
         "{err}"
     );
     assert_eq!(std::fs::read(cli.db()).unwrap(), bytes);
@@ -195,8 +423,12 @@ fn help_describes_every_command() {
         &["--help"][..],
         &["case", "--help"],
         &["case", "new", "--help"],
+        &["case", "submit", "--help"],
         &["case", "show", "--help"],
         &["case", "list", "--help"],
+        &["system", "--help"],
+        &["system", "add", "--help"],
+        &["system", "list", "--help"],
     ] {
         let out = cli.run(args, None);
         assert!(out.status.success());
@@ -205,7 +437,11 @@ fn help_describes_every_command() {
     }
     let out = String::from_utf8(cli.run(&["case", "new", "--help"], None).stdout).unwrap();
     assert!(
-        out.contains("--json") && out.contains("standard input"),
+        out.contains("--json") && out.contains("standard input") && out.contains("--draft"),
+        "{out}"
+    );
+    assert!(
+        out.contains("at most 200 characters") && out.contains("docs/examples/"),
         "{out}"
     );
 }

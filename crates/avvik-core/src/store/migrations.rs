@@ -8,7 +8,10 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations, in order; migration `i` (0-based) brings the store to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_cases.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_cases.sql"),
+    include_str!("migrations/0002_mapping_form.sql"),
+];
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

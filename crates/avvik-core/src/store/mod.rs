@@ -2,34 +2,82 @@
 //!
 //! Callers use the [`Store`] trait; [`SqliteStore`] is the local implementation.
 //! A shared server store can implement the same trait later without touching the
-//! rules or the callers.
+//! rules or the callers. Implementations apply the core's rules (a `Draft` is
+//! already checked; `submit_case` calls [`crate::form::Draft::check_complete`]).
 
 mod migrations;
 mod sqlite;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use ts_rs::TS;
+use uuid::Uuid;
 
 pub use migrations::SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
 
-use crate::case::{Case, CaseKey, NewCase};
+use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
+use crate::form::Draft;
+use crate::system::{NewSystem, System};
+use crate::vocab::IncidentType;
 
-/// Which cases to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Which cases to list, and in what order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
 pub struct CaseFilter {
-    /// Case-insensitive text that must occur in the reference, title or description.
+    /// Words that must all occur (as words or word beginnings) in the reference or
+    /// any free text. Letter case is ignored; «blå» does not find «bla».
+    #[ts(optional)]
     pub query: Option<String>,
+    #[ts(optional)]
+    pub status: Option<CaseStatus>,
+    /// A system's name (any letter case).
+    #[ts(optional)]
+    pub system: Option<String>,
+    #[ts(optional)]
+    pub incident_type: Option<IncidentType>,
+    /// First day (Europe/Oslo) of creation, inclusive: `YYYY-MM-DD`.
+    #[ts(optional, type = "string")]
+    pub created_from: Option<NaiveDate>,
+    /// Last day (Europe/Oslo) of creation, inclusive: `YYYY-MM-DD`.
+    #[ts(optional, type = "string")]
+    pub created_to: Option<NaiveDate>,
+    pub sort: CaseSort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSort {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+    Reference,
+    Title,
+    Status,
 }
 
 /// Everything Avvik asks of a store. Each write is atomic: it happens whole or not at all.
 pub trait Store: Send + Sync {
-    /// Stores a validated case, giving it an id and the next reference of the year of `now`.
-    fn create_case(&self, case: &NewCase, now: DateTime<Utc>) -> Result<Case>;
+    /// Stores a new case: a draft, or (`submit`) a complete case that gets its reference.
+    fn create_case(&self, draft: &Draft, submit: bool, now: DateTime<Utc>) -> Result<Case>;
 
-    /// The case with this id or reference, or [`crate::Error::NotFound`].
+    /// Replaces the document of a draft (autosave). Refused for a submitted case.
+    fn save_draft(&self, id: Uuid, draft: &Draft, now: DateTime<Utc>) -> Result<Case>;
+
+    /// Submits a draft: checks it is complete, gives it the next reference of the year
+    /// of `now`, and records the submission event.
+    fn submit_case(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Case>;
+
+    /// The case with this id or reference, or a `not_found` error.
     fn case(&self, key: CaseKey) -> Result<Case>;
 
-    /// Cases matching `filter`, newest first.
+    /// Cases matching `filter`.
     fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>>;
+
+    /// Adds a system to the register; its name must be new.
+    fn add_system(&self, system: &NewSystem, now: DateTime<Utc>) -> Result<System>;
+
+    /// The system register, by name.
+    fn systems(&self) -> Result<Vec<System>>;
 }

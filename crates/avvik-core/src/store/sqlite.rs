@@ -9,15 +9,21 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::types::Value;
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
+};
 use uuid::Uuid;
 
 use super::migrations::{self, MigrateError};
-use super::{CaseFilter, Store};
-use crate::case::{Case, CaseKey, CaseStatus, NewCase};
-use crate::error::{Error, Result};
+use super::{CaseFilter, CaseSort, Store};
+use crate::case::{Case, CaseKey, CaseStatus};
+use crate::error::{Error, Problem, Result, ValidationError};
+use crate::form::{CaseDocument, Draft};
 use crate::reference::Reference;
+use crate::system::{self, NewSystem, System};
 use crate::time;
+use crate::vocab::DataCategory;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -99,6 +105,17 @@ impl SqliteStore {
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
         sql_err(&self.label)
     }
+
+    /// Runs `f` in an immediate (write-locked) transaction and commits when it succeeds.
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.err())?;
+        let out = f(&tx)?;
+        tx.commit().map_err(self.err())?;
+        Ok(out)
+    }
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -125,51 +142,127 @@ fn sql_err(label: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
     }
 }
 
-fn search_text(reference: &Reference, title: &str, description: &str) -> String {
-    format!("{reference}\n{title}\n{description}").to_lowercase()
+/// The store writes and reads instants as RFC 3339 text; a bad one is damage.
+fn instant(i: usize, text: String) -> rusqlite::Result<DateTime<Utc>> {
+    time::parse_rfc3339(&text).ok_or_else(|| bad_value(i, "time", &text))
 }
 
-const CASE_COLUMNS: &str =
-    "id, ref_year, ref_seq, title, description, status, created_at, updated_at";
+fn bad_value(i: usize, what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        format!("{what} `{value}` in the store is invalid").into(),
+    )
+}
+
+const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.document,
+        c.created_at, c.updated_at, c.submitted_at,
+        (SELECT json_group_array(s.name ORDER BY cs.position)
+           FROM case_systems cs JOIN systems s ON s.id = cs.system_id
+          WHERE cs.case_id = c.id) AS systems
+    FROM cases c";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
-    let bad = |i: usize, what: &str, value: String| {
-        rusqlite::Error::FromSqlConversionFailure(
-            i,
-            rusqlite::types::Type::Text,
-            format!("{what} `{value}` in the store is invalid").into(),
-        )
-    };
     let id: String = row.get(0)?;
-    let status: String = row.get(5)?;
-    let created_at: String = row.get(6)?;
-    let updated_at: String = row.get(7)?;
+    let status: String = row.get(1)?;
+    let ref_year: Option<i32> = row.get(2)?;
+    let ref_seq: Option<u32> = row.get(3)?;
+    let document: String = row.get(4)?;
+    let systems: String = row.get(8)?;
+    let mut form: CaseDocument =
+        serde_json::from_str(&document).map_err(|_| bad_value(4, "document", &document))?;
+    form.systems = serde_json::from_str(&systems).map_err(|_| bad_value(8, "systems", &systems))?;
     Ok(Case {
-        id: Uuid::try_parse(&id).map_err(|_| bad(0, "case id", id.clone()))?,
-        reference: Reference {
-            year: row.get(1)?,
-            seq: row.get(2)?,
-        },
-        title: row.get(3)?,
-        description: row.get(4)?,
-        status: CaseStatus::parse(&status).ok_or_else(|| bad(5, "status", status.clone()))?,
-        created_at: time::parse_rfc3339(&created_at)
-            .ok_or_else(|| bad(6, "time", created_at.clone()))?,
-        updated_at: time::parse_rfc3339(&updated_at)
-            .ok_or_else(|| bad(7, "time", updated_at.clone()))?,
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "case id", &id))?,
+        status: CaseStatus::parse(&status).ok_or_else(|| bad_value(1, "status", &status))?,
+        reference: ref_year
+            .zip(ref_seq)
+            .map(|(year, seq)| Reference { year, seq }),
+        created_at: instant(5, row.get(5)?)?,
+        updated_at: instant(6, row.get(6)?)?,
+        submitted_at: row
+            .get::<_, Option<String>>(7)?
+            .map(|t| instant(7, t))
+            .transpose()?,
+        warnings: form.warnings(),
+        form,
     })
 }
 
-impl Store for SqliteStore {
-    fn create_case(&self, case: &NewCase, now: DateTime<Utc>) -> Result<Case> {
-        // The store keeps microseconds; the returned case must equal what is read back.
-        let now = now.trunc_subsecs(6);
-        let mut conn = self.conn();
-        // Immediate: take the write lock before reading the last sequence number, so
-        // two writers (the app and the CLI) never hand out the same reference.
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(self.err())?;
+fn system_from_row(row: &Row<'_>) -> rusqlite::Result<System> {
+    let id: String = row.get(0)?;
+    let categories: String = row.get(3)?;
+    Ok(System {
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "system id", &id))?,
+        name: row.get(1)?,
+        purpose: row.get(2)?,
+        data_categories: serde_json::from_str::<Vec<DataCategory>>(&categories)
+            .map_err(|_| bad_value(3, "data categories", &categories))?,
+        processor: row.get(4)?,
+        created_at: instant(5, row.get(5)?)?,
+    })
+}
+
+/// Turns what a person typed into an FTS5 query: every word must match, as a word
+/// or the beginning of one. Words are quoted, so FTS5 syntax in the input is plain
+/// text. `None` when nothing searchable is left (only punctuation).
+fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// Sorts the way a Norwegian reader expects: … x y z æ ø å, letter case ignored.
+fn norwegian_key(s: &str) -> Vec<u32> {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'æ' | 'ä' => 'z' as u32 + 1,
+            'ø' | 'ö' => 'z' as u32 + 2,
+            'å' => 'z' as u32 + 3,
+            c => c as u32,
+        })
+        .collect()
+}
+
+/// What the store keeps of a document: everything but the systems, which live in
+/// `case_systems` and are shown under their current names.
+fn stored_document(draft: &Draft) -> Result<String> {
+    let mut doc = draft.document().clone();
+    doc.systems.clear();
+    serde_json::to_string(&doc).map_err(|e| Error::Storage {
+        path: String::new(),
+        message: format!("cannot encode the form: {e}"),
+    })
+}
+
+impl SqliteStore {
+    fn load(&self, tx: &Connection, key: CaseKey) -> Result<Option<Case>> {
+        let found = match key {
+            CaseKey::Id(id) => tx
+                .prepare_cached(&format!("{CASE_SELECT} WHERE c.id = ?1"))
+                .and_then(|mut s| s.query_row([id.to_string()], case_from_row).optional()),
+            CaseKey::Reference(r) => tx
+                .prepare_cached(&format!(
+                    "{CASE_SELECT} WHERE c.ref_year = ?1 AND c.ref_seq = ?2"
+                ))
+                .and_then(|mut s| {
+                    s.query_row(params![r.year, r.seq], case_from_row)
+                        .optional()
+                }),
+        };
+        found.map_err(self.err())
+    }
+
+    fn load_existing(&self, tx: &Connection, key: CaseKey) -> Result<Case> {
+        self.load(tx, key)?
+            .ok_or_else(|| Error::case_not_found(key))
+    }
+
+    fn next_reference(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Reference> {
         let year = Reference::year_at(now);
         let seq: u32 = tx
             .query_row(
@@ -178,74 +271,326 @@ impl Store for SqliteStore {
                 |r| r.get(0),
             )
             .map_err(self.err())?;
-        let created = Case {
-            id: Uuid::new_v4(),
-            reference: Reference { year, seq },
-            title: case.title().to_owned(),
-            description: case.description().to_owned(),
-            status: CaseStatus::Reported,
-            created_at: now,
-            updated_at: now,
-        };
-        let stamp = time::to_rfc3339(now);
+        Ok(Reference { year, seq })
+    }
+
+    /// Writes the parts of a case that follow its document: title and category
+    /// columns, the systems, and the search index.
+    fn write_document(
+        &self,
+        tx: &Transaction<'_>,
+        id: Uuid,
+        draft: &Draft,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let doc = draft.document();
+        let system_ids = self.resolve_systems(tx, &doc.systems)?;
         tx.execute(
-            "INSERT INTO cases (id, ref_year, ref_seq, title, description, status,
-                                created_at, updated_at, search_text)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+            "UPDATE cases SET title = ?2, incident_type = ?3, document = ?4, updated_at = ?5 WHERE id = ?1",
             params![
-                created.id.to_string(),
-                year,
-                seq,
-                created.title,
-                created.description,
-                created.status.as_str(),
-                stamp,
-                search_text(&created.reference, &created.title, &created.description),
+                id.to_string(),
+                doc.title.as_deref().unwrap_or(""),
+                doc.incident_type.map(|t| t.key()),
+                stored_document(draft)?,
+                time::to_rfc3339(now),
             ],
         )
         .map_err(self.err())?;
-        tx.commit().map_err(self.err())?;
-        Ok(created)
+        tx.execute(
+            "DELETE FROM case_systems WHERE case_id = ?1",
+            [id.to_string()],
+        )
+        .map_err(self.err())?;
+        for (position, system_id) in system_ids.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO case_systems (case_id, system_id, position) VALUES (?1, ?2, ?3)",
+                params![id.to_string(), system_id, position as i64],
+            )
+            .map_err(self.err())?;
+        }
+        self.index(tx, id)
+    }
+
+    /// Rewrites the case's row in the full-text index from what is stored.
+    fn index(&self, tx: &Transaction<'_>, id: Uuid) -> Result<()> {
+        let case = self.load_existing(tx, CaseKey::Id(id))?;
+        let num: i64 = tx
+            .query_row(
+                "SELECT num FROM cases WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        tx.execute("DELETE FROM case_search WHERE rowid = ?1", [num])
+            .map_err(self.err())?;
+        tx.execute(
+            "INSERT INTO case_search (rowid, reference, body) VALUES (?1, ?2, ?3)",
+            params![
+                num,
+                case.reference.map(|r| r.to_string()).unwrap_or_default(),
+                case.form.search_text()
+            ],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The ids of the named systems; every unknown name is a field error.
+    fn resolve_systems(&self, tx: &Transaction<'_>, names: &[String]) -> Result<Vec<String>> {
+        let mut ids = Vec::new();
+        let mut errors = Vec::new();
+        let mut stmt = tx
+            .prepare_cached("SELECT id FROM systems WHERE name_key = ?1")
+            .map_err(self.err())?;
+        for (i, name) in names.iter().enumerate() {
+            match stmt
+                .query_row([system::name_key(name)], |r| r.get::<_, String>(0))
+                .optional()
+            {
+                Ok(Some(id)) => ids.push(id),
+                Ok(None) => {
+                    let mut e = ValidationError::new(
+                        format!("systems[{i}]"),
+                        Problem::Unknown,
+                        format!("`{name}` is not in the system register; add it first"),
+                    );
+                    e.step = Some(2);
+                    errors.push(e);
+                }
+                Err(e) => return Err(self.err()(e)),
+            }
+        }
+        if errors.is_empty() {
+            Ok(ids)
+        } else {
+            Err(Error::Validation(errors))
+        }
+    }
+
+    fn record_event(
+        &self,
+        tx: &Transaction<'_>,
+        id: Uuid,
+        kind: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        tx.execute(
+            "INSERT INTO case_events (case_id, at, kind, actor) VALUES (?1, ?2, ?3, ?4)",
+            params![id.to_string(), time::to_rfc3339(now), kind, actor],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Gives a complete draft its reference and records who submitted it.
+    fn submit(
+        &self,
+        tx: &Transaction<'_>,
+        id: Uuid,
+        draft: &Draft,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        draft.check_complete()?;
+        let reference = self.next_reference(tx, now)?;
+        tx.execute(
+            "UPDATE cases SET status = 'reported', ref_year = ?2, ref_seq = ?3, submitted_at = ?4, updated_at = ?4
+             WHERE id = ?1",
+            params![id.to_string(), reference.year, reference.seq, time::to_rfc3339(now)],
+        )
+        .map_err(self.err())?;
+        let doc = draft.document();
+        let actor = match (&doc.reporter, doc.anonymous) {
+            (_, true) => "anonymous".to_owned(),
+            (Some(r), false) => r.name.clone().unwrap_or_default(),
+            (None, false) => "unknown".to_owned(),
+        };
+        self.record_event(tx, id, "submitted", &actor, now)?;
+        self.index(tx, id)
+    }
+}
+
+impl Store for SqliteStore {
+    fn create_case(&self, draft: &Draft, submit: bool, now: DateTime<Utc>) -> Result<Case> {
+        // The store keeps microseconds; the returned case must equal what is read back.
+        let now = now.trunc_subsecs(6);
+        if submit {
+            draft.check_complete()?;
+        }
+        self.write(|tx| {
+            let id = Uuid::new_v4();
+            let stamp = time::to_rfc3339(now);
+            tx.execute(
+                "INSERT INTO cases (id, status, document, created_at, updated_at) VALUES (?1, 'draft', '{}', ?2, ?2)",
+                params![id.to_string(), stamp],
+            )
+            .map_err(self.err())?;
+            self.write_document(tx, id, draft, now)?;
+            if submit {
+                self.submit(tx, id, draft, now)?;
+            }
+            self.load_existing(tx, CaseKey::Id(id))
+        })
+    }
+
+    fn save_draft(&self, id: Uuid, draft: &Draft, now: DateTime<Utc>) -> Result<Case> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let case = self.load_existing(tx, CaseKey::Id(id))?;
+            if case.status != CaseStatus::Draft {
+                return Err(Error::Conflict(format!(
+                    "{} has been submitted; it is no longer a draft and cannot be autosaved",
+                    case.label()
+                )));
+            }
+            self.write_document(tx, id, draft, now)?;
+            self.load_existing(tx, CaseKey::Id(id))
+        })
+    }
+
+    fn submit_case(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Case> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let case = self.load_existing(tx, key)?;
+            if case.status != CaseStatus::Draft {
+                return Err(Error::Conflict(format!(
+                    "{} has already been submitted",
+                    case.label()
+                )));
+            }
+            // The time rules are checked again against the moment of submission.
+            let draft = case.form.check(now)?;
+            self.submit(tx, case.id, &draft, now)?;
+            self.load_existing(tx, CaseKey::Id(case.id))
+        })
     }
 
     fn case(&self, key: CaseKey) -> Result<Case> {
-        let conn = self.conn();
-        let found = match key {
-            CaseKey::Id(id) => conn
-                .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))
-                .and_then(|mut s| s.query_row([id.to_string()], case_from_row).optional()),
-            CaseKey::Reference(r) => conn
-                .prepare_cached(&format!(
-                    "SELECT {CASE_COLUMNS} FROM cases WHERE ref_year = ?1 AND ref_seq = ?2"
-                ))
-                .and_then(|mut s| {
-                    s.query_row(params![r.year, r.seq], case_from_row)
-                        .optional()
-                }),
-        }
-        .map_err(self.err())?;
-        found.ok_or_else(|| Error::NotFound(key.to_string()))
+        self.load_existing(&self.conn(), key)
     }
 
     fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>> {
+        let mut sql = format!("{CASE_SELECT} WHERE 1");
+        let mut args: Vec<Value> = Vec::new();
+        let mut arg = |sql: &mut String, clause: &str, value: Value| {
+            args.push(value);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(q) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
+            match fts_query(q) {
+                Some(fts) => arg(
+                    &mut sql,
+                    " AND c.num IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+                    fts.into(),
+                ),
+                None => return Ok(Vec::new()),
+            }
+        }
+        if let Some(status) = filter.status {
+            arg(
+                &mut sql,
+                " AND c.status = ?",
+                status.as_str().to_owned().into(),
+            );
+        }
+        if let Some(name) = filter.system.as_deref().filter(|n| !n.trim().is_empty()) {
+            arg(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM case_systems cs JOIN systems s ON s.id = cs.system_id
+                              WHERE cs.case_id = c.id AND s.name_key = ?)",
+                system::name_key(name).into(),
+            );
+        }
+        if let Some(t) = filter.incident_type {
+            arg(
+                &mut sql,
+                " AND c.incident_type = ?",
+                t.key().to_owned().into(),
+            );
+        }
+        if let Some(day) = filter.created_from {
+            arg(
+                &mut sql,
+                " AND c.created_at >= ?",
+                time::to_rfc3339(time::oslo_day_start(day)).into(),
+            );
+        }
+        if let Some(day) = filter.created_to.and_then(|d| d.succ_opt()) {
+            arg(
+                &mut sql,
+                " AND c.created_at < ?",
+                time::to_rfc3339(time::oslo_day_start(day)).into(),
+            );
+        }
+        sql.push_str(match filter.sort {
+            CaseSort::NewestFirst | CaseSort::Title => " ORDER BY c.created_at DESC, c.num DESC",
+            CaseSort::OldestFirst => " ORDER BY c.created_at, c.num",
+            CaseSort::Reference => {
+                " ORDER BY c.ref_year IS NULL, c.ref_year, c.ref_seq, c.created_at"
+            }
+            CaseSort::Status => " ORDER BY c.status, c.created_at DESC, c.num DESC",
+        });
         let conn = self.conn();
-        let needle = filter
-            .query
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty());
-        let mut stmt = conn
-            .prepare_cached(&format!(
-                "SELECT {CASE_COLUMNS} FROM cases
-                 WHERE ?1 IS NULL OR instr(search_text, ?1) > 0
-                 ORDER BY created_at DESC, ref_year DESC, ref_seq DESC"
-            ))
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map([needle.map(str::to_lowercase)], case_from_row)
+        let mut stmt = conn.prepare_cached(&sql).map_err(self.err())?;
+        let mut cases = stmt
+            .query_map(rusqlite::params_from_iter(args), case_from_row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(self.err())?;
-        Ok(rows)
+        if filter.sort == CaseSort::Title {
+            cases.sort_by_cached_key(|c| norwegian_key(c.form.title.as_deref().unwrap_or("")));
+        }
+        Ok(cases)
+    }
+
+    fn add_system(&self, system: &NewSystem, now: DateTime<Utc>) -> Result<System> {
+        let now = now.trunc_subsecs(6);
+        let input = system.input();
+        self.write(|tx| {
+            let key = system::name_key(&input.name);
+            let taken: bool = tx
+                .query_row("SELECT count(*) FROM systems WHERE name_key = ?1", [&key], |r| r.get::<_, i64>(0))
+                .map_err(self.err())?
+                > 0;
+            if taken {
+                return Err(ValidationError::new(
+                    "name",
+                    Problem::Duplicate,
+                    format!("a system named `{}` is already in the register", input.name),
+                )
+                .into());
+            }
+            let id = Uuid::new_v4();
+            let categories = serde_json::to_string(&input.data_categories).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "INSERT INTO systems (id, name, name_key, purpose, data_categories, processor, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                params![id.to_string(), input.name, key, input.purpose, categories, input.processor, time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            Ok(System {
+                id,
+                name: input.name.clone(),
+                purpose: input.purpose.clone(),
+                data_categories: input.data_categories.clone(),
+                processor: input.processor.clone(),
+                created_at: now,
+            })
+        })
+    }
+
+    fn systems(&self) -> Result<Vec<System>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, name, purpose, data_categories, processor, created_at FROM systems",
+            )
+            .map_err(self.err())?;
+        let mut systems = stmt
+            .query_map([], system_from_row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(self.err())?;
+        systems.sort_by_cached_key(|s| norwegian_key(&s.name));
+        Ok(systems)
     }
 }
 

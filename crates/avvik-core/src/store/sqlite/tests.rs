@@ -1,135 +1,447 @@
-use chrono::TimeZone;
+use chrono::{NaiveDate, TimeZone};
+use serde_json::json;
 
 use super::*;
-use crate::case::CaseInput;
 use crate::error::ErrorKind;
 use crate::store::SCHEMA_VERSION;
-
-fn new_case(title: &str, description: &str) -> NewCase {
-    CaseInput {
-        title: title.into(),
-        description: Some(description.into()),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap()
-}
+use crate::system::SystemInput;
+use crate::vocab::IncidentType;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
 }
 
-#[test]
-fn references_count_per_oslo_year() {
+fn store_with_systems() -> SqliteStore {
     let store = SqliteStore::open_in_memory().unwrap();
-    let a = store
-        .create_case(&new_case("A", ""), at(2026, 6, 1, 12))
-        .unwrap();
-    let b = store
-        .create_case(&new_case("B", ""), at(2026, 12, 31, 22))
-        .unwrap();
-    // 23:00 UTC on 31 December is already the new year in Oslo.
-    let c = store
-        .create_case(&new_case("C", ""), at(2026, 12, 31, 23))
-        .unwrap();
+    for name in ["Microsoft 365", "Tripletex", "Visma Global"] {
+        let input = SystemInput {
+            name: name.into(),
+            ..Default::default()
+        };
+        store
+            .add_system(&input.check().unwrap(), at(2026, 1, 1, 8))
+            .unwrap();
+    }
+    store
+}
+
+/// A complete document with the given title and description, checked at `now`.
+fn complete(title: &str, description: &str, now: DateTime<Utc>) -> Draft {
+    let mut value = crate::form::tests::complete();
+    value["title"] = json!(title);
+    value["description"] = json!(if description.is_empty() {
+        "Noe skjedde."
+    } else {
+        description
+    });
+    value["occurred"] = json!({"kind": "unknown"});
+    value["discovered_at"] = json!(time::to_rfc3339(now));
+    CaseDocument::from_value(value).unwrap().check(now).unwrap()
+}
+
+fn draft(value: serde_json::Value, now: DateTime<Utc>) -> Draft {
+    CaseDocument::from_value(value).unwrap().check(now).unwrap()
+}
+
+fn submit(store: &SqliteStore, title: &str, now: DateTime<Utc>) -> Case {
+    store
+        .create_case(&complete(title, "", now), true, now)
+        .unwrap()
+}
+
+#[test]
+fn references_count_per_oslo_year_and_only_for_submitted_cases() {
+    let store = store_with_systems();
+    let a = submit(&store, "A", at(2026, 6, 1, 12));
     let d = store
-        .create_case(&new_case("D", ""), at(2027, 2, 1, 8))
+        .create_case(
+            &draft(json!({"title": "Utkast"}), at(2026, 6, 2, 12)),
+            false,
+            at(2026, 6, 2, 12),
+        )
         .unwrap();
-    let refs: Vec<String> = [a, b, c, d]
+    let b = submit(&store, "B", at(2026, 12, 31, 22));
+    // 23:00 UTC on 31 December is already the new year in Oslo.
+    let c = submit(&store, "C", at(2026, 12, 31, 23));
+    let refs: Vec<String> = [&a, &b, &c]
         .iter()
-        .map(|c| c.reference.to_string())
+        .map(|c| c.reference.unwrap().to_string())
         .collect();
     assert_eq!(
         refs,
-        [
-            "AVVIK-2026-0001",
-            "AVVIK-2026-0002",
-            "AVVIK-2027-0001",
-            "AVVIK-2027-0002"
-        ]
+        ["AVVIK-2026-0001", "AVVIK-2026-0002", "AVVIK-2027-0001"]
+    );
+    assert_eq!(
+        (d.status, d.reference, d.submitted_at),
+        (CaseStatus::Draft, None, None)
     );
 }
 
 #[test]
-fn the_created_case_equals_the_stored_one_to_the_microsecond() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
-        + chrono::Duration::nanoseconds(123_456_789);
-    let created = store.create_case(&new_case("Tapt PC", ""), now).unwrap();
+fn a_draft_autosaves_then_submits_once() {
+    let store = store_with_systems();
+    let t0 = at(2026, 11, 20, 9);
+    let created = store
+        .create_case(&draft(json!({"title": "Halvferdig"}), t0), false, t0)
+        .unwrap();
+    let t1 = t0 + chrono::Duration::seconds(1);
+    let saved = store
+        .save_draft(created.id, &complete("Ferdig", "Nå er alt med", t1), t1)
+        .unwrap();
+    assert_eq!(saved.form.title.as_deref(), Some("Ferdig"));
+    assert_eq!(saved.form.systems, ["Microsoft 365"]);
+    assert_eq!((saved.created_at, saved.updated_at), (t0, t1));
+
+    let t2 = t1 + chrono::Duration::minutes(5);
+    let submitted = store.submit_case(CaseKey::Id(created.id), t2).unwrap();
+    assert_eq!(submitted.status, CaseStatus::Reported);
+    assert_eq!(submitted.submitted_at, Some(t2));
+    assert!(submitted.reference.is_some());
+    assert_eq!(
+        store
+            .case(CaseKey::Reference(submitted.reference.unwrap()))
+            .unwrap(),
+        submitted
+    );
+
+    let again = store.submit_case(CaseKey::Id(created.id), t2).unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::Conflict);
+    let edit = store
+        .save_draft(created.id, &complete("Endret", "", t2), t2)
+        .unwrap_err();
+    assert_eq!(edit.kind(), ErrorKind::Conflict);
+    assert_eq!(store.case(CaseKey::Id(created.id)).unwrap(), submitted);
+
+    let events: Vec<(String, String)> = store
+        .conn()
+        .prepare("SELECT kind, actor FROM case_events WHERE case_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([created.id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        events,
+        [("submitted".to_owned(), "Åse Bjørnstad".to_owned())]
+    );
+}
+
+#[test]
+fn an_incomplete_draft_is_not_submitted_and_stays_a_draft() {
+    let store = store_with_systems();
+    let t = at(2026, 11, 20, 9);
+    let d = store
+        .create_case(&draft(json!({"title": "Lite utfylt"}), t), false, t)
+        .unwrap();
+    let err = store.submit_case(CaseKey::Id(d.id), t).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert!(err.field_errors().len() > 5, "{err}");
+    assert_eq!(store.case(CaseKey::Id(d.id)).unwrap(), d);
+    let err = store
+        .create_case(&draft(json!({"title": "Lite utfylt"}), t), true, t)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(store.list_cases(&CaseFilter::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn unknown_systems_are_refused_by_name_and_nothing_is_written() {
+    let store = store_with_systems();
+    let t = at(2026, 11, 20, 9);
+    let d = draft(
+        json!({"systems": ["Tripletex", "Salesforce", "Vega SMB"]}),
+        t,
+    );
+    let err = store.create_case(&d, false, t).unwrap_err();
+    let fields: Vec<_> = err
+        .field_errors()
+        .iter()
+        .map(|e| (e.field.as_str(), e.problem))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("systems[1]", Problem::Unknown),
+            ("systems[2]", Problem::Unknown)
+        ]
+    );
+    assert!(store.list_cases(&CaseFilter::default()).unwrap().is_empty());
+    // Names match whatever the letter case; the register's spelling is shown.
+    let d = store
+        .create_case(&draft(json!({"systems": ["tripletex"]}), t), false, t)
+        .unwrap();
+    assert_eq!(d.form.systems, ["Tripletex"]);
+}
+
+#[test]
+fn system_names_are_unique_in_any_letter_case() {
+    let store = store_with_systems();
+    let dup = SystemInput {
+        name: "TRIPLETEX".into(),
+        ..Default::default()
+    }
+    .check()
+    .unwrap();
+    let err = store.add_system(&dup, at(2026, 2, 1, 8)).unwrap_err();
+    assert_eq!(err.field_errors()[0].problem, Problem::Duplicate);
+    let names: Vec<_> = store
+        .systems()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["Microsoft 365", "Tripletex", "Visma Global"]);
+}
+
+#[test]
+fn full_text_search_covers_free_text_and_keeps_norwegian_letters_apart() {
+    let store = store_with_systems();
+    let t = at(2026, 3, 2, 9);
+    let blå = store
+        .create_case(
+            &complete("Blå perm på avveie", "Permen lå i kantina", t),
+            true,
+            t,
+        )
+        .unwrap();
+    let _bla = store
+        .create_case(
+            &complete("Bla gjennom loggen", "Uvanlig innlogging", t),
+            true,
+            t,
+        )
+        .unwrap();
+    let mut extra = crate::form::tests::complete();
+    extra["title"] = json!("Phishing");
+    extra["immediate_actions"] = json!("Sperret kontoen til Øyvind");
+    extra["occurred"] = json!({"kind": "unknown"});
+    extra["discovered_at"] = json!(time::to_rfc3339(t));
+    let phishing = store.create_case(&draft(extra, t), true, t).unwrap();
+
+    let found = |q: &str| -> Vec<Uuid> {
+        store
+            .list_cases(&CaseFilter {
+                query: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    assert_eq!(found("blå"), [blå.id]);
+    assert_eq!(found("BLÅ"), [blå.id]);
+    assert_eq!(found("kantina perm"), [blå.id]);
+    assert_eq!(found("øyvind"), [phishing.id]);
+    assert_eq!(found("sperr"), [phishing.id], "word beginnings match");
+    assert_eq!(
+        found(&phishing.reference.unwrap().to_string()),
+        [phishing.id]
+    );
+    assert!(found("ransomware").is_empty());
+    assert!(found("%").is_empty(), "punctuation is not a wildcard");
+    assert!(found("\"NEAR(").is_empty(), "FTS5 syntax is plain text");
+    assert_eq!(found("  ").len(), 3);
+}
+
+#[test]
+fn autosave_keeps_the_search_index_in_step() {
+    let store = store_with_systems();
+    let t = at(2026, 3, 2, 9);
+    let d = store
+        .create_case(
+            &draft(json!({"description": "Første versjon"}), t),
+            false,
+            t,
+        )
+        .unwrap();
+    store
+        .save_draft(d.id, &draft(json!({"description": "Andre utgave"}), t), t)
+        .unwrap();
+    let search = |q: &str| {
+        store
+            .list_cases(&CaseFilter {
+                query: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!((search("første"), search("andre")), (0, 1));
+}
+
+#[test]
+fn filters_combine_and_dates_follow_the_oslo_calendar() {
+    let store = store_with_systems();
+    // 23:30 UTC on 1 March is 00:30 on 2 March in Oslo.
+    let late = Utc.with_ymd_and_hms(2026, 3, 1, 23, 30, 0).unwrap();
+    let a = submit(&store, "A", late);
+    let mut other = crate::form::tests::complete();
+    other["systems"] = json!(["Tripletex"]);
+    other["incident_type"] = json!("ransomware");
+    other["occurred"] = json!({"kind": "unknown"});
+    other["discovered_at"] = json!("2026-03-05T10:00:00Z");
+    let t = at(2026, 3, 5, 10);
+    let b = store.create_case(&draft(other, t), true, t).unwrap();
+    let c = store
+        .create_case(&draft(json!({"title": "Utkast"}), t), false, t)
+        .unwrap();
+
+    let ids = |f: CaseFilter| -> Vec<Uuid> {
+        store
+            .list_cases(&f)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    };
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d);
+    assert_eq!(
+        ids(CaseFilter {
+            created_from: day(2),
+            created_to: day(2),
+            ..Default::default()
+        }),
+        [a.id]
+    );
+    assert!(
+        ids(CaseFilter {
+            created_to: day(1),
+            ..Default::default()
+        })
+        .is_empty()
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            system: Some("tripletex".into()),
+            ..Default::default()
+        }),
+        [b.id]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            incident_type: Some(IncidentType::Ransomware),
+            ..Default::default()
+        }),
+        [b.id]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            status: Some(CaseStatus::Draft),
+            ..Default::default()
+        }),
+        [c.id]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            status: Some(CaseStatus::Reported),
+            system: Some("Microsoft 365".into()),
+            ..Default::default()
+        }),
+        [a.id]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            sort: CaseSort::Reference,
+            ..Default::default()
+        }),
+        [a.id, b.id, c.id]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            sort: CaseSort::OldestFirst,
+            ..Default::default()
+        }),
+        [a.id, b.id, c.id]
+    );
+}
+
+#[test]
+fn titles_sort_the_norwegian_way() {
+    let store = store_with_systems();
+    let t = at(2026, 3, 2, 9);
+    for title in ["Åpen dør", "ære", "Zebra", "øl", "abc"] {
+        store
+            .create_case(&draft(json!({"title": title}), t), false, t)
+            .unwrap();
+    }
+    let titles: Vec<String> = store
+        .list_cases(&CaseFilter {
+            sort: CaseSort::Title,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|c| c.form.title.unwrap())
+        .collect();
+    assert_eq!(titles, ["abc", "Zebra", "ære", "øl", "Åpen dør"]);
+}
+
+#[test]
+fn the_stored_case_equals_the_returned_one_to_the_microsecond() {
+    let store = store_with_systems();
+    let now = at(2026, 3, 2, 9) + chrono::Duration::nanoseconds(123_456_789);
+    let created = store
+        .create_case(&complete("T", "", now), true, now)
+        .unwrap();
     assert_eq!(created.created_at.timestamp_subsec_nanos(), 123_456_000);
     assert_eq!(store.case(CaseKey::Id(created.id)).unwrap(), created);
 }
 
 #[test]
-fn finds_a_case_by_id_and_by_reference() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    let created = store
-        .create_case(
-            &new_case("Tapt PC", "Bærbar PC glemt på toget"),
-            at(2026, 3, 2, 9),
+fn a_version_1_store_is_migrated_keeping_its_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        migrations::migrate_with(&mut conn, &[include_str!("../migrations/0001_cases.sql")])
+            .unwrap();
+        conn.execute(
+            "INSERT INTO cases VALUES ('0b6f5a64-7d2e-4b8e-9a53-5a2f1c3f4e11', 2026, 7, 'Gammel sak',
+             'Beskrivelse med æøå', 'reported', '2026-05-05T05:05:05.000000Z', '2026-05-05T05:05:05.000000Z',
+             'avvik-2026-0007 gammel sak')",
+            [],
         )
         .unwrap();
-    assert_eq!(store.case(CaseKey::Id(created.id)).unwrap(), created);
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let case = store
+        .case(CaseKey::parse("AVVIK-2026-0007").unwrap())
+        .unwrap();
+    assert_eq!(case.form.title.as_deref(), Some("Gammel sak"));
     assert_eq!(
-        store.case(CaseKey::Reference(created.reference)).unwrap(),
-        created
+        case.form.description.as_deref(),
+        Some("Beskrivelse med æøå")
     );
-    let missing = store
-        .case(CaseKey::Reference(Reference {
-            year: 2026,
-            seq: 99,
-        }))
-        .unwrap_err();
-    assert_eq!(missing.kind(), ErrorKind::NotFound);
-    assert!(missing.to_string().contains("AVVIK-2026-0099"), "{missing}");
+    assert_eq!(case.status, CaseStatus::Reported);
+    assert_eq!(case.submitted_at, Some(case.created_at));
+    let found = store
+        .list_cases(&CaseFilter {
+            query: Some("æøå".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    // The next reference of that year follows the migrated one.
+    let t = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+    let store_with = store_with_names(&store, &["Microsoft 365"]);
+    let next = store_with
+        .create_case(&complete("Ny", "", t), true, t)
+        .unwrap();
+    assert_eq!(next.reference.unwrap().to_string(), "AVVIK-2026-0008");
 }
 
-#[test]
-fn search_folds_case_beyond_ascii() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    store
-        .create_case(
-            &new_case("Blåbærsyltetøy på avveie", "ÆRLIG TALT, ØYVIND PÅ ÅSANE"),
-            at(2026, 1, 5, 9),
-        )
-        .unwrap();
-    store
-        .create_case(&new_case("Phishing", "Falsk faktura"), at(2026, 1, 6, 9))
-        .unwrap();
-    let titles = |q: &str| -> Vec<String> {
+fn store_with_names<'a>(store: &'a SqliteStore, names: &[&str]) -> &'a SqliteStore {
+    for name in names {
+        let input = SystemInput {
+            name: (*name).into(),
+            ..Default::default()
+        };
         store
-            .list_cases(&CaseFilter {
-                query: Some(q.into()),
-            })
-            .unwrap()
-            .into_iter()
-            .map(|c| c.title)
-            .collect()
-    };
-    assert_eq!(titles("BLÅBÆR"), ["Blåbærsyltetøy på avveie"]);
-    assert_eq!(titles("øyvind på åsane"), ["Blåbærsyltetøy på avveie"]);
-    assert_eq!(titles("avvik-2026-0002"), ["Phishing"]);
-    assert_eq!(titles("  "), ["Phishing", "Blåbærsyltetøy på avveie"]);
-    assert!(titles("ransomware").is_empty());
-    // LIKE wildcards are plain text here.
-    assert!(titles("%").is_empty());
-}
-
-#[test]
-fn lists_newest_first() {
-    let store = SqliteStore::open_in_memory().unwrap();
-    for (i, t) in ["Første", "Andre", "Tredje"].iter().enumerate() {
-        store
-            .create_case(&new_case(t, ""), at(2026, 4, 1 + i as u32, 10))
+            .add_system(&input.check().unwrap(), at(2026, 1, 1, 8))
             .unwrap();
     }
-    let titles: Vec<_> = store
-        .list_cases(&CaseFilter::default())
-        .unwrap()
-        .into_iter()
-        .map(|c| c.title)
-        .collect();
-    assert_eq!(titles, ["Tredje", "Andre", "Første"]);
+    store
 }
 
 #[test]
@@ -138,26 +450,26 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
     let path = dir.path().join("nested/folder/avvik.sqlite3");
     let created = {
         let store = SqliteStore::open(&path).unwrap();
-        let conn = store.conn();
-        let mode: String = conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
-        let sync: i64 = conn
-            .pragma_query_value(None, "synchronous", |r| r.get(0))
-            .unwrap();
-        let fks: i64 = conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .unwrap();
-        let busy: i64 = conn
-            .pragma_query_value(None, "busy_timeout", |r| r.get(0))
-            .unwrap();
-        assert_eq!((mode.as_str(), sync, fks, busy), ("wal", 2, 1, 5000));
-        drop(conn);
+        {
+            let conn = store.conn();
+            let mode: String = conn
+                .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                .unwrap();
+            let sync: i64 = conn
+                .pragma_query_value(None, "synchronous", |r| r.get(0))
+                .unwrap();
+            let fks: i64 = conn
+                .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+                .unwrap();
+            let busy: i64 = conn
+                .pragma_query_value(None, "busy_timeout", |r| r.get(0))
+                .unwrap();
+            assert_eq!((mode.as_str(), sync, fks, busy), ("wal", 2, 1, 5000));
+        }
+        store_with_names(&store, &["Microsoft 365"]);
+        let t = at(2026, 5, 5, 5);
         store
-            .create_case(
-                &new_case("Ransomware", "Filserver kryptert"),
-                at(2026, 5, 5, 5),
-            )
+            .create_case(&complete("Ransomware", "Filserver kryptert", t), true, t)
             .unwrap()
     };
     let reopened = SqliteStore::open(&path).unwrap();
@@ -169,6 +481,7 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
 fn two_stores_on_one_file_never_share_a_reference() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
+    store_with_names(&SqliteStore::open(&path).unwrap(), &["Microsoft 365"]);
     let one = SqliteStore::open(&path).unwrap();
     let two = SqliteStore::open(&path).unwrap();
     let now = at(2026, 8, 8, 8);
@@ -179,9 +492,10 @@ fn two_stores_on_one_file_never_share_a_reference() {
                 (0..20)
                     .map(|i| {
                         store
-                            .create_case(&new_case(&format!("Sak {i}"), ""), now)
+                            .create_case(&complete(&format!("Sak {i}"), "", now), true, now)
                             .unwrap()
                             .reference
+                            .unwrap()
                     })
                     .collect::<Vec<_>>()
             })

@@ -1,8 +1,11 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Case } from "./bindings/Case";
+import { CaseSummary } from "./CaseSummary";
+import { documentOf } from "./document";
 import { type Lang, type Translate, formatInstant, statusKey, statusNextKey } from "./i18n";
 
-export function CaseDetail({
+/** A submitted case: its state and everything the form captured. */
+export function CaseView({
   case: c,
   lang,
   t,
@@ -14,43 +17,40 @@ export function CaseDetail({
   onClose: () => void;
 }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [c.id]);
+  useLayoutEffect(() => heading.current?.focus(), [c.id]);
 
   return (
     <section class="card detail" aria-labelledby="detail-heading">
       <div class="section-head">
         <h2 id="detail-heading" tabIndex={-1} ref={heading}>
-          {t("detail.heading", { reference: c.reference })}
+          {t("detail.heading", { reference: c.reference ?? t("register.draft") })}
         </h2>
         <button type="button" class="secondary" onClick={onClose}>
-          {t("detail.close")}
+          {t("common.close")}
         </button>
       </div>
-      <h3 class="detail-title">{c.title}</h3>
       <p class="status-line">
-        <span class={`status status-${c.status}`}>{t(statusKey(c.status))}</span>{" "}
-        {t(statusNextKey(c.status))}
+        <span class={`status status-${c.status}`}>{t(statusKey(c.status))}</span> {t(statusNextKey(c.status))}
       </p>
-      <dl>
+      <dl class="meta">
         <dt>{t("detail.created")}</dt>
         <dd>
           <time dateTime={c.created_at}>{formatInstant(c.created_at, lang)}</time>
         </dd>
-        <dt>{t("detail.updated")}</dt>
-        <dd>
-          <time dateTime={c.updated_at}>{formatInstant(c.updated_at, lang)}</time>
-        </dd>
+        {c.submitted_at && (
+          <>
+            <dt>{t("detail.submitted")}</dt>
+            <dd>
+              <time dateTime={c.submitted_at}>{formatInstant(c.submitted_at, lang)}</time>
+            </dd>
+          </>
+        )}
         <dt>{t("detail.id")}</dt>
         <dd>
           <code>{c.id}</code>
         </dd>
       </dl>
-      <h4>{t("detail.description")}</h4>
-      {c.description ? (
-        <p class="description">{c.description}</p>
-      ) : (
-        <p class="muted">{t("detail.noDescription")}</p>
-      )}
+      <CaseSummary doc={documentOf(c)} t={t} lang={lang} />
     </section>
   );
 }
