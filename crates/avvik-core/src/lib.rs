@@ -5,9 +5,12 @@
 //! the clock. Everything that reaches the store has been validated here first, so
 //! no caller can bypass a rule.
 
+pub mod attachment;
 pub mod case;
 pub mod error;
+pub mod export;
 pub mod form;
+pub mod i18n;
 pub mod nin;
 pub mod paths;
 pub mod reference;

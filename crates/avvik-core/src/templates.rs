@@ -1,20 +1,9 @@
 //! Templates per incident type: a quick start that pre-fills the category, the
 //! likely data and suggested measures. Everything stays editable.
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
 use crate::form::CaseDocument;
+pub use crate::i18n::Lang;
 use crate::vocab::{Cause, DataCategory, DataSubjectCategory, IncidentType, Nature};
-
-/// The language of texts the core writes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    #[default]
-    Nb,
-    En,
-}
 
 struct Template {
     incident_type: IncidentType,

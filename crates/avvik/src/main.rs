@@ -5,7 +5,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
+use avvik_core::export;
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use avvik_core::i18n::Lang;
 use avvik_core::store::CaseSort;
 use avvik_core::vocab::{DataCategory, IncidentType};
 use avvik_core::{
@@ -40,12 +43,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create, submit, show and list breach cases.
+    /// Create, submit, show, list and export breach cases.
     #[command(subcommand)]
     Case(CaseCommand),
     /// Manage the system register: the systems a case can name.
     #[command(subcommand)]
     System(SystemCommand),
+    /// Keep files with a case and get them back.
+    #[command(subcommand)]
+    Attachment(AttachmentCommand),
 }
 
 #[derive(Subcommand)]
@@ -75,29 +81,75 @@ enum CaseCommand {
     },
     /// Print the cases as a JSON array, newest first unless --sort says otherwise.
     List {
-        /// Only cases where every word occurs (as a word or the start of one) in the
-        /// reference or any free text. Letter case is ignored; «blå» does not find «bla».
-        #[arg(long, value_name = "TEXT")]
-        query: Option<String>,
-        /// Only cases with this status.
-        #[arg(long, value_enum)]
-        status: Option<StatusArg>,
-        /// Only cases that name this system.
-        #[arg(long, value_name = "NAME")]
-        system: Option<String>,
-        /// Only cases of this incident type (e.g. sent_by_mistake, ransomware).
-        #[arg(long, value_name = "TYPE", value_parser = parse_incident_type)]
-        category: Option<IncidentType>,
-        /// Only cases created on or after this day (Europe/Oslo), YYYY-MM-DD.
-        #[arg(long, value_name = "DATE")]
-        from: Option<NaiveDate>,
-        /// Only cases created on or before this day (Europe/Oslo), YYYY-MM-DD.
-        #[arg(long, value_name = "DATE")]
-        to: Option<NaiveDate>,
-        /// The order of the list.
-        #[arg(long, value_enum, default_value = "newest")]
-        sort: SortArg,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
+    /// Export the register (the cases the filters select) as CSV for a spreadsheet, or as JSON.
+    ///
+    /// CSV is UTF-8 with a byte-order mark, `;` between fields and Oslo times, so it opens
+    /// with æøå intact in a Norwegian spreadsheet. The file may hold personal data.
+    Export {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// The file format.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: FormatArg,
+        /// The language of the CSV's headers and words.
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+        /// Write to this file instead of standard output (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct FilterArgs {
+    /// Only cases where every word occurs (as a word or the start of one) in the
+    /// reference or any free text. Letter case is ignored; «blå» does not find «bla».
+    #[arg(long, value_name = "TEXT")]
+    query: Option<String>,
+    /// Only cases with this status.
+    #[arg(long, value_enum)]
+    status: Option<StatusArg>,
+    /// Only cases that name this system.
+    #[arg(long, value_name = "NAME")]
+    system: Option<String>,
+    /// Only cases of this incident type (e.g. sent_by_mistake, ransomware).
+    #[arg(long, value_name = "TYPE", value_parser = parse_incident_type)]
+    category: Option<IncidentType>,
+    /// Only cases created on or after this day (Europe/Oslo), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    from: Option<NaiveDate>,
+    /// Only cases created on or before this day (Europe/Oslo), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE")]
+    to: Option<NaiveDate>,
+    /// The order of the list.
+    #[arg(long, value_enum, default_value = "newest")]
+    sort: SortArg,
+}
+
+impl FilterArgs {
+    fn into_filter(self) -> CaseFilter {
+        CaseFilter {
+            query: self.query,
+            status: self.status.map(|s| match s {
+                StatusArg::Draft => CaseStatus::Draft,
+                StatusArg::Reported => CaseStatus::Reported,
+            }),
+            system: self.system,
+            incident_type: self.category,
+            created_from: self.from,
+            created_to: self.to,
+            sort: match self.sort {
+                SortArg::Newest => CaseSort::NewestFirst,
+                SortArg::Oldest => CaseSort::OldestFirst,
+                SortArg::Reference => CaseSort::Reference,
+                SortArg::Title => CaseSort::Title,
+                SortArg::Status => CaseSort::Status,
+            },
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -121,6 +173,34 @@ enum SystemCommand {
     List,
 }
 
+#[derive(Subcommand)]
+enum AttachmentCommand {
+    /// Keep a file with a case (at most 25 MiB a file, 250 MiB a case) and print its record.
+    Add {
+        /// The case's id or reference.
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// The file to attach.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Print a case's attachments as a JSON array (name, type, size, SHA-256).
+    List {
+        /// The case's id or reference.
+        #[arg(value_name = "CASE")]
+        case: String,
+    },
+    /// Write an attachment's content to a file, after checking its SHA-256.
+    Get {
+        /// The attachment's id.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Where to write it (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum StatusArg {
     Draft,
@@ -134,6 +214,18 @@ enum SortArg {
     Reference,
     Title,
     Status,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Nb,
+    En,
 }
 
 fn parse_incident_type(s: &str) -> Result<IncidentType, String> {
@@ -172,6 +264,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // `avvik case list | head` closes the pipe early; that is not an error.
+        Err(message) if message.contains("Broken pipe") => ExitCode::SUCCESS,
         Err(message) => {
             // One line, whatever the cause: scripts read the first line of stderr.
             let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -199,53 +293,47 @@ fn run(cli: Cli) -> Result<(), String> {
             if !draft {
                 checked.check_complete().map_err(text_of)?;
             }
-            let case = open(&db)?
-                .create_case(&checked, !draft, now)
-                .map_err(text_of)?;
-            print_json(&case)
+            print_json(
+                &open(&db)?
+                    .create_case(&checked, !draft, now)
+                    .map_err(text_of)?,
+            )
         }
         Command::Case(CaseCommand::Submit { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            let store = open_existing(&db, &key)?;
-            print_json(&store.submit_case(key, now).map_err(text_of)?)
+            print_json(
+                &open_existing(&db, &key)?
+                    .submit_case(key, now)
+                    .map_err(text_of)?,
+            )
         }
         Command::Case(CaseCommand::Show { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            let store = open_existing(&db, &key)?;
-            print_json(&store.case(key).map_err(text_of)?)
+            print_json(&open_existing(&db, &key)?.case(key).map_err(text_of)?)
         }
-        Command::Case(CaseCommand::List {
-            query,
-            status,
-            system,
-            category,
-            from,
-            to,
-            sort,
+        Command::Case(CaseCommand::List { filter }) => print_json(&list(&db, filter)?),
+        Command::Case(CaseCommand::Export {
+            filter,
+            format,
+            lang,
+            output,
         }) => {
-            if !db.exists() {
-                // No store yet means no cases; don't create one just to say so.
-                return print_json(&Vec::<()>::new());
-            }
-            let filter = CaseFilter {
-                query,
-                status: status.map(|s| match s {
-                    StatusArg::Draft => CaseStatus::Draft,
-                    StatusArg::Reported => CaseStatus::Reported,
-                }),
-                system,
-                incident_type: category,
-                created_from: from,
-                created_to: to,
-                sort: match sort {
-                    SortArg::Newest => CaseSort::NewestFirst,
-                    SortArg::Oldest => CaseSort::OldestFirst,
-                    SortArg::Reference => CaseSort::Reference,
-                    SortArg::Title => CaseSort::Title,
-                    SortArg::Status => CaseSort::Status,
-                },
+            let cases = list(&db, filter)?;
+            let lang = match lang {
+                LangArg::Nb => Lang::Nb,
+                LangArg::En => Lang::En,
             };
-            print_json(&open(&db)?.list_cases(&filter).map_err(text_of)?)
+            let text = match format {
+                FormatArg::Csv => export::register_csv(&cases, lang),
+                FormatArg::Json => export::register_json(&cases),
+            };
+            match output {
+                Some(path) => write_new_file(&path, text.as_bytes()),
+                None => std::io::stdout()
+                    .lock()
+                    .write_all(text.as_bytes())
+                    .map_err(|e| e.to_string()),
+            }
         }
         Command::System(SystemCommand::Add {
             name,
@@ -268,6 +356,37 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             print_json(&open(&db)?.systems().map_err(text_of)?)
         }
+        Command::Attachment(AttachmentCommand::Add { case, file }) => {
+            let key = CaseKey::parse(&case).map_err(text_of)?;
+            let content = read_attachment(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let checked = NewAttachment::check(&name, content).map_err(text_of)?;
+            print_json(
+                &open_existing(&db, &key)?
+                    .add_attachment(key, &checked, now)
+                    .map_err(text_of)?,
+            )
+        }
+        Command::Attachment(AttachmentCommand::List { case }) => {
+            let key = CaseKey::parse(&case).map_err(text_of)?;
+            print_json(
+                &open_existing(&db, &key)?
+                    .attachments(key)
+                    .map_err(text_of)?,
+            )
+        }
+        Command::Attachment(AttachmentCommand::Get { id, output }) => {
+            let id = uuid::Uuid::try_parse(id.trim())
+                .map_err(|_| format!("`{id}` is not an attachment id (a UUID)"))?;
+            if !db.exists() {
+                return Err(format!("no attachment has the id `{id}`"));
+            }
+            let (_, content) = open(&db)?.attachment(id).map_err(text_of)?;
+            write_new_file(&output, &content)
+        }
     }
 }
 
@@ -285,6 +404,37 @@ fn open_existing(db: &Path, key: &CaseKey) -> Result<SqliteStore, String> {
         return Err(avvik_core::Error::case_not_found(key).to_string());
     }
     open(db)
+}
+
+/// The cases the filter selects; none when there is no store yet (and none is created).
+fn list(db: &Path, filter: FilterArgs) -> Result<Vec<avvik_core::Case>, String> {
+    if !db.exists() {
+        return Ok(Vec::new());
+    }
+    open(db)?.list_cases(&filter.into_filter()).map_err(text_of)
+}
+
+/// Reads a file to attach, stopping one byte past the size limit so the core can refuse it.
+fn read_attachment(path: &Path) -> Result<Vec<u8>, String> {
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut content = Vec::new();
+    file.take(MAX_ATTACHMENT_BYTES as u64 + 1)
+        .read_to_end(&mut content)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(content)
+}
+
+/// Writes a new file; an existing one is left alone, so nothing already saved is lost.
+fn write_new_file(path: &Path, content: &[u8]) -> Result<(), String> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    file.write_all(content)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn read_document(source: &str) -> Result<String, String> {

@@ -50,6 +50,17 @@ impl Cli {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
+    /// Runs a command that must succeed and print nothing.
+    fn ok_silent(&self, args: &[&str]) {
+        let out = self.run(args, None);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+
     /// Runs a command that must fail; returns its one-line error.
     fn fails(&self, args: &[&str], stdin: Option<&str>) -> String {
         let out = self.run(args, stdin);
@@ -410,7 +421,11 @@ fn a_newer_store_is_refused_naming_both_versions() {
     std::fs::write(cli.db(), &bytes).unwrap();
     let err = cli.fails(&["case", "list"], None);
     assert!(
-        err.contains("schema version 99") && err.contains("versions up to 2"),
+        err.contains("schema version 99")
+            && err.contains(&format!(
+                "versions up to {}",
+                avvik_core::store::SCHEMA_VERSION
+            )),
         "{err}"
     );
     assert_eq!(std::fs::read(cli.db()).unwrap(), bytes);
@@ -443,5 +458,148 @@ fn help_describes_every_command() {
     assert!(
         out.contains("at most 200 characters") && out.contains("docs/examples/"),
         "{out}"
+    );
+}
+
+#[test]
+fn the_register_exports_as_csv_for_a_norwegian_spreadsheet_and_as_json() {
+    let cli = Cli::new().with_systems();
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("lost-laptop.json")),
+    );
+    let out = cli.run(
+        &["case", "export", "--format", "csv", "--sort", "oldest"],
+        None,
+    );
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert!(lines[0].contains("Referanse;Status;Tittel"), "{}", lines[0]);
+    assert!(
+        lines[1].contains(";Lønnsslipper sendt til feil mottaker;Microsoft 365;"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("Bærbar PC glemt på toget"),
+        "{}",
+        lines[2]
+    );
+    // 08:15 +01:00 stays 08:15 in Oslo.
+    assert!(lines[1].contains("2026-11-20 08:15"), "{}", lines[1]);
+
+    let out = cli.run(
+        &[
+            "case",
+            "export",
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+            "--system",
+            "Tripletex",
+        ],
+        None,
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains("Reference;Status;Title") && csv.contains("Lost or stolen device"),
+        "{csv}"
+    );
+    assert_eq!(csv.matches("\r\n").count(), 2, "header and one case");
+
+    let file = cli.dir.path().join("register.json");
+    cli.ok_silent(&[
+        "case",
+        "export",
+        "--format",
+        "json",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    // An existing file is never overwritten.
+    let err = cli.fails(
+        &["case", "export", "--output", file.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        err.contains("cannot write") && err.contains("exists"),
+        "{err}"
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&std::fs::read_to_string(&file).unwrap()).unwrap(),
+        json
+    );
+}
+
+#[test]
+fn attachments_go_in_and_come_out_unchanged() {
+    let cli = Cli::new().with_systems();
+    let case = cli.ok(
+        &["case", "new", "--draft", "--json", "-"],
+        Some(r#"{"title": "Med vedlegg"}"#),
+    );
+    let id = case["id"].as_str().unwrap();
+    let source = cli.dir.path().join("skjermbilde æøå.png");
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    std::fs::write(&source, &bytes).unwrap();
+    let added = cli.ok(&["attachment", "add", id, source.to_str().unwrap()], None);
+    assert_eq!(added["file_name"], "skjermbilde æøå.png");
+    assert_eq!(added["size"], 70_000);
+    assert_eq!(added["sha256"].as_str().unwrap().len(), 64);
+
+    let listed = cli.ok(&["attachment", "list", id], None);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let out = cli.dir.path().join("tilbake.png");
+    cli.ok_silent(&[
+        "attachment",
+        "get",
+        added["id"].as_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    let err = cli.fails(
+        &[
+            "attachment",
+            "get",
+            added["id"].as_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(err.contains("cannot write"), "{err}");
+
+    let empty = cli.dir.path().join("tom.txt");
+    std::fs::write(&empty, b"").unwrap();
+    let err = cli.fails(&["attachment", "add", id, empty.to_str().unwrap()], None);
+    assert!(err.contains("file: the file is empty"), "{err}");
+    let err = cli.fails(
+        &[
+            "attachment",
+            "add",
+            "AVVIK-2026-0999",
+            source.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(err.contains("no case has the id or reference"), "{err}");
+    let err = cli.fails(&["attachment", "get", "ikke-en-id", "--output", "x"], None);
+    assert!(err.contains("not an attachment id"), "{err}");
+    assert_eq!(
+        cli.ok(&["attachment", "list", id], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
 }

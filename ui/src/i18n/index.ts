@@ -1,16 +1,19 @@
-// Every text the UI shows comes from these catalogues. Norwegian bokmål is the
-// default; English must have every key (a test checks it).
+// Every text the UI shows comes from the catalogues in assets/i18n/, which the core
+// reads too (CSV headers, later the PDFs). Norwegian bokmål is the default and the
+// reference; English must have every key (tests on both sides check it). Keys under a
+// vocabulary's name follow the core's stable keys: `incident_type.ransomware`,
+// `incident_type.ransomware.help`.
 import type { CaseStatus } from "../bindings/CaseStatus";
 import type { ErrorKind } from "../bindings/ErrorKind";
 import type { Problem } from "../bindings/Problem";
-import { en } from "./en";
-import { type MessageKey, nb } from "./nb";
+import en from "../../../assets/i18n/en.json";
+import nb from "../../../assets/i18n/nb.json";
 
-export type { MessageKey };
+export type MessageKey = keyof typeof nb;
 export type Lang = "nb" | "en";
 export const LANGS: readonly Lang[] = ["nb", "en"];
 
-export const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { nb, en };
+export const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { nb, en: en satisfies Record<MessageKey, string> };
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 

@@ -11,6 +11,7 @@ use rusqlite::{Connection, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_cases.sql"),
     include_str!("migrations/0002_mapping_form.sql"),
+    include_str!("migrations/0003_attachments.sql"),
 ];
 
 /// The schema version this binary writes and understands.

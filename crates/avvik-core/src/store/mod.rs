@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub use migrations::SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
 
+use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
 use crate::form::Draft;
@@ -80,4 +81,18 @@ pub trait Store: Send + Sync {
 
     /// The system register, by name.
     fn systems(&self) -> Result<Vec<System>>;
+
+    /// Keeps a file with a case (draft or submitted), within the case's total limit.
+    fn add_attachment(
+        &self,
+        key: CaseKey,
+        file: &NewAttachment,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment>;
+
+    /// The files of a case, oldest first.
+    fn attachments(&self, key: CaseKey) -> Result<Vec<Attachment>>;
+
+    /// One file and its content, checked against its SHA-256.
+    fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)>;
 }

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::migrations::{self, MigrateError};
 use super::{CaseFilter, CaseSort, Store};
+use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
@@ -186,6 +187,25 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
             .transpose()?,
         warnings: form.warnings(),
         form,
+    })
+}
+
+const ATTACHMENT_COLUMNS: &str = "id, case_id, file_name, media_type, size, sha256, added_at";
+
+fn attachment_from_row(row: &Row<'_>) -> rusqlite::Result<Attachment> {
+    let id: String = row.get(0)?;
+    let case_id: String = row.get(1)?;
+    Ok(Attachment {
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "attachment id", &id))?,
+        case_id: Uuid::try_parse(&case_id).map_err(|_| bad_value(1, "case id", &case_id))?,
+        file_name: row.get(2)?,
+        media_type: row.get(3)?,
+        size: row
+            .get::<_, i64>(4)?
+            .try_into()
+            .map_err(|_| bad_value(4, "size", "negative"))?,
+        sha256: row.get(5)?,
+        added_at: instant(6, row.get(6)?)?,
     })
 }
 
@@ -374,10 +394,17 @@ impl SqliteStore {
         kind: &str,
         actor: &str,
         now: DateTime<Utc>,
+        data: serde_json::Value,
     ) -> Result<()> {
         tx.execute(
-            "INSERT INTO case_events (case_id, at, kind, actor) VALUES (?1, ?2, ?3, ?4)",
-            params![id.to_string(), time::to_rfc3339(now), kind, actor],
+            "INSERT INTO case_events (case_id, at, kind, actor, data) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id.to_string(),
+                time::to_rfc3339(now),
+                kind,
+                actor,
+                data.to_string()
+            ],
         )
         .map_err(self.err())?;
         Ok(())
@@ -405,7 +432,7 @@ impl SqliteStore {
             (Some(r), false) => r.name.clone().unwrap_or_default(),
             (None, false) => "unknown".to_owned(),
         };
-        self.record_event(tx, id, "submitted", &actor, now)?;
+        self.record_event(tx, id, "submitted", &actor, now, serde_json::json!({}))?;
         self.index(tx, id)
     }
 }
@@ -576,6 +603,97 @@ impl Store for SqliteStore {
                 created_at: now,
             })
         })
+    }
+
+    fn add_attachment(
+        &self,
+        key: CaseKey,
+        file: &NewAttachment,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let case = self.load_existing(tx, key)?;
+            let held: i64 = tx
+                .query_row("SELECT coalesce(sum(size), 0) FROM attachments WHERE case_id = ?1", [case.id.to_string()], |r| r.get(0))
+                .map_err(self.err())?;
+            let size = file.content().len();
+            if held as usize + size > MAX_CASE_ATTACHMENT_BYTES {
+                return Err(ValidationError::new(
+                    "file",
+                    Problem::TooMany,
+                    format!("{} already holds {held} bytes of files; the limit per case is {MAX_CASE_ATTACHMENT_BYTES} bytes (250 MiB)", case.label()),
+                )
+                .into());
+            }
+            let added = Attachment {
+                id: Uuid::new_v4(),
+                case_id: case.id,
+                file_name: file.file_name().to_owned(),
+                media_type: file.media_type().to_owned(),
+                size: size as u64,
+                sha256: file.sha256().to_owned(),
+                added_at: now,
+            };
+            tx.execute(
+                "INSERT INTO attachments (id, case_id, file_name, media_type, size, sha256, content, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    added.id.to_string(),
+                    case.id.to_string(),
+                    added.file_name,
+                    added.media_type,
+                    size as i64,
+                    added.sha256,
+                    file.content(),
+                    time::to_rfc3339(now),
+                ],
+            )
+            .map_err(self.err())?;
+            let data = serde_json::json!({"attachment": added.id, "file_name": added.file_name, "size": added.size, "sha256": added.sha256});
+            self.record_event(tx, case.id, "attachment_added", "unknown", now, data)?;
+            Ok(added)
+        })
+    }
+
+    fn attachments(&self, key: CaseKey) -> Result<Vec<Attachment>> {
+        let conn = self.conn();
+        let case = self.load_existing(&conn, key)?;
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE case_id = ?1 ORDER BY added_at, rowid"
+            ))
+            .map_err(self.err())?;
+        stmt.query_map([case.id.to_string()], attachment_from_row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(self.err())
+    }
+
+    fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)> {
+        let conn = self.conn();
+        let found = conn
+            .prepare_cached(&format!(
+                "SELECT {ATTACHMENT_COLUMNS}, content FROM attachments WHERE id = ?1"
+            ))
+            .and_then(|mut s| {
+                s.query_row([id.to_string()], |row| {
+                    Ok((attachment_from_row(row)?, row.get::<_, Vec<u8>>(7)?))
+                })
+                .optional()
+            })
+            .map_err(self.err())?;
+        let (record, content) =
+            found.ok_or_else(|| Error::NotFound(format!("no attachment has the id `{id}`")))?;
+        if attachment::sha256_hex(&content) != record.sha256 {
+            return Err(Error::Storage {
+                path: self.label.clone(),
+                message: format!(
+                    "the content of {} no longer matches its SHA-256; the store is damaged",
+                    record.file_name
+                ),
+            });
+        }
+        Ok((record, content))
     }
 
     fn systems(&self) -> Result<Vec<System>> {

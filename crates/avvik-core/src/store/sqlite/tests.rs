@@ -545,3 +545,63 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     assert_eq!(err.kind(), ErrorKind::Storage);
     assert!(err.to_string().contains("not an Avvik database"), "{err}");
 }
+
+#[test]
+fn attachments_are_kept_with_their_checksum_and_come_back_whole() {
+    use crate::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
+    let store = store_with_systems();
+    let t = at(2026, 11, 20, 9);
+    let d = store
+        .create_case(&draft(json!({"title": "Med vedlegg"}), t), false, t)
+        .unwrap();
+    let png =
+        NewAttachment::check("skjermbilde æøå.png", vec![0x89, b'P', b'N', b'G', 1, 2, 3]).unwrap();
+    let added = store.add_attachment(CaseKey::Id(d.id), &png, t).unwrap();
+    assert_eq!((added.size, added.media_type.as_str()), (7, "image/png"));
+    let eml = NewAttachment::check("feilsendt.eml", b"Subject: Lonn\r\n\r\nHei".to_vec()).unwrap();
+    store
+        .add_attachment(CaseKey::Id(d.id), &eml, t + chrono::Duration::seconds(1))
+        .unwrap();
+
+    let listed = store.attachments(CaseKey::Id(d.id)).unwrap();
+    let names: Vec<&str> = listed.iter().map(|a| a.file_name.as_str()).collect();
+    assert_eq!(names, ["skjermbilde æøå.png", "feilsendt.eml"]);
+    let (record, content) = store.attachment(added.id).unwrap();
+    assert_eq!(record, added);
+    assert_eq!(content, png.content());
+
+    // Damage is found, not handed out.
+    let mut damaged = png.content().to_vec();
+    damaged[0] ^= 0xff;
+    store
+        .conn()
+        .execute(
+            "UPDATE attachments SET content = ?2 WHERE id = ?1",
+            params![added.id.to_string(), damaged],
+        )
+        .unwrap();
+    let err = store.attachment(added.id).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Storage);
+    assert!(
+        err.to_string().contains("no longer matches its SHA-256"),
+        "{err}"
+    );
+
+    let missing = store.attachment(Uuid::new_v4()).unwrap_err();
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
+    let nowhere = store
+        .add_attachment(CaseKey::Id(Uuid::new_v4()), &eml, t)
+        .unwrap_err();
+    assert_eq!(nowhere.kind(), ErrorKind::NotFound);
+
+    // The per-case total is enforced.
+    let big = NewAttachment::check("stor.bin", vec![7; MAX_ATTACHMENT_BYTES]).unwrap();
+    for _ in 0..9 {
+        store.add_attachment(CaseKey::Id(d.id), &big, t).unwrap();
+    }
+    let err = store
+        .add_attachment(CaseKey::Id(d.id), &big, t)
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].problem, Problem::TooMany);
+    assert_eq!(store.attachments(CaseKey::Id(d.id)).unwrap().len(), 11);
+}
