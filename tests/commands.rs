@@ -269,3 +269,60 @@ fn bump_user_version(path: &std::path::Path) {
     bytes[60..64].copy_from_slice(&(version + 1).to_be_bytes());
     std::fs::write(path, bytes).unwrap();
 }
+
+#[test]
+fn attachments_arrive_as_raw_bytes_and_can_be_previewed() {
+    let h = harness();
+    let draft = h
+        .invoke(
+            "create_draft",
+            json!({"document": {"title": "Med vedlegg"}}),
+        )
+        .unwrap();
+    let id = draft["id"].as_str().unwrap();
+    let mut headers = tauri::http::HeaderMap::new();
+    headers.insert("x-case", id.parse().unwrap());
+    headers.insert(
+        "x-file-name",
+        "feilsendt%20%C3%A6%C3%B8%C3%A5.eml".parse().unwrap(),
+    );
+    let body = b"Subject: L\xc3\xb8nnsslipp\r\n\r\nHei \xc3\x85se".to_vec();
+    let added = get_ipc_response(
+        &h.window,
+        InvokeRequest {
+            cmd: "add_attachment".into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Raw(body.clone()),
+            headers,
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
+    .unwrap();
+    assert_eq!(added["file_name"], "feilsendt æøå.eml");
+    assert_eq!(added["media_type"], "message/rfc822");
+    assert_eq!(added["size"], body.len());
+
+    let listed = h.invoke("list_attachments", json!({"key": id})).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let preview = h
+        .invoke("attachment_preview", json!({"id": added["id"]}))
+        .unwrap();
+    assert_eq!(
+        preview,
+        json!({"kind": "text", "text": "Subject: Lønnsslipp\r\n\r\nHei Åse"})
+    );
+
+    // A JSON body is not a file.
+    let err = h.invoke("add_attachment", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "validation");
+    let err = h
+        .invoke(
+            "attachment_preview",
+            json!({"id": "00000000-0000-4000-8000-000000000000"}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "not_found");
+}

@@ -33,7 +33,7 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::form::Reporter>(cfg, &mut out);
     render::<avvik_core::System>(cfg, &mut out);
     render::<avvik_core::SystemInput>(cfg, &mut out);
-    render::<avvik_core::templates::Lang>(cfg, &mut out);
+    render::<avvik_core::i18n::Lang>(cfg, &mut out);
     render::<avvik_core::time::LocalTime>(cfg, &mut out);
     render::<avvik_core::vocab::PersonalData>(cfg, &mut out);
     render::<avvik_core::vocab::Nature>(cfg, &mut out);
@@ -47,6 +47,8 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::vocab::OccurredKind>(cfg, &mut out);
     render::<crate::CommandError>(cfg, &mut out);
     render::<crate::AppInfo>(cfg, &mut out);
+    render::<crate::commands::Preview>(cfg, &mut out);
+    render::<avvik_core::attachment::Attachment>(cfg, &mut out);
     out.insert(PathBuf::from("vocabulary.ts"), vocabulary());
     out
 }
@@ -160,6 +162,10 @@ fn vocabulary() -> String {
         (
             "SYSTEM_PURPOSE_MAX_CHARS",
             avvik_core::system::PURPOSE_MAX_CHARS,
+        ),
+        (
+            "MAX_ATTACHMENT_BYTES",
+            avvik_core::attachment::MAX_ATTACHMENT_BYTES,
         ),
     ];
     for (name, value) in limits {

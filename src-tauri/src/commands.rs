@@ -5,10 +5,13 @@
 
 use std::sync::Arc;
 
+use avvik_core::attachment::{Attachment, NewAttachment};
+use avvik_core::export;
 use avvik_core::form::Review;
+use avvik_core::i18n::Lang;
 use avvik_core::store::SCHEMA_VERSION;
 use avvik_core::system::System;
-use avvik_core::templates::{self, Lang};
+use avvik_core::templates;
 use avvik_core::time::{self, LocalTime};
 use avvik_core::vocab::IncidentType;
 use avvik_core::{
@@ -195,5 +198,226 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         store_location: state.location.clone(),
         schema_version: SCHEMA_VERSION as i32,
+    }
+}
+
+/// Attaches a file to a case. The file's bytes are the raw request body (no JSON
+/// encoding); the case and the percent-encoded file name come as headers.
+#[tauri::command]
+pub async fn add_attachment(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<Attachment, CommandError> {
+    let store = store(&state)?;
+    let header = |name: &str| -> Result<String, CommandError> {
+        let value = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        percent_decode(value).ok_or_else(|| {
+            avvik_core::Error::from(ValidationError::new(
+                "file_name",
+                Problem::Malformed,
+                format!("bad {name} header"),
+            ))
+            .into()
+        })
+    };
+    let key = CaseKey::parse(&header("x-case")?)?;
+    let content = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes.clone(),
+        tauri::ipc::InvokeBody::Json(_) => {
+            return Err(avvik_core::Error::from(ValidationError::new(
+                "file",
+                Problem::Malformed,
+                "the file must be sent as raw bytes",
+            ))
+            .into());
+        }
+    };
+    let file = NewAttachment::check(&header("x-file-name")?, content)?;
+    let now = Utc::now();
+    blocking(move || store.add_attachment(key, &file, now)).await
+}
+
+/// A case's attachments.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn list_attachments(
+    state: State<'_, AppState>,
+    key: String,
+) -> Result<Vec<Attachment>, CommandError> {
+    let store = store(&state)?;
+    let key = CaseKey::parse(&key)?;
+    blocking(move || store.attachments(key)).await
+}
+
+/// What the window can show of an attachment without writing it to disk.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Preview {
+    /// An image, as a `data:` URL.
+    Image { data_url: String },
+    /// Text (an e-mail, a log), as UTF-8.
+    Text { text: String },
+    /// Nothing to show in the window; save it to open it.
+    None,
+}
+
+/// Largest attachment shown in the window.
+const PREVIEW_MAX_BYTES: u64 = 5 * 1024 * 1024;
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn attachment_preview(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Preview, CommandError> {
+    let store = store(&state)?;
+    let id = attachment_id(&id)?;
+    let (record, content) = blocking(move || store.attachment(id)).await?;
+    if record.size > PREVIEW_MAX_BYTES {
+        return Ok(Preview::None);
+    }
+    let media = record.media_type.as_str();
+    Ok(if media.starts_with("image/") {
+        use base64::Engine;
+        let data = base64::engine::general_purpose::STANDARD.encode(&content);
+        Preview::Image {
+            data_url: format!("data:{media};base64,{data}"),
+        }
+    } else if media.starts_with("text/") || media == "message/rfc822" || media == "application/json"
+    {
+        Preview::Text {
+            text: String::from_utf8_lossy(&content).into_owned(),
+        }
+    } else {
+        Preview::None
+    })
+}
+
+/// Saves an attachment where the user chooses; `None` when the user cancels.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_attachment<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Option<String>, CommandError> {
+    let store = store(&state)?;
+    let id = attachment_id(&id)?;
+    let (record, content) = blocking(move || store.attachment(id)).await?;
+    save_with_dialog(app, record.file_name, content).await
+}
+
+/// Exports the cases the filter selects, to a file the user chooses; `None` when cancelled.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_register<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    filter: serde_json::Value,
+    format: String,
+    lang: serde_json::Value,
+) -> Result<Option<String>, CommandError> {
+    let store = store(&state)?;
+    let filter: CaseFilter = parse("filter", filter)?;
+    let lang: Lang = parse("lang", lang)?;
+    let cases = blocking(move || store.list_cases(&filter)).await?;
+    let today = Utc::now()
+        .with_timezone(&time::DISPLAY_TZ)
+        .format("%Y-%m-%d");
+    let (name, content) = match format.as_str() {
+        "csv" => (
+            format!("avviksregister-{today}.csv"),
+            export::register_csv(&cases, lang),
+        ),
+        "json" => (
+            format!("avviksregister-{today}.json"),
+            export::register_json(&cases),
+        ),
+        other => {
+            return Err(avvik_core::Error::from(ValidationError::new(
+                "format",
+                Problem::Malformed,
+                format!("`{other}` is not csv or json"),
+            ))
+            .into());
+        }
+    };
+    save_with_dialog(app, name, content.into_bytes()).await
+}
+
+/// Asks where to save (the OS dialog, which also confirms replacing a file) and writes there.
+async fn save_with_dialog<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    file_name: String,
+    content: Vec<u8>,
+) -> Result<Option<String>, CommandError> {
+    use tauri_plugin_dialog::DialogExt;
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_file_name(file_name)
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("the save dialog failed: {e}")))?;
+    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    tauri::async_runtime::spawn_blocking(move || std::fs::write(&path, content))
+        .await
+        .map_err(|e| CommandError::internal(format!("writing failed: {e}")))?
+        .map_err(|e| {
+            CommandError::from(avvik_core::Error::Storage {
+                path: shown.clone(),
+                message: e.to_string(),
+            })
+        })?;
+    Ok(Some(shown))
+}
+
+fn attachment_id(id: &str) -> Result<Uuid, CommandError> {
+    Uuid::try_parse(id.trim()).map_err(|_| {
+        avvik_core::Error::from(ValidationError::new(
+            "attachment",
+            Problem::Malformed,
+            format!("`{id}` is not an attachment id"),
+        ))
+        .into()
+    })
+}
+
+/// Decodes `%XX` escapes (what the UI's `encodeURIComponent` writes) into UTF-8 text.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_decoding_reads_what_encode_uri_component_writes() {
+        assert_eq!(
+            percent_decode("skjermbilde%20%C3%A6%C3%B8%C3%A5.png").as_deref(),
+            Some("skjermbilde æøå.png")
+        );
+        assert_eq!(percent_decode("plain.txt").as_deref(), Some("plain.txt"));
+        assert_eq!(percent_decode("%E2"), None, "a cut sequence");
+        assert_eq!(percent_decode("%C3"), None, "not UTF-8");
+        assert_eq!(percent_decode("%zz"), None);
     }
 }

@@ -21,7 +21,12 @@ pub fn builder<R: tauri::Runtime>(
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
+            commands::add_attachment,
             commands::add_system,
+            commands::attachment_preview,
+            commands::export_register,
+            commands::list_attachments,
+            commands::save_attachment,
             commands::app_info,
             commands::apply_template,
             commands::create_draft,
@@ -39,7 +44,8 @@ pub fn builder<R: tauri::Runtime>(
 
 /// Starts the app.
 pub fn run() {
-    builder(tauri::Builder::default(), AppState::open_default())
+    let app = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
+    builder(app, AppState::open_default())
         .run(tauri::generate_context!())
         .expect("the Avvik window could not be started");
 }

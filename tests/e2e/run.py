@@ -228,6 +228,17 @@ class Suite:
         d.type(d.find("#q-reporter-name"), "Åse Bjørnstad")
         d.type(d.find("#q-reporter-contact"), "ase@example.no")
         self.wait_saved("ase@example.no")
+        # The misdirected e-mail goes with the case, inside the store.
+        upload = os.path.join(tempfile.mkdtemp(prefix="avvik-e2e-files-"), "feilsendt æøå.eml")
+        with open(upload, "w", encoding="utf-8") as f:
+            f.write("Subject: Lønnsslipp oktober\r\n\r\nHei, vedlagt er lønnsslippen din. Hilsen Åse\r\n")
+        d.type(d.find("#attachment-file"), upload)
+        d.wait_text("#attachments-status", lambda t: "er lagt ved" in t)
+        row = d.text(d.wait_for("#attachments-table tbody tr"))
+        assert "feilsendt æøå.eml" in row, row
+        d.click(d.xpath("//table[@id='attachments-table']//button[normalize-space()='Vis']"))
+        preview = d.text(d.wait_for("#attachment-preview"))
+        assert "Hilsen Åse" in preview, preview
         self.shot("09-step-6-what-happened")
         d.click(d.find("#wizard-next"))
         d.wait_for("#review-complete")
@@ -279,6 +290,9 @@ class Suite:
         assert case["discovered_at"] == "2026-11-20T10:40:00Z", case["discovered_at"]
         assert self.nin not in case["description"]
         assert case["reporter"]["name"] == "Åse Bjørnstad"
+        files = json.loads(self.cli_run("attachment", "list", self.state["reference"]))
+        assert [a["file_name"] for a in files] == ["feilsendt æøå.eml"], files
+        assert files[0]["media_type"] == "message/rfc822"
 
     def run(self):
         try:

@@ -2,6 +2,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/pr
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "./api";
 import { App } from "./App";
+import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
@@ -27,6 +28,7 @@ function fakeBackend(opts: { failList?: CommandError } = {}) {
     { id: "s1", name: "Tripletex", purpose: "Regnskap", data_categories: ["economic_financial"], processor: null, created_at: "2026-01-01T00:00:00Z" },
   ];
   const calls: string[] = [];
+  const attachments: Attachment[] = [];
   const stamp = "2026-11-22T09:00:00.000000Z";
   const toCase = (id: string, doc: CaseDocument, old?: Case): Case => ({
     ...doc,
@@ -83,6 +85,19 @@ function fakeBackend(opts: { failList?: CommandError } = {}) {
     maskNationalIds: async (text) => text.replace(/\d{11}/g, "***********"),
     resolveLocalTime: async (local) => ({ kind: "exact", utc: `${local}:00Z` }),
     listSystems: async () => systems,
+    addAttachment: async (caseKey, fileName, bytes) => {
+      calls.push(`attach ${caseKey} ${fileName} ${bytes.length}`);
+      const a = { id: `a${attachments.length + 1}`, case_id: caseKey, file_name: fileName, media_type: "text/plain", size: bytes.length, sha256: "0".repeat(64), added_at: stamp };
+      attachments.push(a);
+      return a;
+    },
+    listAttachments: async (caseKey) => attachments.filter((a) => a.case_id === caseKey),
+    attachmentPreview: async () => ({ kind: "text", text: "Hei Åse" }),
+    saveAttachment: async () => "/home/åse/feilsendt.eml",
+    exportRegister: async (filter, format, lang) => {
+      calls.push(`export ${format} ${lang} ${JSON.stringify(filter)}`);
+      return `/home/åse/avviksregister.${format}`;
+    },
     addSystem: async (input) => {
       const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
       systems.push(s);
@@ -157,7 +172,17 @@ describe("the mapping form", () => {
 
     click("Send inn avviket");
     await screen.findByText("Avviket er sendt inn og registrert som AVVIK-2026-0001.");
-    expect(calls.at(-1)).toBe("submit 00000000-0000-4000-8000-000000000001");
+
+    // Files go with the case, and can be shown and saved again.
+    const file = new File(["Hei Åse"], "feilsendt æøå.eml", { type: "message/rfc822" });
+    fireEvent.change(screen.getByLabelText("Legg ved fil"), { target: { files: [file] } });
+    await screen.findByText("feilsendt æøå.eml er lagt ved.");
+    expect(calls).toContain("attach 00000000-0000-4000-8000-000000000001 feilsendt æøå.eml 8");
+    click("Vis");
+    await screen.findByText("Hei Åse");
+    click("Lagre som …");
+    await screen.findByText("Lagret i /home/åse/feilsendt.eml.");
+    expect(calls).toContain("submit 00000000-0000-4000-8000-000000000001");
     expect(screen.getByRole("heading", { name: "Avvik AVVIK-2026-0001" })).toBeTruthy();
   });
 
@@ -193,6 +218,16 @@ describe("the register", () => {
       expect(calls).toContain('list {"sort":"newest_first","status":"reported","system":"Tripletex"}'),
     );
     expect(screen.getByText("Ingen avvik passer søket og filtrene.")).toBeTruthy();
+  });
+
+  it("exports what the filters select, to where the user chooses", async () => {
+    const { backend, calls } = fakeBackend();
+    render(<App backend={backend} />);
+    await screen.findByText(/Ingen avvik er registrert/);
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "reported" } });
+    click("Eksporter som CSV (regneark)");
+    await screen.findByText("Registeret er lagret i /home/åse/avviksregister.csv.");
+    expect(calls).toContain('export csv nb {"sort":"newest_first","status":"reported"}');
   });
 
   it("speaks English when asked, and remembers it", async () => {

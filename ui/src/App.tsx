@@ -99,6 +99,15 @@ export function App({ backend }: { backend: Backend }) {
     [backend, fail],
   );
 
+  const exportRegister = async (format: "csv" | "json") => {
+    try {
+      const path = await backend.exportRegister(filter, format, lang);
+      if (path) setNotice(t("export.done", { path }));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
   const onSubmitted = (c: Case) => {
     setNotice(t("wizard.submitted", { reference: c.reference ?? "" }));
     setView({ name: "case", case: c });
@@ -168,7 +177,7 @@ export function App({ backend }: { backend: Backend }) {
             <Wizard key={view.key} backend={backend} lang={lang} t={t} draft={view.draft} onSubmitted={onSubmitted} />
           )}
           {view.name === "case" && (
-            <CaseView case={view.case} lang={lang} t={t} onClose={() => setView({ name: "register" })} />
+            <CaseView case={view.case} backend={backend} lang={lang} t={t} onClose={() => setView({ name: "register" })} />
           )}
           {view.name === "register" && (
             <section class="register" aria-labelledby="register-heading">
@@ -191,6 +200,7 @@ export function App({ backend }: { backend: Backend }) {
                 filter={filter}
                 onFilter={setFilter}
                 onOpen={(c) => void open(c)}
+                onExport={(format) => void exportRegister(format)}
                 lang={lang}
                 t={t}
               />

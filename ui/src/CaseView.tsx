@@ -1,4 +1,6 @@
 import { useLayoutEffect, useRef } from "preact/hooks";
+import type { Backend } from "./api";
+import { Attachments } from "./Attachments";
 import type { Case } from "./bindings/Case";
 import { CaseSummary } from "./CaseSummary";
 import { documentOf } from "./document";
@@ -7,11 +9,13 @@ import { type Lang, type Translate, formatInstant, statusKey, statusNextKey } fr
 /** A submitted case: its state and everything the form captured. */
 export function CaseView({
   case: c,
+  backend,
   lang,
   t,
   onClose,
 }: {
   case: Case;
+  backend: Backend;
   lang: Lang;
   t: Translate;
   onClose: () => void;
@@ -51,6 +55,7 @@ export function CaseView({
         </dd>
       </dl>
       <CaseSummary doc={documentOf(c)} t={t} lang={lang} />
+      <Attachments caseKey={c.id} backend={backend} lang={lang} t={t} />
     </section>
   );
 }

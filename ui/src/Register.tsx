@@ -20,6 +20,7 @@ export function Register({
   filter,
   onFilter,
   onOpen,
+  onExport,
   lang,
   t,
 }: {
@@ -30,6 +31,7 @@ export function Register({
   filter: CaseFilter;
   onFilter: (f: CaseFilter) => void;
   onOpen: (c: Case) => void;
+  onExport: (format: "csv" | "json") => void;
   lang: Lang;
   t: Translate;
 }) {
@@ -114,6 +116,20 @@ export function Register({
           </button>
         )}
       </fieldset>
+      <div class="export" role="group" aria-labelledby="export-heading" aria-describedby="export-help">
+        <span id="export-heading" class="visually-hidden">
+          {t("export.heading")}
+        </span>
+        <button type="button" class="secondary" id="export-csv" onClick={() => onExport("csv")}>
+          {t("export.csv")}
+        </button>
+        <button type="button" class="secondary" id="export-json" onClick={() => onExport("json")}>
+          {t("export.json")}
+        </button>
+        <small id="export-help" class="help">
+          {t("export.help")}
+        </small>
+      </div>
       {cases === null ? (
         <p class="muted" aria-busy="true">
           {t("register.loading")}

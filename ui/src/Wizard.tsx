@@ -25,6 +25,7 @@ import {
   PERSONAL_DATA,
   TEMPLATE_TYPES,
 } from "./bindings/vocabulary";
+import { Attachments } from "./Attachments";
 import { CaseSummary } from "./CaseSummary";
 import { type Choice, Choices } from "./Choices";
 import { compact, documentOf, errorFor, errorText } from "./document";
@@ -86,6 +87,8 @@ export function Wizard({
 
   // Autosave: one save at a time, always of the latest document.
   const id = useRef<string | null>(draft?.id ?? null);
+  // The same id as state, so parts that need a saved draft (attachments) appear.
+  const [draftId, setDraftId] = useState<string | null>(draft?.id ?? null);
   const latest = useRef(doc);
   const saved = useRef<CaseDocument | null>(draft ? doc : null);
   const chain = useRef<Promise<void>>(Promise.resolve());
@@ -101,6 +104,7 @@ export function Wizard({
         const body = compact(current);
         const result = id.current ? await backend.saveDraft(id.current, body) : await backend.createDraft(body);
         id.current = result.id;
+        setDraftId(result.id);
         saved.current = current;
         setSaveErrors([]);
         setSave({ kind: "saved", at: new Date() });
@@ -273,7 +277,12 @@ export function Wizard({
         {step === 3 && <StepCategory {...stepProps} />}
         {step === 4 && <StepData {...stepProps} systems={systems} />}
         {step === 5 && <StepWhen {...stepProps} />}
-        {step === 6 && <StepWhat {...stepProps} />}
+        {step === 6 && (
+          <>
+            <StepWhat {...stepProps} />
+            <Attachments caseKey={draftId} backend={backend} lang={lang} t={t} />
+          </>
+        )}
         {step === REVIEW && (
           <StepReview doc={doc} review={review} t={t} lang={lang} onEdit={goTo} onMask={(f) => void mask(f)} />
         )}

@@ -2,6 +2,7 @@
 // can pass a fake and the app passes the Tauri one.
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CaseFilter } from "./bindings/CaseFilter";
@@ -10,6 +11,7 @@ import type { ErrorKind } from "./bindings/ErrorKind";
 import type { IncidentType } from "./bindings/IncidentType";
 import type { Lang } from "./bindings/Lang";
 import type { LocalTime } from "./bindings/LocalTime";
+import type { Preview } from "./bindings/Preview";
 import type { Review } from "./bindings/Review";
 import type { System } from "./bindings/System";
 import type { SystemInput } from "./bindings/SystemInput";
@@ -27,6 +29,12 @@ export interface Backend {
   resolveLocalTime(local: string): Promise<LocalTime>;
   listSystems(): Promise<System[]>;
   addSystem(input: SystemInput): Promise<System>;
+  addAttachment(caseKey: string, fileName: string, bytes: Uint8Array): Promise<Attachment>;
+  listAttachments(caseKey: string): Promise<Attachment[]>;
+  attachmentPreview(id: string): Promise<Preview>;
+  /** Asks where to save; resolves to the path, or null when the user cancels. */
+  saveAttachment(id: string): Promise<string | null>;
+  exportRegister(filter: CaseFilter, format: "csv" | "json", lang: Lang): Promise<string | null>;
 }
 
 const ERROR_KINDS: readonly ErrorKind[] = [
@@ -58,6 +66,14 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
   }
 }
 
+async function callRaw<T>(cmd: string, body: Uint8Array, headers: Record<string, string>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, body, { headers });
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+
 export const tauriBackend: Backend = {
   appInfo: () => call("app_info"),
   listCases: (filter) => call("list_cases", { filter }),
@@ -72,4 +88,12 @@ export const tauriBackend: Backend = {
   resolveLocalTime: (local) => call("resolve_local_time", { local }),
   listSystems: () => call("list_systems"),
   addSystem: (input) => call("add_system", { input }),
+  // The file's bytes travel as the raw request body; the name is percent-encoded
+  // because headers carry ASCII only.
+  addAttachment: (caseKey, fileName, bytes) =>
+    callRaw("add_attachment", bytes, { "x-case": caseKey, "x-file-name": encodeURIComponent(fileName) }),
+  listAttachments: (key) => call("list_attachments", { key }),
+  attachmentPreview: (id) => call("attachment_preview", { id }),
+  saveAttachment: (id) => call("save_attachment", { id }),
+  exportRegister: (filter, format, lang) => call("export_register", { filter, format, lang }),
 };

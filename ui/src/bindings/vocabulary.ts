@@ -50,3 +50,4 @@ export const DESCRIPTION_MAX_CHARS = 20000;
 export const NOTE_MAX_CHARS = 5000;
 export const SYSTEM_NAME_MAX_CHARS = 200;
 export const SYSTEM_PURPOSE_MAX_CHARS = 2000;
+export const MAX_ATTACHMENT_BYTES = 26214400;
