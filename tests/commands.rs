@@ -14,9 +14,19 @@ struct Harness {
     _dir: tempfile::TempDir,
 }
 
+/// A window over a new store, set up, with its general manager signed in.
 fn harness() -> Harness {
     let dir = tempfile::tempdir().unwrap();
-    harness_at(dir)
+    let h = harness_at(dir);
+    h.invoke(
+        "set_up",
+        json!({
+            "organisation": {"name": "Fjordtech AS", "org_number": "974760673"},
+            "user": {"username": "leder", "name": "Lise Leder", "roles": ["handler"], "password": "et langt passord"}
+        }),
+    )
+    .unwrap();
+    h
 }
 
 fn harness_at(dir: tempfile::TempDir) -> Harness {
@@ -325,4 +335,73 @@ fn attachments_arrive_as_raw_bytes_and_can_be_previewed() {
         )
         .unwrap_err();
     assert_eq!(err["kind"], "not_found");
+}
+
+#[test]
+fn first_run_sign_in_and_sign_out() {
+    let h = harness_at(tempfile::tempdir().unwrap());
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(
+        (status["needs_setup"].as_bool(), status["user"].is_null()),
+        (Some(true), true)
+    );
+    let err = h.invoke("list_cases", json!({"filter": {}})).unwrap_err();
+    assert_eq!(err["kind"], "unauthorized");
+
+    // Every broken rule of the first run is named, and nothing is written.
+    let err = h
+        .invoke(
+            "set_up",
+            json!({"organisation": {"name": "", "org_number": "123456789"},
+                   "user": {"username": "leder", "name": "Lise", "roles": ["handler"], "password": "kort"}}),
+        )
+        .unwrap_err();
+    let fields: Vec<&str> = err["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["org.name", "org.org_number", "user.password"]);
+    assert_eq!(
+        h.invoke("auth_status", json!({})).unwrap()["needs_setup"],
+        true
+    );
+
+    let user = h
+        .invoke(
+            "set_up",
+            json!({"organisation": {"name": "Fjordtech AS", "org_number": "974 760 673"},
+                   "user": {"username": "Leder", "name": "Lise Leder", "roles": ["handler"], "password": "et langt passord"}}),
+        )
+        .unwrap();
+    assert_eq!(user["roles"], json!(["handler", "admin"]));
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(
+        (
+            status["needs_setup"].as_bool(),
+            status["user"]["username"].as_str()
+        ),
+        (Some(false), Some("leder"))
+    );
+    assert_eq!(status["organisation"]["org_number"], "974760673");
+
+    h.invoke("sign_out", json!({})).unwrap();
+    assert_eq!(
+        h.invoke("list_cases", json!({"filter": {}})).unwrap_err()["kind"],
+        "unauthorized"
+    );
+    let err = h
+        .invoke("sign_in", json!({"username": "leder", "password": "feil"}))
+        .unwrap_err();
+    assert_eq!(err["kind"], "unauthorized");
+    h.invoke(
+        "sign_in",
+        json!({"username": "leder", "password": "et langt passord"}),
+    )
+    .unwrap();
+    assert_eq!(
+        h.invoke("list_cases", json!({"filter": {}})).unwrap(),
+        json!([])
+    );
 }

@@ -47,6 +47,11 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::vocab::OccurredKind>(cfg, &mut out);
     render::<crate::CommandError>(cfg, &mut out);
     render::<crate::AppInfo>(cfg, &mut out);
+    render::<crate::commands::AuthStatus>(cfg, &mut out);
+    render::<avvik_core::User>(cfg, &mut out);
+    render::<avvik_core::UserInput>(cfg, &mut out);
+    render::<avvik_core::Role>(cfg, &mut out);
+    render::<avvik_core::Organisation>(cfg, &mut out);
     render::<crate::commands::Preview>(cfg, &mut out);
     render::<avvik_core::attachment::Attachment>(cfg, &mut out);
     out.insert(PathBuf::from("vocabulary.ts"), vocabulary());

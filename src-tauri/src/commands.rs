@@ -9,13 +9,15 @@ use avvik_core::attachment::{Attachment, NewAttachment};
 use avvik_core::export;
 use avvik_core::form::Review;
 use avvik_core::i18n::Lang;
+use avvik_core::session::{self, Session};
 use avvik_core::store::SCHEMA_VERSION;
 use avvik_core::system::System;
 use avvik_core::templates;
 use avvik_core::time::{self, LocalTime};
 use avvik_core::vocab::IncidentType;
 use avvik_core::{
-    Case, CaseDocument, CaseFilter, CaseKey, Problem, Store, SystemInput, ValidationError, nin,
+    Case, CaseDocument, CaseFilter, CaseKey, Organisation, Problem, Store, SystemInput, User,
+    UserInput, ValidationError, nin,
 };
 use chrono::{NaiveDateTime, Utc};
 use serde::Serialize;
@@ -39,6 +41,99 @@ async fn blocking<T: Send + 'static>(
 
 fn store(state: &AppState) -> Result<Arc<dyn Store>, CommandError> {
     state.store.clone()
+}
+
+/// Runs `work` as the signed-in user, off the main thread. Every rule about who may do
+/// what is the core's: the session checks it.
+async fn as_signed_in<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Session<'_>) -> avvik_core::Result<T> + Send + 'static,
+) -> Result<T, CommandError> {
+    let store = store(state)?;
+    let signed_in = state.signed_in().ok_or_else(|| {
+        CommandError::from(avvik_core::Error::Unauthorized(
+            "nobody is signed in".into(),
+        ))
+    })?;
+    blocking(move || work(&Session::resume(&*store, &signed_in)?)).await
+}
+
+/// Whether Avvik is set up, and who (if anyone) is signed in.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuthStatus {
+    pub needs_setup: bool,
+    pub user: Option<User>,
+    pub organisation: Option<Organisation>,
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, CommandError> {
+    let store = store(&state)?;
+    let signed_in = state.signed_in();
+    blocking(move || {
+        let needs_setup = store.user_count()? == 0;
+        let user = match &signed_in {
+            Some(s) => Session::resume(&*store, s).ok().map(|s| s.user().clone()),
+            None => None,
+        };
+        Ok(AuthStatus {
+            needs_setup,
+            user,
+            organisation: store.organisation()?,
+        })
+    })
+    .await
+}
+
+/// First run: the organisation and its general manager, who is then signed in.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_up(
+    state: State<'_, AppState>,
+    organisation: serde_json::Value,
+    user: serde_json::Value,
+) -> Result<User, CommandError> {
+    let store = store(&state)?;
+    let organisation: Organisation = parse("org", organisation)?;
+    let input: UserInput = parse("user", user)?;
+    let (username, password) = (input.username.clone(), input.password.clone());
+    let now = Utc::now();
+    let (user, signed_in) = blocking(move || {
+        // Both are checked in full before anything is written, every broken rule named.
+        let checked_org = organisation.clone().check();
+        let checked_user = input.check();
+        if let (Err(a), Err(b)) = (&checked_org, &checked_user) {
+            let mut all = a.field_errors().to_vec();
+            all.extend(b.field_errors().iter().cloned());
+            return Err(avvik_core::Error::Validation(all));
+        }
+        session::initialize(&*store, checked_org?, checked_user?, now)?;
+        let session = Session::sign_in(&*store, &username, &password)?;
+        Ok((session.user().clone(), session.signed_in()))
+    })
+    .await?;
+    state.set_signed_in(Some(signed_in));
+    Ok(user)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_in(
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+) -> Result<User, CommandError> {
+    let store = store(&state)?;
+    let (user, signed_in) = blocking(move || {
+        let session = Session::sign_in(&*store, &username, &password)?;
+        Ok((session.user().clone(), session.signed_in()))
+    })
+    .await?;
+    state.set_signed_in(Some(signed_in));
+    Ok(user)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn sign_out(state: State<'_, AppState>) {
+    state.set_signed_in(None);
 }
 
 /// Reads an argument that is not a case document, refusing bad JSON as a validation error.
@@ -69,17 +164,15 @@ pub async fn list_cases(
     state: State<'_, AppState>,
     filter: serde_json::Value,
 ) -> Result<Vec<Case>, CommandError> {
-    let store = store(&state)?;
     let filter: CaseFilter = parse("filter", filter)?;
-    blocking(move || store.list_cases(&filter)).await
+    as_signed_in(&state, move |s| s.list_cases(&filter)).await
 }
 
 /// One case by id or reference.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn get_case(state: State<'_, AppState>, key: String) -> Result<Case, CommandError> {
-    let store = store(&state)?;
     let key = CaseKey::parse(&key)?;
-    blocking(move || store.case(key)).await
+    as_signed_in(&state, move |s| s.case(key)).await
 }
 
 /// Starts a draft from what the form holds so far.
@@ -88,10 +181,9 @@ pub async fn create_draft(
     state: State<'_, AppState>,
     document: serde_json::Value,
 ) -> Result<Case, CommandError> {
-    let store = store(&state)?;
     let now = Utc::now();
     let draft = CaseDocument::from_value(document)?.check(now)?;
-    blocking(move || store.create_case(&draft, false, now)).await
+    as_signed_in(&state, move |s| s.create_case(&draft, false, now)).await
 }
 
 /// Autosaves a draft.
@@ -101,20 +193,18 @@ pub async fn save_draft(
     id: String,
     document: serde_json::Value,
 ) -> Result<Case, CommandError> {
-    let store = store(&state)?;
     let id = case_id(&id)?;
     let now = Utc::now();
     let draft = CaseDocument::from_value(document)?.check(now)?;
-    blocking(move || store.save_draft(id, &draft, now)).await
+    as_signed_in(&state, move |s| s.save_draft(id, &draft, now)).await
 }
 
 /// Submits a draft: the core checks it is complete and gives it its reference.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn submit_case(state: State<'_, AppState>, key: String) -> Result<Case, CommandError> {
-    let store = store(&state)?;
     let key = CaseKey::parse(&key)?;
     let now = Utc::now();
-    blocking(move || store.submit_case(key, now)).await
+    as_signed_in(&state, move |s| s.submit_case(key, now)).await
 }
 
 /// What the core says about the form right now: broken rules, missing answers, warnings.
@@ -167,8 +257,7 @@ pub fn resolve_local_time(local: String) -> Result<LocalTime, CommandError> {
 /// The system register.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_systems(state: State<'_, AppState>) -> Result<Vec<System>, CommandError> {
-    let store = store(&state)?;
-    blocking(move || store.systems()).await
+    as_signed_in(&state, |s| s.systems()).await
 }
 
 /// Adds a system to the register (from the form's «add a system»).
@@ -177,11 +266,10 @@ pub async fn add_system(
     state: State<'_, AppState>,
     input: serde_json::Value,
 ) -> Result<System, CommandError> {
-    let store = store(&state)?;
     let input: SystemInput = parse("system", input)?;
     let system = input.check()?;
     let now = Utc::now();
-    blocking(move || store.add_system(&system, now)).await
+    as_signed_in(&state, move |s| s.add_system(&system, now)).await
 }
 
 /// Facts for the status bar: version, where the data lives, the schema version.
@@ -208,7 +296,6 @@ pub async fn add_attachment(
     state: State<'_, AppState>,
     request: tauri::ipc::Request<'_>,
 ) -> Result<Attachment, CommandError> {
-    let store = store(&state)?;
     let header = |name: &str| -> Result<String, CommandError> {
         let value = request
             .headers()
@@ -238,7 +325,7 @@ pub async fn add_attachment(
     };
     let file = NewAttachment::check(&header("x-file-name")?, content)?;
     let now = Utc::now();
-    blocking(move || store.add_attachment(key, &file, now)).await
+    as_signed_in(&state, move |s| s.add_attachment(key, &file, now)).await
 }
 
 /// A case's attachments.
@@ -247,9 +334,8 @@ pub async fn list_attachments(
     state: State<'_, AppState>,
     key: String,
 ) -> Result<Vec<Attachment>, CommandError> {
-    let store = store(&state)?;
     let key = CaseKey::parse(&key)?;
-    blocking(move || store.attachments(key)).await
+    as_signed_in(&state, move |s| s.attachments(key)).await
 }
 
 /// What the window can show of an attachment without writing it to disk.
@@ -272,9 +358,8 @@ pub async fn attachment_preview(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<Preview, CommandError> {
-    let store = store(&state)?;
     let id = attachment_id(&id)?;
-    let (record, content) = blocking(move || store.attachment(id)).await?;
+    let (record, content) = as_signed_in(&state, move |s| s.attachment(id)).await?;
     if record.size > PREVIEW_MAX_BYTES {
         return Ok(Preview::None);
     }
@@ -302,9 +387,8 @@ pub async fn save_attachment<R: tauri::Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<Option<String>, CommandError> {
-    let store = store(&state)?;
     let id = attachment_id(&id)?;
-    let (record, content) = blocking(move || store.attachment(id)).await?;
+    let (record, content) = as_signed_in(&state, move |s| s.attachment(id)).await?;
     save_with_dialog(app, record.file_name, content).await
 }
 
@@ -317,10 +401,9 @@ pub async fn export_register<R: tauri::Runtime>(
     format: String,
     lang: serde_json::Value,
 ) -> Result<Option<String>, CommandError> {
-    let store = store(&state)?;
     let filter: CaseFilter = parse("filter", filter)?;
     let lang: Lang = parse("lang", lang)?;
-    let cases = blocking(move || store.list_cases(&filter)).await?;
+    let cases = as_signed_in(&state, move |s| s.export_cases(&filter)).await?;
     let today = Utc::now()
         .with_timezone(&time::DISPLAY_TZ)
         .format("%Y-%m-%d");

@@ -1,9 +1,10 @@
-//! What the shell keeps while it runs: the store, or why it could not be opened.
+//! What the shell keeps while it runs: the store (or why it could not be opened) and
+//! who is signed in.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use avvik_core::{SqliteStore, Store, paths};
+use avvik_core::{SignedIn, SqliteStore, Store, paths};
 
 use crate::error::CommandError;
 
@@ -13,6 +14,8 @@ pub struct AppState {
     pub store: Result<Arc<dyn Store>, CommandError>,
     /// Where the store is, for people.
     pub location: String,
+    /// Who signed in in this window; none until someone does.
+    pub signed_in: Mutex<Option<SignedIn>>,
 }
 
 impl AppState {
@@ -22,7 +25,11 @@ impl AppState {
         let store = SqliteStore::open(&path)
             .map(|s| Arc::new(s) as Arc<dyn Store>)
             .map_err(CommandError::from);
-        AppState { store, location }
+        AppState {
+            store,
+            location,
+            signed_in: Mutex::new(None),
+        }
     }
 
     /// Opens the store in `$AVVIK_DATA_DIR`, or else in the OS data folder.
@@ -34,7 +41,19 @@ impl AppState {
                     "this system has no data folder; set AVVIK_DATA_DIR to choose one",
                 )),
                 location: String::new(),
+                signed_in: Mutex::new(None),
             },
         }
+    }
+
+    pub fn signed_in(&self) -> Option<SignedIn> {
+        self.signed_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_signed_in(&self, who: Option<SignedIn>) {
+        *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = who;
     }
 }

@@ -23,6 +23,9 @@ import traceback
 from webdriver import Driver, WebDriverError
 
 
+PASSWORD = "et langt passord for lise"
+
+
 def synthetic_nin():
     """A synthetic fødselsnummer (month + 80, as in test data) with valid check digits."""
     for n in range(100, 1000):
@@ -90,13 +93,14 @@ class Suite:
 
     def cli_run(self, *args):
         db = os.path.join(self.data, "avvik.sqlite3")
+        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD)
         return subprocess.run([self.cli, "--db", db, *args], capture_output=True, text=True,
-                              timeout=30, check=True).stdout
+                              timeout=30, check=True, env=env).stdout
 
     def launch_app(self):
         started = time.monotonic()
         self.driver.new_session(self.app)
-        self.driver.wait_for("#register, #register-empty", timeout=20)
+        self.driver.wait_for("#register, #register-empty, #setup-heading, #signin-heading", timeout=20)
         return time.monotonic() - started
 
     def restart_app(self):
@@ -131,6 +135,29 @@ class Suite:
 
     def shot(self, name):
         self.driver.screenshot_after_paint(os.path.join(self.out, f"{name}.png"))
+
+    def first_run_sets_up_the_organisation_and_its_manager(self):
+        d = self.driver
+        assert d.text(d.find("#setup-heading")) == "Sett opp Avvik"
+        d.type(d.find("#setup-org-name"), "Fjordtech Ålesund AS")
+        d.type(d.find("#setup-org-number"), "974 760 674")
+        d.type(d.find("#setup-user-name"), "Lise Lædre")
+        d.type(d.find("#setup-user-username"), "leder")
+        d.type(d.find("#setup-user-password"), PASSWORD)
+        d.type(d.find("#setup-user-password2"), PASSWORD)
+        d.click(d.find("#setup-submit"))
+        error = d.text(d.wait_for("#setup-org-number-error"))
+        assert error == "Organisasjonsnummeret har feil form.", error
+        self.shot("00-first-run")
+        d.clear(d.find("#setup-org-number"))
+        d.type(d.find("#setup-org-number"), "974 760 673")
+        d.click(d.find("#setup-submit"))
+        d.wait_for("#register-empty")
+        who = d.text(d.find("#signed-in-as"))
+        assert "Lise Lædre" in who and "daglig leder" in who, who
+        # The system register is shared: a system added with the CLI appears in the app.
+        self.cli_run("system", "add", "--name", "Microsoft 365", "--purpose", "E-post og dokumenter",
+                     "--data-category", "contact_details")
 
     def window_shows_the_empty_register(self):
         d = self.driver
@@ -211,6 +238,14 @@ class Suite:
         self.shot("07-step-6-before-closing")
         seconds = self.restart_app()
         print(f"        (restart to a usable window: {seconds:.2f} s)")
+        d.wait_for("#signin-heading")
+        d.type(d.find("#signin-username"), "leder")
+        d.type(d.find("#signin-password"), "feil passord")
+        d.click(d.find("#signin-submit"))
+        d.wait_text(".gate [role=alert]", lambda t: "passordet er feil" in t)
+        d.clear(d.find("#signin-password"))
+        d.type(d.find("#signin-password"), PASSWORD)
+        d.click(d.find("#signin-submit"))
         banner = d.text(d.wait_for("#drafts-banner"))
         assert "1 utkast" in banner, banner
         self.shot("08-after-restart-draft-waiting")
@@ -296,13 +331,11 @@ class Suite:
 
     def run(self):
         try:
-            # The system register is shared: a system added with the CLI appears in the app.
-            self.cli_run("system", "add", "--name", "Microsoft 365", "--purpose", "E-post og dokumenter",
-                         "--data-category", "contact_details")
             self.start_driver()
             seconds = self.launch_app()
             print(f"        (first start to a usable window: {seconds:.2f} s)")
             for name in [
+                "first_run_sets_up_the_organisation_and_its_manager",
                 "window_shows_the_empty_register",
                 "step_1_needs_an_answer_and_takes_a_template",
                 "step_2_picks_a_system_and_adds_one_on_the_spot",

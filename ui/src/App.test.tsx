@@ -7,6 +7,7 @@ import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
 import type { System } from "./bindings/System";
+import type { User } from "./bindings/User";
 import type { ValidationError } from "./bindings/ValidationError";
 import { AUTOSAVE_DELAY_MS } from "./Wizard";
 
@@ -22,7 +23,17 @@ function missing(doc: CaseDocument): ValidationError[] {
   return errors;
 }
 
-function fakeBackend(opts: { failList?: CommandError } = {}) {
+const LEDER: User = {
+  id: "u1",
+  username: "leder",
+  name: "Lise Leder",
+  email: null,
+  roles: ["handler", "admin"],
+  created_at: "2026-01-01T00:00:00Z",
+};
+
+function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" | "signed" } = {}) {
+  let auth = opts.auth ?? "signed";
   const cases: Case[] = [];
   const systems: System[] = [
     { id: "s1", name: "Tripletex", purpose: "Regnskap", data_categories: ["economic_financial"], processor: null, created_at: "2026-01-01T00:00:00Z" },
@@ -38,9 +49,34 @@ function fakeBackend(opts: { failList?: CommandError } = {}) {
     created_at: old?.created_at ?? stamp,
     updated_at: stamp,
     submitted_at: old?.submitted_at ?? null,
+    created_by: "u1",
     warnings: doc.description?.match(/\d{11}/) ? [{ field: "description", warning: "national_id_number", step: 6 }] : [],
   });
   const backend: Backend = {
+    authStatus: async () => ({
+      needs_setup: auth === "setup",
+      user: auth === "signed" ? LEDER : null,
+      organisation: null,
+    }),
+    setUp: async (organisation, user) => {
+      calls.push(`setup ${organisation.org_number} ${user.username}`);
+      const errors: ValidationError[] = [];
+      if (organisation.org_number.replace(/\s/g, "") !== "974760673")
+        errors.push({ field: "org.org_number", problem: "malformed", detail: "bad" });
+      if (user.password.length < 10) errors.push({ field: "user.password", problem: "required", detail: "short" });
+      if (errors.length) throw { kind: "validation", message: "invalid", errors } satisfies CommandError;
+      auth = "signed";
+      return { ...LEDER, username: user.username, name: user.name };
+    },
+    signIn: async (username, password) => {
+      if (password !== "et langt passord")
+        throw { kind: "unauthorized", message: "the user name or the password is wrong" } satisfies CommandError;
+      auth = "signed";
+      return { ...LEDER, username };
+    },
+    signOut: async () => {
+      auth = "signin";
+    },
     appInfo: async () => ({ version: "0.1.0", store_location: "/tmp/test.sqlite3", schema_version: 2 }),
     listCases: async (filter) => {
       calls.push(`list ${JSON.stringify(filter)}`);
@@ -122,7 +158,7 @@ describe("the mapping form", () => {
   it("autosaves a draft as the user types, then saves changes to the same draft", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
-    click("Meld nytt avvik");
+    fireEvent.click(await screen.findByRole("button", { name: "Meld nytt avvik" }));
     fireEvent.click(await screen.findByLabelText(/^Usikker/));
     await autosave();
     await screen.findByText(/Utkastet er lagret/);
@@ -135,7 +171,7 @@ describe("the mapping form", () => {
   it("does not leave a step with a missing answer, and ties the error to the field", async () => {
     const { backend } = fakeBackend();
     render(<App backend={backend} />);
-    click("Meld nytt avvik");
+    fireEvent.click(await screen.findByRole("button", { name: "Meld nytt avvik" }));
     click("Neste");
     const error = await screen.findByText("Svaret om personopplysninger må fylles ut.");
     const group = document.getElementById("q-personal_data")!;
@@ -147,7 +183,7 @@ describe("the mapping form", () => {
   it("suggests a system's data, lists what is missing, and submits", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
-    click("Meld nytt avvik");
+    fireEvent.click(await screen.findByRole("button", { name: "Meld nytt avvik" }));
     fireEvent.click(await screen.findByLabelText(/^Ja/));
     click("Neste");
     fireEvent.click(await screen.findByLabelText(/^Tripletex/));
@@ -194,6 +230,46 @@ describe("the mapping form", () => {
     await screen.findByText(/Utkast påbegynt/);
     click("6 Hva skjedde");
     expect((screen.getByLabelText(/^Kort tittel/) as HTMLInputElement).value).toBe("Halvferdig rapport");
+  });
+});
+
+describe("signing in", () => {
+  it("sets up the organisation and its general manager on the first run", async () => {
+    const { backend, calls } = fakeBackend({ auth: "setup" });
+    render(<App backend={backend} />);
+    await screen.findByRole("heading", { name: "Sett opp Avvik" });
+    type(/^Navn/, "Fjordtech AS");
+    type(/^Organisasjonsnummer/, "123 456 789");
+    type(/^Fullt navn/, "Lise Leder");
+    type(/^Brukernavn/, "leder");
+    type(/^Passord/, "kort");
+    type(/^Gjenta passordet/, "kort");
+    click("Opprett og logg inn");
+    await screen.findByText("Organisasjonsnummeret har feil form.");
+    expect(screen.getByText("Passordet (minst 10 tegn) må fylles ut.")).toBeTruthy();
+    type(/^Organisasjonsnummer/, "974 760 673");
+    type(/^Passord/, "et langt passord");
+    type(/^Gjenta passordet/, "et langt passord");
+    click("Opprett og logg inn");
+    await screen.findByRole("heading", { name: "Avviksregister" });
+    expect(calls).toContain("setup 974 760 673 leder");
+    expect(screen.getByText(/Lise Leder \(daglig leder, administrator\)/)).toBeTruthy();
+  });
+
+  it("signs in and out, and says so when the password is wrong", async () => {
+    const { backend } = fakeBackend({ auth: "signin" });
+    render(<App backend={backend} />);
+    await screen.findByRole("heading", { name: "Logg inn" });
+    expect(screen.queryByRole("button", { name: "Meld nytt avvik" })).toBeNull();
+    type(/^Brukernavn/, "leder");
+    type(/^Passord/, "feil");
+    click("Logg inn");
+    await screen.findByText(/Brukernavnet eller passordet er feil/);
+    type(/^Passord/, "et langt passord");
+    click("Logg inn");
+    await screen.findByRole("button", { name: "Meld nytt avvik" });
+    click("Logg ut");
+    await screen.findByRole("heading", { name: "Logg inn" });
   });
 });
 

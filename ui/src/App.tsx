@@ -6,8 +6,10 @@ import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { System } from "./bindings/System";
 import { CaseView } from "./CaseView";
+import type { User } from "./bindings/User";
 import { ErrorNotice } from "./ErrorNotice";
-import { LANGS, type Lang, formatNumber, initialLang, saveLang, translator } from "./i18n";
+import { FirstRun, SignIn } from "./Gate";
+import { LANGS, type Lang, type MessageKey, formatNumber, initialLang, saveLang, translator } from "./i18n";
 import { EMPTY_FILTER, Register } from "./Register";
 import { Wizard } from "./Wizard";
 
@@ -19,6 +21,8 @@ export function App({ backend }: { backend: Backend }) {
   const [lang, setLang] = useState<Lang>(initialLang);
   const t = useMemo(() => translator(lang), [lang]);
   const [info, setInfo] = useState<AppInfo | null>(null);
+  // Who is signed in; "setup" before the first run, "signin" when nobody is.
+  const [auth, setAuth] = useState<"loading" | "setup" | "signin" | User>("loading");
   const [view, setView] = useState<View>({ name: "register" });
   const [cases, setCases] = useState<Case[] | null>(null);
   // The query the shown cases answer, so nobody mistakes old results for new ones.
@@ -41,6 +45,33 @@ export function App({ backend }: { backend: Backend }) {
   useEffect(() => {
     backend.appInfo().then(setInfo, (e) => setError(toCommandError(e)));
   }, [backend]);
+
+  useEffect(() => {
+    backend.authStatus().then(
+      (s) => setAuth(s.needs_setup ? "setup" : (s.user ?? "signin")),
+      (e) => {
+        const err = toCommandError(e);
+        if (err.kind === "store_too_new" || err.kind === "storage") setFatal(err);
+        else setError(err);
+      },
+    );
+  }, [backend]);
+
+  const signedIn = typeof auth === "object" ? auth : null;
+
+  const onSignedIn = (user: User) => {
+    setError(null);
+    setAuth(user);
+    setView({ name: "register" });
+  };
+
+  const signOut = async () => {
+    await backend.signOut();
+    setCases(null);
+    setDrafts([]);
+    setNotice(null);
+    setAuth("signin");
+  };
 
   const fail = useCallback((e: unknown) => {
     const err = toCommandError(e);
@@ -76,10 +107,10 @@ export function App({ backend }: { backend: Backend }) {
   );
 
   useEffect(() => {
-    if (view.name !== "register") return;
+    if (view.name !== "register" || !signedIn) return;
     const timer = setTimeout(() => void load(filter), filter.query ? SEARCH_DELAY_MS : 0);
     return () => clearTimeout(timer);
-  }, [load, filter, view.name]);
+  }, [load, filter, view.name, signedIn]);
 
   const openWizard = (draft: Case | null) => {
     setNotice(null);
@@ -125,6 +156,7 @@ export function App({ backend }: { backend: Backend }) {
             <p class="tagline">{t("app.tagline")}</p>
           </div>
         </div>
+        {signedIn && (
         <nav class="mainnav" aria-label={t("app.name")}>
           <button
             type="button"
@@ -148,6 +180,20 @@ export function App({ backend }: { backend: Backend }) {
             {t("nav.report")}
           </button>
         </nav>
+        )}
+        {signedIn && (
+          <div class="who">
+            <span id="signed-in-as">
+              {t("nav.signedInAs", {
+                name: signedIn.name,
+                roles: signedIn.roles.map((r) => t(`role.${r}` as MessageKey)).join(", "),
+              })}
+            </span>
+            <button type="button" class="link light" id="sign-out" onClick={() => void signOut()}>
+              {t("nav.signOut")}
+            </button>
+          </div>
+        )}
         <label class="lang">
           <span>{t("lang.label")}</span>
           <select id="lang" value={lang} onChange={(e) => setLang((e.currentTarget as HTMLSelectElement).value as Lang)}>
@@ -164,6 +210,17 @@ export function App({ backend }: { backend: Backend }) {
         <main class="fatal" role="alert">
           <h2>{t("error.unavailable")}</h2>
           <ErrorNotice error={fatal} t={t} />
+        </main>
+      ) : auth === "loading" ? (
+        <main class="workspace" aria-busy="true" />
+      ) : auth === "setup" ? (
+        <main class="workspace">
+          <FirstRun backend={backend} lang={lang} t={t} onSignedIn={onSignedIn} />
+        </main>
+      ) : auth === "signin" ? (
+        <main class="workspace">
+          {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+          <SignIn backend={backend} t={t} onSignedIn={onSignedIn} />
         </main>
       ) : (
         <main class="workspace">

@@ -2,6 +2,10 @@
 // can pass a fake and the app passes the Tauri one.
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { AuthStatus } from "./bindings/AuthStatus";
+import type { Organisation } from "./bindings/Organisation";
+import type { User } from "./bindings/User";
+import type { UserInput } from "./bindings/UserInput";
 import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
@@ -17,6 +21,10 @@ import type { System } from "./bindings/System";
 import type { SystemInput } from "./bindings/SystemInput";
 
 export interface Backend {
+  authStatus(): Promise<AuthStatus>;
+  setUp(organisation: Organisation, user: UserInput): Promise<User>;
+  signIn(username: string, password: string): Promise<User>;
+  signOut(): Promise<void>;
   appInfo(): Promise<AppInfo>;
   listCases(filter: CaseFilter): Promise<Case[]>;
   getCase(key: string): Promise<Case>;
@@ -41,6 +49,8 @@ const ERROR_KINDS: readonly ErrorKind[] = [
   "validation",
   "not_found",
   "conflict",
+  "unauthorized",
+  "forbidden",
   "store_too_new",
   "storage",
   "internal",
@@ -75,6 +85,10 @@ async function callRaw<T>(cmd: string, body: Uint8Array, headers: Record<string,
 }
 
 export const tauriBackend: Backend = {
+  authStatus: () => call("auth_status"),
+  setUp: (organisation, user) => call("set_up", { organisation, user }),
+  signIn: (username, password) => call("sign_in", { username, password }),
+  signOut: () => call("sign_out"),
   appInfo: () => call("app_info"),
   listCases: (filter) => call("list_cases", { filter }),
   getCase: (key) => call("get_case", { key }),

@@ -14,6 +14,7 @@ export function documentOf(c: Case): CaseDocument {
     updated_at: _updated,
     submitted_at: _submitted,
     warnings: _warnings,
+    created_by: _createdBy,
     ...form
   } = c;
   return form;

@@ -51,6 +51,10 @@ pub struct Case {
     /// When the reporter submitted it (RFC 3339, UTC); none for a draft.
     #[ts(type = "string | null")]
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The user who reported it: only they see it while it is a draft. None for an
+    /// anonymous report once submitted.
+    #[ts(type = "string | null")]
+    pub created_by: Option<Uuid>,
     /// Free texts that look like they identify people (fødselsnummer, D-nummer).
     pub warnings: Vec<FieldWarning>,
     /// Everything the mapping form captured.

@@ -16,6 +16,10 @@ pub enum ErrorKind {
     NotFound,
     /// The action does not fit the record's state (e.g. editing a submitted case).
     Conflict,
+    /// Not signed in, or the user name or password is wrong.
+    Unauthorized,
+    /// Signed in, but the user's roles do not allow the action.
+    Forbidden,
     /// The store was written by a newer Avvik than this one.
     StoreTooNew,
     /// The store could not be opened or read or written.
@@ -91,6 +95,12 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    #[error("{0}")]
+    Unauthorized(String),
+
+    #[error("{0}")]
+    Forbidden(String),
+
     #[error(
         "the database {path} has schema version {found}, but this Avvik understands versions up to {supported}; \
          open it with a newer Avvik (nothing was changed)"
@@ -125,6 +135,8 @@ impl Error {
             Error::Validation(_) => ErrorKind::Validation,
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Unauthorized(_) => ErrorKind::Unauthorized,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::StoreTooNew { .. } => ErrorKind::StoreTooNew,
             Error::Storage { .. } => ErrorKind::Storage,
         }

@@ -191,6 +191,7 @@ mod tests {
         let t = Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap();
         Case {
             id: uuid::Uuid::nil(),
+            created_by: None,
             reference: Some(Reference { year: 2026, seq: 1 }),
             status: CaseStatus::Reported,
             created_at: t,

@@ -1,7 +1,7 @@
 //! `avvik`: the command-line face of Avvik. It reads and writes the same store as
 //! the desktop app, through the same core rules.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,10 +9,12 @@ use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
 use avvik_core::export;
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
 use avvik_core::i18n::Lang;
+use avvik_core::session::{self, Session};
 use avvik_core::store::CaseSort;
 use avvik_core::vocab::{DataCategory, IncidentType};
 use avvik_core::{
-    CaseDocument, CaseFilter, CaseKey, CaseStatus, SqliteStore, Store, SystemInput, paths,
+    CaseDocument, CaseFilter, CaseKey, CaseStatus, Organisation, Role, SqliteStore, SystemInput,
+    UserInput, paths,
 };
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,12 +39,42 @@ struct Cli {
     #[arg(long, global = true, env = "AVVIK_DB", value_name = "PATH")]
     db: Option<PathBuf>,
 
+    /// The user to act as. The password comes from $AVVIK_PASSWORD, or is asked for.
+    #[arg(long, global = true, env = "AVVIK_USER", value_name = "USERNAME")]
+    user: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Set up an empty store: the organisation and its first general manager (also admin).
+    ///
+    /// The general manager's password comes from $AVVIK_PASSWORD, or is asked for twice.
+    Init {
+        /// The organisation's registered name.
+        #[arg(long)]
+        org_name: String,
+        /// The organisation number (nine digits; spaces are fine).
+        #[arg(long)]
+        org_number: String,
+        /// The organisation's postal address.
+        #[arg(long)]
+        address: Option<String>,
+        /// The general manager's user name.
+        #[arg(long)]
+        username: String,
+        /// The general manager's full name.
+        #[arg(long)]
+        name: String,
+        /// The general manager's e-mail address.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Add and list the people who use Avvik (admins only).
+    #[command(subcommand)]
+    User(UserCommand),
     /// Create, submit, show, list and export breach cases.
     #[command(subcommand)]
     Case(CaseCommand),
@@ -174,6 +206,28 @@ enum SystemCommand {
 }
 
 #[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user and print them as JSON. Their password comes from $AVVIK_NEW_PASSWORD,
+    /// or is asked for twice.
+    Add {
+        /// What they sign in with.
+        #[arg(long)]
+        username: String,
+        /// Their full name.
+        #[arg(long)]
+        name: String,
+        /// Their e-mail address.
+        #[arg(long)]
+        email: Option<String>,
+        /// A role (repeat for several): employee, handler, dpo or admin.
+        #[arg(long = "role", value_name = "ROLE", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+    },
+    /// Print the users as a JSON array.
+    List,
+}
+
+#[derive(Subcommand)]
 enum AttachmentCommand {
     /// Keep a file with a case (at most 25 MiB a file, 250 MiB a case) and print its record.
     Add {
@@ -226,6 +280,11 @@ enum FormatArg {
 enum LangArg {
     Nb,
     En,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::from_key(s)
+        .ok_or_else(|| "unknown role; one of: employee, handler, dpo, admin".to_owned())
 }
 
 fn parse_incident_type(s: &str) -> Result<IncidentType, String> {
@@ -283,9 +342,57 @@ fn run(cli: Cli) -> Result<(), String> {
         )?,
     };
     let now = Utc::now();
+    if let Command::Init {
+        org_name,
+        org_number,
+        address,
+        username,
+        name,
+        email,
+    } = cli.command
+    {
+        // Every rule is checked before the store is opened: refused input writes nothing.
+        let org = Organisation {
+            name: org_name,
+            org_number,
+            address,
+        }
+        .check()
+        .map_err(text_of)?;
+        let password = read_password(
+            "AVVIK_PASSWORD",
+            &format!("Password for {username}: "),
+            true,
+        )?;
+        let first = UserInput {
+            username,
+            name,
+            email,
+            roles: vec![Role::Handler, Role::Admin],
+            password,
+        };
+        let first = first.check().map_err(text_of)?;
+        return print_json(&session::initialize(&open(&db)?, org, first, now).map_err(text_of)?);
+    }
+    if !db.exists() {
+        return Err(format!(
+            "there is no store at {}; set one up with `avvik init`",
+            db.display()
+        ));
+    }
+    let store = open(&db)?;
+    let username = cli
+        .user
+        .ok_or("say who acts with --user USERNAME or AVVIK_USER")?;
+    let password = read_password(
+        "AVVIK_PASSWORD",
+        &format!("Password for {username}: "),
+        false,
+    )?;
+    let session = Session::sign_in(&store, &username, &password).map_err(text_of)?;
     match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
         Command::Case(CaseCommand::New { json, draft }) => {
-            // Refuse bad input before the store is even opened: nothing is written.
             let text = read_document(&json)?;
             let checked = CaseDocument::from_json(&text)
                 .and_then(|d| d.check(now))
@@ -294,31 +401,31 @@ fn run(cli: Cli) -> Result<(), String> {
                 checked.check_complete().map_err(text_of)?;
             }
             print_json(
-                &open(&db)?
+                &session
                     .create_case(&checked, !draft, now)
                     .map_err(text_of)?,
             )
         }
         Command::Case(CaseCommand::Submit { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            print_json(
-                &open_existing(&db, &key)?
-                    .submit_case(key, now)
-                    .map_err(text_of)?,
-            )
+            print_json(&session.submit_case(key, now).map_err(text_of)?)
         }
         Command::Case(CaseCommand::Show { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            print_json(&open_existing(&db, &key)?.case(key).map_err(text_of)?)
+            print_json(&session.case(key).map_err(text_of)?)
         }
-        Command::Case(CaseCommand::List { filter }) => print_json(&list(&db, filter)?),
+        Command::Case(CaseCommand::List { filter }) => {
+            print_json(&session.list_cases(&filter.into_filter()).map_err(text_of)?)
+        }
         Command::Case(CaseCommand::Export {
             filter,
             format,
             lang,
             output,
         }) => {
-            let cases = list(&db, filter)?;
+            let cases = session
+                .export_cases(&filter.into_filter())
+                .map_err(text_of)?;
             let lang = match lang {
                 LangArg::Nb => Lang::Nb,
                 LangArg::En => Lang::En,
@@ -348,14 +455,28 @@ fn run(cli: Cli) -> Result<(), String> {
                 processor,
             };
             let checked = input.check().map_err(text_of)?;
-            print_json(&open(&db)?.add_system(&checked, now).map_err(text_of)?)
+            print_json(&session.add_system(&checked, now).map_err(text_of)?)
         }
-        Command::System(SystemCommand::List) => {
-            if !db.exists() {
-                return print_json(&Vec::<()>::new());
-            }
-            print_json(&open(&db)?.systems().map_err(text_of)?)
+        Command::System(SystemCommand::List) => print_json(&session.systems().map_err(text_of)?),
+        Command::User(UserCommand::Add {
+            username,
+            name,
+            email,
+            roles,
+        }) => {
+            let prompt = format!("Password for the new user {username}: ");
+            let password = read_password("AVVIK_NEW_PASSWORD", &prompt, true)?;
+            let input = UserInput {
+                username,
+                name,
+                email,
+                roles,
+                password,
+            };
+            let checked = input.check().map_err(text_of)?;
+            print_json(&session.add_user(&checked, now).map_err(text_of)?)
         }
+        Command::User(UserCommand::List) => print_json(&session.users().map_err(text_of)?),
         Command::Attachment(AttachmentCommand::Add { case, file }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
             let content = read_attachment(&file)?;
@@ -365,29 +486,40 @@ fn run(cli: Cli) -> Result<(), String> {
                 .unwrap_or_default();
             let checked = NewAttachment::check(&name, content).map_err(text_of)?;
             print_json(
-                &open_existing(&db, &key)?
+                &session
                     .add_attachment(key, &checked, now)
                     .map_err(text_of)?,
             )
         }
         Command::Attachment(AttachmentCommand::List { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            print_json(
-                &open_existing(&db, &key)?
-                    .attachments(key)
-                    .map_err(text_of)?,
-            )
+            print_json(&session.attachments(key).map_err(text_of)?)
         }
         Command::Attachment(AttachmentCommand::Get { id, output }) => {
             let id = uuid::Uuid::try_parse(id.trim())
                 .map_err(|_| format!("`{id}` is not an attachment id (a UUID)"))?;
-            if !db.exists() {
-                return Err(format!("no attachment has the id `{id}`"));
-            }
-            let (_, content) = open(&db)?.attachment(id).map_err(text_of)?;
+            let (_, content) = session.attachment(id).map_err(text_of)?;
             write_new_file(&output, &content)
         }
     }
+}
+
+/// A password from the environment variable `var`, or asked for on the terminal
+/// (twice when it is being set). Never an argument: arguments show in process lists.
+fn read_password(var: &str, prompt: &str, new: bool) -> Result<String, String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "no password: set {var}, or run in a terminal to be asked"
+        ));
+    }
+    let first = rpassword::prompt_password(prompt).map_err(|e| e.to_string())?;
+    if new && rpassword::prompt_password("Again: ").map_err(|e| e.to_string())? != first {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
 }
 
 fn text_of(e: avvik_core::Error) -> String {
@@ -396,22 +528,6 @@ fn text_of(e: avvik_core::Error) -> String {
 
 fn open(db: &Path) -> Result<SqliteStore, String> {
     SqliteStore::open(db).map_err(text_of)
-}
-
-/// Opens a store that must already exist for `key` to be found in it.
-fn open_existing(db: &Path, key: &CaseKey) -> Result<SqliteStore, String> {
-    if !db.exists() {
-        return Err(avvik_core::Error::case_not_found(key).to_string());
-    }
-    open(db)
-}
-
-/// The cases the filter selects; none when there is no store yet (and none is created).
-fn list(db: &Path, filter: FilterArgs) -> Result<Vec<avvik_core::Case>, String> {
-    if !db.exists() {
-        return Ok(Vec::new());
-    }
-    open(db)?.list_cases(&filter.into_filter()).map_err(text_of)
 }
 
 /// Reads a file to attach, stopping one byte past the size limit so the core can refuse it.

@@ -6,14 +6,52 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+const PASSWORD: &str = "et langt passord";
+
 struct Cli {
-    dir: tempfile::TempDir,
+    /// Shared by handles for other users of the same store.
+    dir: std::rc::Rc<tempfile::TempDir>,
+    /// Who the commands act as.
+    user: Option<String>,
 }
 
 impl Cli {
+    /// A store set up with `avvik init`; commands act as its general manager, `leder`.
     fn new() -> Cli {
+        let cli = Cli::bare();
+        cli.ok(
+            &[
+                "init",
+                "--org-name",
+                "Fjordtech AS",
+                "--org-number",
+                "974 760 673",
+                "--username",
+                "leder",
+                "--name",
+                "Lise Leder",
+            ],
+            None,
+        );
         Cli {
-            dir: tempfile::tempdir().unwrap(),
+            user: Some("leder".into()),
+            ..cli
+        }
+    }
+
+    /// No store at all.
+    fn bare() -> Cli {
+        Cli {
+            dir: std::rc::Rc::new(tempfile::tempdir().unwrap()),
+            user: None,
+        }
+    }
+
+    /// The same store, acting as another user.
+    fn as_user(&self, user: &str) -> Cli {
+        Cli {
+            dir: self.dir.clone(),
+            user: Some(user.into()),
         }
     }
 
@@ -22,17 +60,22 @@ impl Cli {
     }
 
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_avvik"))
-            .arg("--db")
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_avvik"));
+        cmd.arg("--db")
             .arg(self.db())
             .args(args)
             .env_remove("AVVIK_DB")
+            .env_remove("AVVIK_USER")
+            .env("AVVIK_PASSWORD", PASSWORD)
+            .env("AVVIK_NEW_PASSWORD", PASSWORD)
             .env("AVVIK_DATA_DIR", self.dir.path().join("must-not-be-used"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::piped());
+        if let Some(user) = &self.user {
+            cmd.env("AVVIK_USER", user);
+        }
+        let mut child = cmd.spawn().unwrap();
         let mut pipe = child.stdin.take().unwrap();
         // The CLI may stop reading early (an oversized document); a broken pipe is expected then.
         let _ = pipe.write_all(stdin.unwrap_or("").as_bytes());
@@ -272,8 +315,7 @@ fn bad_input_is_a_one_line_error_and_writes_nothing() {
         let err = cli.fails(&["case", "new", "--json", "-"], Some(doc));
         assert!(err.contains(expected), "for {doc:?}: {err}");
     }
-    // Malformed input never even created the store.
-    assert!(!cli.db().exists());
+    assert_eq!(cli.count(), 0, "refused input wrote nothing");
 
     let cli = cli.with_systems();
     cli.ok(
@@ -405,12 +447,134 @@ fn an_oversized_document_is_refused() {
 }
 
 #[test]
-fn reading_a_missing_store_creates_nothing() {
-    let cli = Cli::new();
-    assert_eq!(cli.ok(&["case", "list"], None), Value::Array(vec![]));
-    assert_eq!(cli.ok(&["system", "list"], None), Value::Array(vec![]));
-    cli.fails(&["case", "show", "AVVIK-2026-0001"], None);
+fn without_a_store_only_init_is_accepted_and_nothing_is_created() {
+    let cli = Cli {
+        user: Some("leder".into()),
+        ..Cli::bare()
+    };
+    for args in [
+        &["case", "list"][..],
+        &["system", "list"],
+        &["case", "show", "AVVIK-2026-0001"],
+    ] {
+        let err = cli.fails(args, None);
+        assert!(err.contains("set one up with `avvik init`"), "{err}");
+    }
     assert!(!cli.db().exists());
+}
+
+#[test]
+fn init_sets_up_once_and_every_other_command_needs_a_signed_in_user() {
+    let cli = Cli::new();
+    let err = cli.fails(
+        &[
+            "init",
+            "--org-name",
+            "Annet AS",
+            "--org-number",
+            "974761467",
+            "--username",
+            "ny",
+            "--name",
+            "Ny",
+        ],
+        None,
+    );
+    assert!(err.contains("already set up"), "{err}");
+    let nobody = Cli {
+        dir: cli.dir.clone(),
+        user: None,
+    };
+    let err = nobody.fails(&["case", "list"], None);
+    assert!(err.contains("--user USERNAME or AVVIK_USER"), "{err}");
+    let out = cli.as_user("leder").run(&["case", "list"], None);
+    assert!(out.status.success());
+    let mut wrong = cli.as_user("leder");
+    wrong.user = Some("ukjent".into());
+    let err = wrong.fails(&["case", "list"], None);
+    assert!(
+        err.contains("the user name or the password is wrong"),
+        "{err}"
+    );
+    let bad = Cli::bare();
+    let err = bad.fails(
+        &[
+            "init",
+            "--org-name",
+            "X AS",
+            "--org-number",
+            "123456789",
+            "--username",
+            "a.b",
+            "--name",
+            "A",
+        ],
+        None,
+    );
+    assert!(
+        err.contains("org.org_number") && err.contains("not a valid organisation number"),
+        "{err}"
+    );
+    assert!(!bad.db().exists(), "refused set-up wrote nothing");
+}
+
+#[test]
+fn roles_decide_what_a_user_may_do_from_the_cli_too() {
+    let cli = Cli::new().with_systems();
+    cli.ok(
+        &[
+            "user",
+            "add",
+            "--username",
+            "ansatt",
+            "--name",
+            "Åse Ansatt",
+            "--role",
+            "employee",
+        ],
+        None,
+    );
+    let users = cli.ok(&["user", "list"], None);
+    assert_eq!(users.as_array().unwrap().len(), 2);
+    let ansatt = cli.as_user("ansatt");
+    let own = ansatt.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("lost-laptop.json")),
+    );
+    let seen: Vec<_> = ansatt
+        .ok(&["case", "list"], None)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    assert_eq!(seen, [own["id"].clone()]);
+    for args in [
+        &["case", "export"][..],
+        &["user", "list"],
+        &[
+            "user",
+            "add",
+            "--username",
+            "x",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+        ],
+    ] {
+        let err = ansatt.fails(args, None);
+        assert!(err.contains("ansatt may not"), "{args:?}: {err}");
+    }
+    assert_eq!(
+        cli.ok(&["user", "list"], None).as_array().unwrap().len(),
+        2,
+        "nothing was added"
+    );
 }
 
 #[test]

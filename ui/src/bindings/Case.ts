@@ -33,6 +33,11 @@ updated_at: string,
  */
 submitted_at: string | null, 
 /**
+ * The user who reported it: only they see it while it is a draft. None for an
+ * anonymous report once submitted.
+ */
+created_by: string | null, 
+/**
  * Free texts that look like they identify people (fødselsnummer, D-nummer).
  */
 warnings: Array<FieldWarning>, 

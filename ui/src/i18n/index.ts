@@ -32,9 +32,10 @@ export const problemKey = (p: Problem): MessageKey => `problem.${p}`;
 
 /** The label of a field path such as `subjects_count.value` or `systems[1]`. */
 export function fieldKey(field: string): MessageKey {
-  const top = field.split(/[.[]/)[0] ?? field;
-  const key = `field.${top}`;
-  return key in nb ? (key as MessageKey) : "field.document";
+  const whole = `field.${field.replace(/\[\d+\]/g, "")}`;
+  if (whole in nb) return whole as MessageKey;
+  const top = `field.${field.split(/[.[]/)[0] ?? field}`;
+  return top in nb ? (top as MessageKey) : "field.document";
 }
 
 /** The text of a message key built from a vocabulary value, e.g. `incident_type.ransomware`. */

@@ -20,7 +20,9 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
 use crate::form::Draft;
+use crate::org::Organisation;
 use crate::system::{NewSystem, System};
+use crate::user::{NewUser, User};
 use crate::vocab::IncidentType;
 
 /// Which cases to list, and in what order.
@@ -58,23 +60,38 @@ pub enum CaseSort {
     Status,
 }
 
+/// Which cases a listing may show; the session decides it from the acting user's roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// The user's own cases (drafts included).
+    Own(Uuid),
+    /// The user's own drafts and every submitted case.
+    OwnAndSubmitted(Uuid),
+}
+
 /// Everything Avvik asks of a store. Each write is atomic: it happens whole or not at all.
 pub trait Store: Send + Sync {
-    /// Stores a new case: a draft, or (`submit`) a complete case that gets its reference.
-    fn create_case(&self, draft: &Draft, submit: bool, now: DateTime<Utc>) -> Result<Case>;
+    /// Stores a new case by `author`: a draft, or (`submit`) a complete case that gets its reference.
+    fn create_case(
+        &self,
+        draft: &Draft,
+        submit: bool,
+        author: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Case>;
 
     /// Replaces the document of a draft (autosave). Refused for a submitted case.
     fn save_draft(&self, id: Uuid, draft: &Draft, now: DateTime<Utc>) -> Result<Case>;
 
     /// Submits a draft: checks it is complete, gives it the next reference of the year
     /// of `now`, and records the submission event.
-    fn submit_case(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Case>;
+    fn submit_case(&self, key: CaseKey, by: &User, now: DateTime<Utc>) -> Result<Case>;
 
     /// The case with this id or reference, or a `not_found` error.
     fn case(&self, key: CaseKey) -> Result<Case>;
 
-    /// Cases matching `filter`.
-    fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>>;
+    /// Cases matching `filter` that `visibility` allows.
+    fn list_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<Vec<Case>>;
 
     /// Adds a system to the register; its name must be new.
     fn add_system(&self, system: &NewSystem, now: DateTime<Utc>) -> Result<System>;
@@ -87,6 +104,7 @@ pub trait Store: Send + Sync {
         &self,
         key: CaseKey,
         file: &NewAttachment,
+        by: &User,
         now: DateTime<Utc>,
     ) -> Result<Attachment>;
 
@@ -95,4 +113,22 @@ pub trait Store: Send + Sync {
 
     /// One file and its content, checked against its SHA-256.
     fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)>;
+
+    /// The organisation, once set up.
+    fn organisation(&self) -> Result<Option<Organisation>>;
+
+    /// Stores the organisation and the first user in one transaction; refused once
+    /// any user exists.
+    fn initialize(&self, org: &Organisation, first: &NewUser, now: DateTime<Utc>) -> Result<User>;
+
+    fn user_count(&self) -> Result<u64>;
+
+    /// Adds a user; the user name must be new.
+    fn add_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User>;
+
+    /// Every user, by user name.
+    fn users(&self) -> Result<Vec<User>>;
+
+    /// A user and their password hash, for signing in.
+    fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>>;
 }

@@ -16,14 +16,16 @@ use rusqlite::{
 use uuid::Uuid;
 
 use super::migrations::{self, MigrateError};
-use super::{CaseFilter, CaseSort, Store};
+use super::{CaseFilter, CaseSort, Store, Visibility};
 use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
+use crate::org::Organisation;
 use crate::reference::Reference;
 use crate::system::{self, NewSystem, System};
 use crate::time;
+use crate::user::{NewUser, Role, User};
 use crate::vocab::DataCategory;
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -157,7 +159,7 @@ fn bad_value(i: usize, what: &str, value: &str) -> rusqlite::Error {
 }
 
 const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.document,
-        c.created_at, c.updated_at, c.submitted_at,
+        c.created_at, c.updated_at, c.submitted_at, c.created_by,
         (SELECT json_group_array(s.name ORDER BY cs.position)
            FROM case_systems cs JOIN systems s ON s.id = cs.system_id
           WHERE cs.case_id = c.id) AS systems
@@ -169,10 +171,11 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
     let ref_year: Option<i32> = row.get(2)?;
     let ref_seq: Option<u32> = row.get(3)?;
     let document: String = row.get(4)?;
-    let systems: String = row.get(8)?;
+    let created_by: Option<String> = row.get(8)?;
+    let systems: String = row.get(9)?;
     let mut form: CaseDocument =
         serde_json::from_str(&document).map_err(|_| bad_value(4, "document", &document))?;
-    form.systems = serde_json::from_str(&systems).map_err(|_| bad_value(8, "systems", &systems))?;
+    form.systems = serde_json::from_str(&systems).map_err(|_| bad_value(9, "systems", &systems))?;
     Ok(Case {
         id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "case id", &id))?,
         status: CaseStatus::parse(&status).ok_or_else(|| bad_value(1, "status", &status))?,
@@ -185,8 +188,31 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
             .get::<_, Option<String>>(7)?
             .map(|t| instant(7, t))
             .transpose()?,
+        created_by: created_by
+            .map(|id| Uuid::try_parse(&id).map_err(|_| bad_value(8, "user id", &id)))
+            .transpose()?,
         warnings: form.warnings(),
         form,
+    })
+}
+
+const USER_COLUMNS: &str = "id, username, name, email, roles, created_at";
+
+fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
+    let id: String = row.get(0)?;
+    let roles: String = row.get(4)?;
+    let roles: Vec<String> =
+        serde_json::from_str(&roles).map_err(|_| bad_value(4, "roles", &roles))?;
+    Ok(User {
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "user id", &id))?,
+        username: row.get(1)?,
+        name: row.get(2)?,
+        email: row.get(3)?,
+        roles: roles
+            .iter()
+            .map(|r| Role::from_key(r).ok_or_else(|| bad_value(4, "role", r)))
+            .collect::<rusqlite::Result<_>>()?,
+        created_at: instant(5, row.get(5)?)?,
     })
 }
 
@@ -410,12 +436,61 @@ impl SqliteStore {
         Ok(())
     }
 
-    /// Gives a complete draft its reference and records who submitted it.
+    fn insert_user(
+        &self,
+        tx: &Transaction<'_>,
+        user: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        let taken: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM users WHERE username = ?1",
+                [&user.username],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        if taken > 0 {
+            return Err(ValidationError::new(
+                "user.username",
+                Problem::Duplicate,
+                format!("the user name `{}` is taken", user.username),
+            )
+            .into());
+        }
+        let created = User {
+            id: Uuid::new_v4(),
+            username: user.username.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            roles: user.roles.clone(),
+            created_at: now,
+        };
+        let roles: Vec<&str> = created.roles.iter().map(|r| r.key()).collect();
+        tx.execute(
+            "INSERT INTO users (id, username, name, email, roles, password_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                created.id.to_string(),
+                created.username,
+                created.name,
+                created.email,
+                serde_json::to_string(&roles).unwrap_or_default(),
+                user.password_hash,
+                time::to_rfc3339(now),
+            ],
+        )
+        .map_err(self.err())?;
+        Ok(created)
+    }
+
+    /// Gives a complete draft its reference and records who submitted it. An anonymous
+    /// report loses its link to its author here.
     fn submit(
         &self,
         tx: &Transaction<'_>,
         id: Uuid,
         draft: &Draft,
+        by: &User,
         now: DateTime<Utc>,
     ) -> Result<()> {
         draft.check_complete()?;
@@ -426,11 +501,15 @@ impl SqliteStore {
             params![id.to_string(), reference.year, reference.seq, time::to_rfc3339(now)],
         )
         .map_err(self.err())?;
-        let doc = draft.document();
-        let actor = match (&doc.reporter, doc.anonymous) {
-            (_, true) => "anonymous".to_owned(),
-            (Some(r), false) => r.name.clone().unwrap_or_default(),
-            (None, false) => "unknown".to_owned(),
+        let actor = if draft.document().anonymous {
+            tx.execute(
+                "UPDATE cases SET created_by = NULL WHERE id = ?1",
+                [id.to_string()],
+            )
+            .map_err(self.err())?;
+            "anonymous".to_owned()
+        } else {
+            by.username.clone()
         };
         self.record_event(tx, id, "submitted", &actor, now, serde_json::json!({}))?;
         self.index(tx, id)
@@ -438,7 +517,13 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
-    fn create_case(&self, draft: &Draft, submit: bool, now: DateTime<Utc>) -> Result<Case> {
+    fn create_case(
+        &self,
+        draft: &Draft,
+        submit: bool,
+        author: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Case> {
         // The store keeps microseconds; the returned case must equal what is read back.
         let now = now.trunc_subsecs(6);
         if submit {
@@ -448,13 +533,14 @@ impl Store for SqliteStore {
             let id = Uuid::new_v4();
             let stamp = time::to_rfc3339(now);
             tx.execute(
-                "INSERT INTO cases (id, status, document, created_at, updated_at) VALUES (?1, 'draft', '{}', ?2, ?2)",
-                params![id.to_string(), stamp],
+                "INSERT INTO cases (id, status, document, created_at, updated_at, created_by)
+                 VALUES (?1, 'draft', '{}', ?2, ?2, ?3)",
+                params![id.to_string(), stamp, author.id.to_string()],
             )
             .map_err(self.err())?;
             self.write_document(tx, id, draft, now)?;
             if submit {
-                self.submit(tx, id, draft, now)?;
+                self.submit(tx, id, draft, author, now)?;
             }
             self.load_existing(tx, CaseKey::Id(id))
         })
@@ -475,7 +561,7 @@ impl Store for SqliteStore {
         })
     }
 
-    fn submit_case(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Case> {
+    fn submit_case(&self, key: CaseKey, by: &User, now: DateTime<Utc>) -> Result<Case> {
         let now = now.trunc_subsecs(6);
         self.write(|tx| {
             let case = self.load_existing(tx, key)?;
@@ -487,7 +573,7 @@ impl Store for SqliteStore {
             }
             // The time rules are checked again against the moment of submission.
             let draft = case.form.check(now)?;
-            self.submit(tx, case.id, &draft, now)?;
+            self.submit(tx, case.id, &draft, by, now)?;
             self.load_existing(tx, CaseKey::Id(case.id))
         })
     }
@@ -496,9 +582,18 @@ impl Store for SqliteStore {
         self.load_existing(&self.conn(), key)
     }
 
-    fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>> {
+    fn list_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<Vec<Case>> {
         let mut sql = format!("{CASE_SELECT} WHERE 1");
-        let mut args: Vec<Value> = Vec::new();
+        let mut args: Vec<Value> = match visibility {
+            Visibility::Own(user) => {
+                sql.push_str(" AND c.created_by = ?1");
+                vec![user.to_string().into()]
+            }
+            Visibility::OwnAndSubmitted(user) => {
+                sql.push_str(" AND (c.status <> 'draft' OR c.created_by = ?1)");
+                vec![user.to_string().into()]
+            }
+        };
         let mut arg = |sql: &mut String, clause: &str, value: Value| {
             args.push(value);
             sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
@@ -609,6 +704,7 @@ impl Store for SqliteStore {
         &self,
         key: CaseKey,
         file: &NewAttachment,
+        by: &User,
         now: DateTime<Utc>,
     ) -> Result<Attachment> {
         let now = now.trunc_subsecs(6);
@@ -651,7 +747,7 @@ impl Store for SqliteStore {
             )
             .map_err(self.err())?;
             let data = serde_json::json!({"attachment": added.id, "file_name": added.file_name, "size": added.size, "sha256": added.sha256});
-            self.record_event(tx, case.id, "attachment_added", "unknown", now, data)?;
+            self.record_event(tx, case.id, "attachment_added", &by.username, now, data)?;
             Ok(added)
         })
     }
@@ -694,6 +790,75 @@ impl Store for SqliteStore {
             });
         }
         Ok((record, content))
+    }
+
+    fn organisation(&self) -> Result<Option<Organisation>> {
+        self.conn()
+            .query_row(
+                "SELECT name, org_number, address FROM organisation WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Organisation {
+                        name: r.get(0)?,
+                        org_number: r.get(1)?,
+                        address: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(self.err())
+    }
+
+    fn initialize(&self, org: &Organisation, first: &NewUser, now: DateTime<Utc>) -> Result<User> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let users: i64 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).map_err(self.err())?;
+            if users > 0 {
+                return Err(Error::Conflict("Avvik is already set up; an admin adds further users".into()));
+            }
+            tx.execute(
+                "INSERT INTO organisation (id, name, org_number, address, updated_at) VALUES (1, ?1, ?2, ?3, ?4)",
+                params![org.name, org.org_number, org.address, time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            self.insert_user(tx, first, now)
+        })
+    }
+
+    fn user_count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .map_err(self.err())?;
+        Ok(n as u64)
+    }
+
+    fn add_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| self.insert_user(tx, user, now))
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+            ))
+            .map_err(self.err())?;
+        stmt.query_map([], user_from_row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(self.err())
+    }
+
+    fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
+        self.conn()
+            .query_row(
+                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
+                [username],
+                |r| Ok((user_from_row(r)?, r.get(6)?)),
+            )
+            .optional()
+            .map_err(self.err())
     }
 
     fn systems(&self) -> Result<Vec<System>> {

@@ -1,0 +1,142 @@
+//! The organisation that keeps the register: the controller (behandlingsansvarlig).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, Problem, Result, ValidationError};
+
+/// The organisation as entered at first run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// The registered name, e.g. «Fjordtech AS».
+    pub name: String,
+    /// The organisation number in Enhetsregisteret: nine digits, the last a mod-11 check digit.
+    pub org_number: String,
+    /// The postal address.
+    #[serde(default)]
+    #[ts(optional)]
+    pub address: Option<String>,
+}
+
+impl Organisation {
+    /// Trims, removes the spaces people write in organisation numbers («974 760 673»),
+    /// and checks every rule, reporting all broken ones.
+    pub fn check(self) -> Result<Organisation> {
+        let mut errors = Vec::new();
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            errors.push(ValidationError::new(
+                "org.name",
+                Problem::Required,
+                "the organisation needs a name",
+            ));
+        } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
+            errors.push(ValidationError::new(
+                "org.name",
+                Problem::TooLong,
+                "one line of at most 200 characters",
+            ));
+        }
+        let org_number: String = self
+            .org_number
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if org_number.is_empty() {
+            errors.push(ValidationError::new(
+                "org.org_number",
+                Problem::Required,
+                "the organisation number is required",
+            ));
+        } else if !valid_org_number(&org_number) {
+            errors.push(ValidationError::new(
+                "org.org_number",
+                Problem::Malformed,
+                format!("`{org_number}` is not a valid organisation number (nine digits with a mod-11 check digit)"),
+            ));
+        }
+        let address = self
+            .address
+            .map(|a| a.trim().to_owned())
+            .filter(|a| !a.is_empty());
+        if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
+            errors.push(ValidationError::new(
+                "org.address",
+                Problem::TooLong,
+                "at most 500 characters",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(Organisation {
+            name,
+            org_number,
+            address,
+        })
+    }
+}
+
+/// Whether nine digits form a valid Norwegian organisation number (weights 3 2 7 6 5 4 3 2).
+pub fn valid_org_number(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 9 || s.chars().count() != 9 {
+        return false;
+    }
+    let sum: u32 = digits[..8]
+        .iter()
+        .zip([3, 2, 7, 6, 5, 4, 3, 2])
+        .map(|(d, w)| d * w)
+        .sum();
+    match 11 - sum % 11 {
+        11 => digits[8] == 0,
+        10 => false,
+        k => digits[8] == k,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn organisation_numbers_need_a_valid_check_digit() {
+        // Published numbers: Datatilsynet 974 761 467, Brønnøysundregistrene 974 760 673.
+        assert!(valid_org_number("974761467"));
+        assert!(valid_org_number("974760673"));
+        assert!(!valid_org_number("974760674"), "wrong check digit");
+        assert!(!valid_org_number("97476067"), "eight digits");
+        assert!(!valid_org_number("9747606730"), "ten digits");
+        assert!(!valid_org_number("97476067a"));
+    }
+
+    #[test]
+    fn an_organisation_is_trimmed_and_checked() {
+        let org = Organisation {
+            name: " Fjordtech AS ".into(),
+            org_number: "974 760 673".into(),
+            address: Some("  ".into()),
+        }
+        .check()
+        .unwrap();
+        assert_eq!(
+            (org.name.as_str(), org.org_number.as_str(), org.address),
+            ("Fjordtech AS", "974760673", None)
+        );
+        let err = Organisation {
+            name: "".into(),
+            org_number: "123456789".into(),
+            address: None,
+        }
+        .check()
+        .unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(fields, ["org.name", "org.org_number"]);
+    }
+}

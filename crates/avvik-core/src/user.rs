@@ -1,0 +1,260 @@
+//! People who use Avvik, their roles, and their passwords (Argon2id hashes only).
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, Problem, Result, ValidationError};
+
+/// Shortest password accepted.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+
+/// What a person may do in Avvik. A person may hold several roles; in a small company the
+/// general manager is often also the admin.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema, TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reports breaches and sees their own cases.
+    Employee,
+    /// The handler, normally the general manager (daglig leder): everything on cases; approves.
+    Handler,
+    /// The data protection officer (personvernombud): reads, advises, comments.
+    Dpo,
+    /// Settings and users.
+    Admin,
+}
+
+impl Role {
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Employee => "employee",
+            Role::Handler => "handler",
+            Role::Dpo => "dpo",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Role> {
+        [Role::Employee, Role::Handler, Role::Dpo, Role::Admin]
+            .into_iter()
+            .find(|r| r.key() == key)
+    }
+}
+
+/// A new user as entered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    /// What the person signs in with: letters, digits, `.`, `_` or `-`; any letter case.
+    pub username: String,
+    /// The full name, as shown on cases.
+    pub name: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// A checked user whose password is already hashed; the password itself is gone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub(crate) username: String,
+    pub(crate) name: String,
+    pub(crate) email: Option<String>,
+    pub(crate) roles: Vec<Role>,
+    pub(crate) password_hash: String,
+}
+
+impl UserInput {
+    pub fn check(self) -> Result<NewUser> {
+        let mut errors = Vec::new();
+        let username = self.username.trim().to_lowercase();
+        if username.is_empty() {
+            errors.push(ValidationError::new(
+                "user.username",
+                Problem::Required,
+                "a user name is required",
+            ));
+        } else if username.chars().count() > 64
+            || !username
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        {
+            errors.push(ValidationError::new(
+                "user.username",
+                Problem::Malformed,
+                "letters, digits, `.`, `_` or `-`, at most 64",
+            ));
+        }
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            errors.push(ValidationError::new(
+                "user.name",
+                Problem::Required,
+                "a name is required",
+            ));
+        } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
+            errors.push(ValidationError::new(
+                "user.name",
+                Problem::TooLong,
+                "one line of at most 200 characters",
+            ));
+        }
+        let email = self
+            .email
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty());
+        if email.as_ref().is_some_and(|e| {
+            !e.contains('@') || e.chars().count() > 254 || e.contains(char::is_whitespace)
+        }) {
+            errors.push(ValidationError::new(
+                "user.email",
+                Problem::Malformed,
+                "not an e-mail address",
+            ));
+        }
+        let mut roles = self.roles;
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() {
+            errors.push(ValidationError::new(
+                "user.roles",
+                Problem::Required,
+                "a user needs at least one role",
+            ));
+        }
+        if self.password.chars().count() < PASSWORD_MIN_CHARS {
+            errors.push(ValidationError::new(
+                "user.password",
+                Problem::Required,
+                format!("a password needs at least {PASSWORD_MIN_CHARS} characters"),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Validation(errors));
+        }
+        Ok(NewUser {
+            username,
+            name,
+            email,
+            roles,
+            password_hash: hash_password(&self.password)?,
+        })
+    }
+}
+
+/// A user as the store keeps it (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct User {
+    pub id: Uuid,
+    pub username: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    #[ts(type = "string")]
+    pub created_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// An Argon2id hash in PHC string form, with a random salt.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Conflict(format!("the password could not be hashed: {e}")))
+}
+
+/// Whether `password` matches a stored hash. A damaged hash matches nothing.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> UserInput {
+        UserInput {
+            username: " Ase.Bjornstad ".into(),
+            name: "Åse Bjørnstad".into(),
+            email: Some("ase@example.no".into()),
+            roles: vec![Role::Handler, Role::Admin, Role::Handler],
+            password: "korrekt hest batteri".into(),
+        }
+    }
+
+    #[test]
+    fn passwords_are_kept_as_argon2id_hashes_only() {
+        let user = input().check().unwrap();
+        assert!(
+            user.password_hash.starts_with("$argon2id$"),
+            "{}",
+            user.password_hash
+        );
+        assert!(!user.password_hash.contains("korrekt"));
+        assert!(verify_password(&user.password_hash, "korrekt hest batteri"));
+        assert!(!verify_password(
+            &user.password_hash,
+            "Korrekt hest batteri"
+        ));
+        assert!(!verify_password("not a hash", "korrekt hest batteri"));
+        assert_eq!(user.username, "ase.bjornstad");
+        assert_eq!(user.roles, [Role::Handler, Role::Admin]);
+    }
+
+    #[test]
+    fn every_rule_of_a_new_user_is_reported() {
+        let err = UserInput {
+            username: "å s e".into(),
+            name: "".into(),
+            email: Some("ikke-epost".into()),
+            roles: vec![],
+            password: "kort".into(),
+        }
+        .check()
+        .unwrap_err();
+        let fields: Vec<_> = err
+            .field_errors()
+            .iter()
+            .map(|e| e.field.as_str())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "user.username",
+                "user.name",
+                "user.email",
+                "user.roles",
+                "user.password"
+            ]
+        );
+        assert!(
+            UserInput {
+                username: "øyvind".into(),
+                ..input()
+            }
+            .check()
+            .is_ok(),
+            "Norwegian letters are letters"
+        );
+    }
+}
