@@ -92,12 +92,11 @@ pub async fn set_up(
     organisation: serde_json::Value,
     user: serde_json::Value,
 ) -> Result<User, CommandError> {
-    let store = store(&state)?;
     let organisation: Organisation = parse("org", organisation)?;
     let input: UserInput = parse("user", user)?;
     let (username, password) = (input.username.clone(), input.password.clone());
     let now = Utc::now();
-    let (user, signed_in) = blocking(move || {
+    remember(&state, move |store| {
         // Both are checked in full before anything is written, every broken rule named.
         let checked_org = organisation.clone().check();
         let checked_user = input.check();
@@ -106,13 +105,10 @@ pub async fn set_up(
             all.extend(b.field_errors().iter().cloned());
             return Err(avvik_core::Error::Validation(all));
         }
-        session::initialize(&*store, checked_org?, checked_user?, now)?;
-        let session = Session::sign_in(&*store, &username, &password)?;
-        Ok((session.user().clone(), session.signed_in()))
+        session::initialize(store, checked_org?, checked_user?, now)?;
+        Session::sign_in(store, &username, &password)
     })
-    .await?;
-    state.set_signed_in(Some(signed_in));
-    Ok(user)
+    .await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -121,9 +117,20 @@ pub async fn sign_in(
     username: String,
     password: String,
 ) -> Result<User, CommandError> {
-    let store = store(&state)?;
+    remember(&state, move |store| {
+        Session::sign_in(store, &username, &password)
+    })
+    .await
+}
+
+/// Signs someone in with `work` (off the main thread) and remembers who, for this window.
+async fn remember(
+    state: &AppState,
+    work: impl FnOnce(&dyn Store) -> avvik_core::Result<Session<'_>> + Send + 'static,
+) -> Result<User, CommandError> {
+    let store = store(state)?;
     let (user, signed_in) = blocking(move || {
-        let session = Session::sign_in(&*store, &username, &password)?;
+        let session = work(&*store)?;
         Ok((session.user().clone(), session.signed_in()))
     })
     .await?;

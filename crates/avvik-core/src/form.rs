@@ -534,16 +534,21 @@ fn malformed(e: serde_json::Error) -> Error {
 
 /// Collects every broken rule, so the user sees them all at once.
 #[derive(Default)]
-struct Errors(Vec<ValidationError>);
+pub(crate) struct Errors(Vec<ValidationError>);
 
 impl Errors {
-    fn push(&mut self, field: impl Into<String>, problem: Problem, detail: impl Into<String>) {
+    pub(crate) fn push(
+        &mut self,
+        field: impl Into<String>,
+        problem: Problem,
+        detail: impl Into<String>,
+    ) {
         let mut e = ValidationError::new(field, problem, detail);
         e.step = step_of(&e.field);
         self.0.push(e);
     }
 
-    fn into_result<T>(self, ok: T) -> Result<T> {
+    pub(crate) fn into_result<T>(self, ok: T) -> Result<T> {
         if self.0.is_empty() {
             Ok(ok)
         } else {
@@ -552,7 +557,7 @@ impl Errors {
     }
 
     /// A multi-line free text: trimmed, `\n` line endings, empty becomes `None`.
-    fn text(&mut self, field: &str, text: Option<String>, max: usize) -> Option<String> {
+    pub(crate) fn text(&mut self, field: &str, text: Option<String>, max: usize) -> Option<String> {
         let text = text?.replace("\r\n", "\n").trim().to_owned();
         if text.is_empty() {
             return None;
@@ -572,7 +577,7 @@ impl Errors {
     }
 
     /// A one-line text: trimmed, empty becomes `None`, no control characters.
-    fn line(&mut self, field: &str, text: Option<String>, max: usize) -> Option<String> {
+    pub(crate) fn line(&mut self, field: &str, text: Option<String>, max: usize) -> Option<String> {
         let text = text?.trim().to_owned();
         if text.is_empty() {
             return None;

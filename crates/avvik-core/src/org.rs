@@ -4,7 +4,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Problem, Result, ValidationError};
+use crate::error::{Problem, Result};
+use crate::form::Errors;
 
 /// The organisation as entered at first run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
@@ -24,20 +25,14 @@ impl Organisation {
     /// Trims, removes the spaces people write in organisation numbers («974 760 673»),
     /// and checks every rule, reporting all broken ones.
     pub fn check(self) -> Result<Organisation> {
-        let mut errors = Vec::new();
-        let name = self.name.trim().to_owned();
-        if name.is_empty() {
-            errors.push(ValidationError::new(
+        let mut errors = Errors::default();
+        let name = errors.line("org.name", Some(self.name), 200);
+        if name.is_none() {
+            errors.push(
                 "org.name",
                 Problem::Required,
                 "the organisation needs a name",
-            ));
-        } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
-            errors.push(ValidationError::new(
-                "org.name",
-                Problem::TooLong,
-                "one line of at most 200 characters",
-            ));
+            );
         }
         let org_number: String = self
             .org_number
@@ -45,34 +40,21 @@ impl Organisation {
             .filter(|c| !c.is_whitespace())
             .collect();
         if org_number.is_empty() {
-            errors.push(ValidationError::new(
+            errors.push(
                 "org.org_number",
                 Problem::Required,
                 "the organisation number is required",
-            ));
+            );
         } else if !valid_org_number(&org_number) {
-            errors.push(ValidationError::new(
+            errors.push(
                 "org.org_number",
                 Problem::Malformed,
                 format!("`{org_number}` is not a valid organisation number (nine digits with a mod-11 check digit)"),
-            ));
+            );
         }
-        let address = self
-            .address
-            .map(|a| a.trim().to_owned())
-            .filter(|a| !a.is_empty());
-        if address.as_ref().is_some_and(|a| a.chars().count() > 500) {
-            errors.push(ValidationError::new(
-                "org.address",
-                Problem::TooLong,
-                "at most 500 characters",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
-        Ok(Organisation {
-            name,
+        let address = errors.text("org.address", self.address, 500);
+        errors.into_result(Organisation {
+            name: name.unwrap_or_default(),
             org_number,
             address,
         })

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Error, Problem, Result, ValidationError};
+use crate::error::{Problem, Result};
+use crate::form::Errors;
 use crate::vocab::DataCategory;
 
 pub const NAME_MAX_CHARS: usize = 200;
@@ -45,42 +46,17 @@ impl NewSystem {
 
 impl SystemInput {
     pub fn check(self) -> Result<NewSystem> {
-        let mut errors = Vec::new();
-        let mut line = |field: &str, text: Option<String>, max: usize| -> Option<String> {
-            let text = text?.trim().to_owned();
-            if text.chars().count() > max {
-                errors.push(ValidationError::new(
-                    field,
-                    Problem::TooLong,
-                    format!("the limit is {max} characters"),
-                ));
-            }
-            if text.chars().any(char::is_control) {
-                errors.push(ValidationError::new(
-                    field,
-                    Problem::ControlCharacters,
-                    "must be a single line",
-                ));
-            }
-            (!text.is_empty()).then_some(text)
-        };
-        let name = line("name", Some(self.name), NAME_MAX_CHARS);
-        let purpose = line("purpose", self.purpose, PURPOSE_MAX_CHARS);
-        let processor = line("processor", self.processor, NAME_MAX_CHARS);
+        let mut errors = Errors::default();
+        let name = errors.line("name", Some(self.name), NAME_MAX_CHARS);
+        let purpose = errors.line("purpose", self.purpose, PURPOSE_MAX_CHARS);
+        let processor = errors.line("processor", self.processor, NAME_MAX_CHARS);
         if name.is_none() {
-            errors.push(ValidationError::new(
-                "name",
-                Problem::Required,
-                "a system needs a name",
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
+            errors.push("name", Problem::Required, "a system needs a name");
         }
         let mut data_categories = self.data_categories;
         data_categories.sort();
         data_categories.dedup();
-        Ok(NewSystem(SystemInput {
+        errors.into_result(NewSystem(SystemInput {
             name: name.unwrap_or_default(),
             purpose,
             data_categories,

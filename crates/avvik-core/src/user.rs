@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Error, Problem, Result, ValidationError};
+use crate::error::{Error, Problem, Result};
+use crate::form::Errors;
 
 /// Shortest password accepted.
 pub const PASSWORD_MIN_CHARS: usize = 10;
@@ -76,72 +77,55 @@ pub struct NewUser {
 
 impl UserInput {
     pub fn check(self) -> Result<NewUser> {
-        let mut errors = Vec::new();
+        let mut errors = Errors::default();
         let username = self.username.trim().to_lowercase();
         if username.is_empty() {
-            errors.push(ValidationError::new(
+            errors.push(
                 "user.username",
                 Problem::Required,
                 "a user name is required",
-            ));
+            );
         } else if username.chars().count() > 64
             || !username
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
         {
-            errors.push(ValidationError::new(
+            errors.push(
                 "user.username",
                 Problem::Malformed,
                 "letters, digits, `.`, `_` or `-`, at most 64",
-            ));
+            );
         }
-        let name = self.name.trim().to_owned();
-        if name.is_empty() {
-            errors.push(ValidationError::new(
-                "user.name",
-                Problem::Required,
-                "a name is required",
-            ));
-        } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
-            errors.push(ValidationError::new(
-                "user.name",
-                Problem::TooLong,
-                "one line of at most 200 characters",
-            ));
+        let name = errors.line("user.name", Some(self.name), 200);
+        if name.is_none() {
+            errors.push("user.name", Problem::Required, "a name is required");
         }
-        let email = self
-            .email
-            .map(|e| e.trim().to_owned())
-            .filter(|e| !e.is_empty());
-        if email.as_ref().is_some_and(|e| {
-            !e.contains('@') || e.chars().count() > 254 || e.contains(char::is_whitespace)
-        }) {
-            errors.push(ValidationError::new(
-                "user.email",
-                Problem::Malformed,
-                "not an e-mail address",
-            ));
+        let email = errors.line("user.email", self.email, 254);
+        if email
+            .as_ref()
+            .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+        {
+            errors.push("user.email", Problem::Malformed, "not an e-mail address");
         }
         let mut roles = self.roles;
         roles.sort();
         roles.dedup();
         if roles.is_empty() {
-            errors.push(ValidationError::new(
+            errors.push(
                 "user.roles",
                 Problem::Required,
                 "a user needs at least one role",
-            ));
+            );
         }
         if self.password.chars().count() < PASSWORD_MIN_CHARS {
-            errors.push(ValidationError::new(
+            errors.push(
                 "user.password",
                 Problem::Required,
                 format!("a password needs at least {PASSWORD_MIN_CHARS} characters"),
-            ));
+            );
         }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
+        let name = name.unwrap_or_default();
+        errors.into_result(())?;
         Ok(NewUser {
             username,
             name,
