@@ -48,6 +48,8 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<crate::CommandError>(cfg, &mut out);
     render::<crate::AppInfo>(cfg, &mut out);
     render::<crate::commands::AuthStatus>(cfg, &mut out);
+    render::<avvik_core::notice::InboxItem>(cfg, &mut out);
+    render::<avvik_core::notice::NoticeRecord>(cfg, &mut out);
     render::<avvik_core::User>(cfg, &mut out);
     render::<avvik_core::UserInput>(cfg, &mut out);
     render::<avvik_core::Role>(cfg, &mut out);

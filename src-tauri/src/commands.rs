@@ -9,6 +9,7 @@ use avvik_core::attachment::{Attachment, NewAttachment};
 use avvik_core::export;
 use avvik_core::form::Review;
 use avvik_core::i18n::Lang;
+use avvik_core::notice::InboxItem;
 use avvik_core::session::{self, Session};
 use avvik_core::store::SCHEMA_VERSION;
 use avvik_core::system::System;
@@ -510,4 +511,27 @@ mod tests {
         assert_eq!(percent_decode("%C3"), None, "not UTF-8");
         assert_eq!(percent_decode("%zz"), None);
     }
+}
+
+/// The general manager's inbox.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inbox(state: State<'_, AppState>) -> Result<Vec<InboxItem>, CommandError> {
+    as_signed_in(&state, |s| s.inbox()).await
+}
+
+/// Acknowledges a notice; the case records when.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn acknowledge(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<InboxItem, CommandError> {
+    let id = Uuid::try_parse(id.trim()).map_err(|_| {
+        CommandError::from(avvik_core::Error::from(ValidationError::new(
+            "notice",
+            Problem::Malformed,
+            format!("`{id}` is not a notice id"),
+        )))
+    })?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.acknowledge(id, now)).await
 }

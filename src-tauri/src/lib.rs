@@ -21,6 +21,7 @@ pub fn builder<R: tauri::Runtime>(
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
+            commands::acknowledge,
             commands::add_attachment,
             commands::add_system,
             commands::attachment_preview,
@@ -35,6 +36,7 @@ pub fn builder<R: tauri::Runtime>(
             commands::apply_template,
             commands::create_draft,
             commands::get_case,
+            commands::inbox,
             commands::list_cases,
             commands::list_systems,
             commands::mask_national_ids,

@@ -297,6 +297,21 @@ class Suite:
         assert heading == f"Avvik {reference}", heading
         self.shot("12-submitted-case")
 
+    def the_general_manager_acknowledges_the_notice(self):
+        d = self.driver
+        nav = d.text(d.wait_for("#nav-inbox"))
+        assert nav == "Innboks (1 nye)", nav
+        d.click(d.find("#nav-inbox"))
+        row = d.text(d.wait_for("#inbox tbody tr"))
+        assert self.state["reference"] in row and "Ny" in row, row
+        self.shot("12b-inbox")
+        d.click(d.find("#inbox tbody tr button.ack"))
+        d.wait_text("#inbox tbody tr", lambda t: "Kvittert" in t)
+        d.wait_text("#nav-inbox", lambda t: t == "Innboks")
+        d.click(d.find("#inbox tbody tr button.reference"))
+        notices = d.text(d.wait_for("#case-notices"))
+        assert "kvittert" in notices, notices
+
     def full_text_search_finds_it(self):
         d = self.driver
         d.click(d.find("#nav-register"))
@@ -328,6 +343,7 @@ class Suite:
         files = json.loads(self.cli_run("attachment", "list", self.state["reference"]))
         assert [a["file_name"] for a in files] == ["feilsendt æøå.eml"], files
         assert files[0]["media_type"] == "message/rfc822"
+        assert case["notices"][0]["recipient"] == "Lise Lædre" and case["notices"][0]["acknowledged_at"], case["notices"]
 
     def run(self):
         try:
@@ -345,6 +361,7 @@ class Suite:
                 "closing_mid_draft_loses_nothing",
                 "step_6_and_review_mask_the_identity_number",
                 "submitting_gives_a_reference",
+                "the_general_manager_acknowledges_the_notice",
                 "full_text_search_finds_it",
                 "the_cli_sees_the_same_case",
             ]:

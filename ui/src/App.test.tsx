@@ -40,6 +40,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
   ];
   const calls: string[] = [];
   const attachments: Attachment[] = [];
+  const acked = new Set<string>();
   const stamp = "2026-11-22T09:00:00.000000Z";
   const toCase = (id: string, doc: CaseDocument, old?: Case): Case => ({
     ...doc,
@@ -50,6 +51,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     updated_at: stamp,
     submitted_at: old?.submitted_at ?? null,
     created_by: "u1",
+    notices: [],
     warnings: doc.description?.match(/\d{11}/) ? [{ field: "description", warning: "national_id_number", step: 6 }] : [],
   });
   const backend: Backend = {
@@ -76,6 +78,17 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     },
     signOut: async () => {
       auth = "signin";
+    },
+    inbox: async () =>
+      cases
+        .filter((c) => c.status === "reported")
+        .map((c) => ({ id: `n-${c.id}`, case_id: c.id, reference: c.reference ?? "", title: c.title ?? "", submitted_at: stamp, acknowledged_at: acked.has(c.id) ? stamp : null })),
+    acknowledge: async (id) => {
+      const caseId = id.slice(2);
+      acked.add(caseId);
+      calls.push(`ack ${caseId}`);
+      const c = cases.find((c) => c.id === caseId)!;
+      return { id, case_id: caseId, reference: c.reference ?? "", title: c.title ?? "", submitted_at: stamp, acknowledged_at: stamp };
     },
     appInfo: async () => ({ version: "0.1.0", store_location: "/tmp/test.sqlite3", schema_version: 2 }),
     listCases: async (filter) => {
@@ -208,6 +221,7 @@ describe("the mapping form", () => {
 
     click("Send inn avviket");
     await screen.findByText("Avviket er sendt inn og registrert som AVVIK-2026-0001.");
+    expect(screen.getByRole("heading", { name: "Avvik AVVIK-2026-0001" })).toBeTruthy();
 
     // Files go with the case, and can be shown and saved again.
     const file = new File(["Hei Åse"], "feilsendt æøå.eml", { type: "message/rfc822" });
@@ -218,8 +232,13 @@ describe("the mapping form", () => {
     await screen.findByText("Hei Åse");
     click("Lagre som …");
     await screen.findByText("Lagret i /home/åse/feilsendt.eml.");
+
+    // The general manager sees the notice and acknowledges it.
+    fireEvent.click(await screen.findByRole("button", { name: "Innboks (1 nye)" }));
+    click("Kvitter mottatt");
+    await screen.findByRole("button", { name: "Innboks" });
+    expect(calls).toContain("ack 00000000-0000-4000-8000-000000000001");
     expect(calls).toContain("submit 00000000-0000-4000-8000-000000000001");
-    expect(screen.getByRole("heading", { name: "Avvik AVVIK-2026-0001" })).toBeTruthy();
   });
 
   it("offers to continue a draft after a restart", async () => {

@@ -9,13 +9,19 @@ import { CaseView } from "./CaseView";
 import type { User } from "./bindings/User";
 import { ErrorNotice } from "./ErrorNotice";
 import { FirstRun, SignIn } from "./Gate";
+import { Inbox } from "./Inbox";
+import type { InboxItem } from "./bindings/InboxItem";
 import { LANGS, type Lang, type MessageKey, formatNumber, initialLang, saveLang, translator } from "./i18n";
 import { EMPTY_FILTER, Register } from "./Register";
 import { Wizard } from "./Wizard";
 
 const SEARCH_DELAY_MS = 150;
 
-type View = { name: "register" } | { name: "case"; case: Case } | { name: "wizard"; draft: Case | null; key: number };
+type View =
+  | { name: "register" }
+  | { name: "inbox" }
+  | { name: "case"; case: Case }
+  | { name: "wizard"; draft: Case | null; key: number };
 
 export function App({ backend }: { backend: Backend }) {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -29,6 +35,7 @@ export function App({ backend }: { backend: Backend }) {
   const [shownQuery, setShownQuery] = useState("");
   const [drafts, setDrafts] = useState<Case[]>([]);
   const [systems, setSystems] = useState<System[]>([]);
+  const [inbox, setInbox] = useState<InboxItem[]>([]);
   const [filter, setFilter] = useState<CaseFilter>(EMPTY_FILTER);
   const [notice, setNotice] = useState<string | null>(null);
   // An error that keeps the register from working at all (no store).
@@ -58,6 +65,28 @@ export function App({ backend }: { backend: Backend }) {
   }, [backend]);
 
   const signedIn = typeof auth === "object" ? auth : null;
+  const isHandler = signedIn?.roles.includes("handler") ?? false;
+  const unread = inbox.filter((n) => !n.acknowledged_at).length;
+
+  const loadInbox = useCallback(async () => {
+    if (!isHandler) return setInbox([]);
+    try {
+      setInbox(await backend.inbox());
+    } catch (e) {
+      setError(toCommandError(e));
+    }
+  }, [backend, isHandler]);
+
+  useEffect(() => void loadInbox(), [loadInbox, view]);
+
+  const acknowledge = async (id: string) => {
+    try {
+      await backend.acknowledge(id);
+      await loadInbox();
+    } catch (e) {
+      setError(toCommandError(e));
+    }
+  };
 
   const onSignedIn = (user: User) => {
     setError(null);
@@ -179,6 +208,20 @@ export function App({ backend }: { backend: Backend }) {
           >
             {t("nav.report")}
           </button>
+          {isHandler && (
+            <button
+              type="button"
+              id="nav-inbox"
+              class={view.name === "inbox" ? "nav current" : "nav"}
+              aria-current={view.name === "inbox" ? "page" : undefined}
+              onClick={() => {
+                setNotice(null);
+                setView({ name: "inbox" });
+              }}
+            >
+              {unread > 0 ? t("nav.inboxCount", { n: unread }) : t("nav.inbox")}
+            </button>
+          )}
         </nav>
         )}
         {signedIn && (
@@ -232,6 +275,15 @@ export function App({ backend }: { backend: Backend }) {
           {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
           {view.name === "wizard" && (
             <Wizard key={view.key} backend={backend} lang={lang} t={t} draft={view.draft} onSubmitted={onSubmitted} />
+          )}
+          {view.name === "inbox" && (
+            <Inbox
+              items={inbox}
+              onOpen={(id) => void backend.getCase(id).then((c) => setView({ name: "case", case: c }), fail)}
+              onAcknowledge={(id) => void acknowledge(id)}
+              lang={lang}
+              t={t}
+            />
           )}
           {view.name === "case" && (
             <CaseView case={view.case} backend={backend} lang={lang} t={t} onClose={() => setView({ name: "register" })} />

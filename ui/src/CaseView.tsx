@@ -54,6 +54,21 @@ export function CaseView({
           <code>{c.id}</code>
         </dd>
       </dl>
+      {c.notices.length > 0 && (
+        <section class="notices" aria-labelledby="notices-heading">
+          <h3 id="notices-heading">{t("detail.notices")}</h3>
+          <ul id="case-notices">
+            {c.notices.map((n) => (
+              <li key={`${n.recipient}-${n.created_at}`}>
+                {t("detail.noticeSent", { recipient: n.recipient, time: formatInstant(n.created_at, lang) })},{" "}
+                {n.acknowledged_at
+                  ? t("detail.noticeAck", { time: formatInstant(n.acknowledged_at, lang) })
+                  : t("detail.noticeOpen")}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <CaseSummary doc={documentOf(c)} t={t} lang={lang} />
       <Attachments caseKey={c.id} backend={backend} lang={lang} t={t} />
     </section>

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AuthStatus } from "./bindings/AuthStatus";
+import type { InboxItem } from "./bindings/InboxItem";
 import type { Organisation } from "./bindings/Organisation";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
@@ -25,6 +26,8 @@ export interface Backend {
   setUp(organisation: Organisation, user: UserInput): Promise<User>;
   signIn(username: string, password: string): Promise<User>;
   signOut(): Promise<void>;
+  inbox(): Promise<InboxItem[]>;
+  acknowledge(id: string): Promise<InboxItem>;
   appInfo(): Promise<AppInfo>;
   listCases(filter: CaseFilter): Promise<Case[]>;
   getCase(key: string): Promise<Case>;
@@ -89,6 +92,8 @@ export const tauriBackend: Backend = {
   setUp: (organisation, user) => call("set_up", { organisation, user }),
   signIn: (username, password) => call("sign_in", { username, password }),
   signOut: () => call("sign_out"),
+  inbox: () => call("inbox"),
+  acknowledge: (id) => call("acknowledge", { id }),
   appInfo: () => call("app_info"),
   listCases: (filter) => call("list_cases", { filter }),
   getCase: (key) => call("get_case", { key }),

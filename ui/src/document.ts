@@ -15,6 +15,7 @@ export function documentOf(c: Case): CaseDocument {
     submitted_at: _submitted,
     warnings: _warnings,
     created_by: _createdBy,
+    notices: _notices,
     ...form
   } = c;
   return form;

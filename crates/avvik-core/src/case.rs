@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::error::{Problem, Result, ValidationError};
 use crate::form::{CaseDocument, FieldWarning};
+use crate::notice::NoticeRecord;
 use crate::reference::Reference;
 
 /// Where a case stands in its handling.
@@ -57,6 +58,8 @@ pub struct Case {
     pub created_by: Option<Uuid>,
     /// Free texts that look like they identify people (fødselsnummer, D-nummer).
     pub warnings: Vec<FieldWarning>,
+    /// The notices to the general manager: when each went out and was acknowledged.
+    pub notices: Vec<NoticeRecord>,
     /// Everything the mapping form captured.
     #[serde(flatten)]
     pub form: CaseDocument,

@@ -198,6 +198,7 @@ mod tests {
             updated_at: t,
             submitted_at: Some(t),
             warnings: vec![],
+            notices: vec![],
             form,
         }
     }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod form;
 pub mod i18n;
 pub mod nin;
+pub mod notice;
 pub mod org;
 pub mod paths;
 pub mod reference;

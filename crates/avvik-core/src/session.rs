@@ -10,6 +10,7 @@
 //! | attach files to a case one can see       |  own     |    ✓    |     |  own  |
 //! | add systems to the register              |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | add and list users                       |          |         |     |   ✓   |
+//! | read and acknowledge the inbox           |          |    ✓    |     |       |
 //!
 //! Nobody sees another person's draft. An anonymous report loses its link to its
 //! author when it is submitted: the reporter cannot be found from the case.
@@ -21,6 +22,7 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
 use crate::form::Draft;
+use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::store::{CaseFilter, Store, Visibility};
 use crate::system::{NewSystem, System};
@@ -214,6 +216,18 @@ impl<'s> Session<'s> {
         let (record, content) = self.store.attachment(id)?;
         self.case(CaseKey::Id(record.case_id))?;
         Ok((record, content))
+    }
+
+    /// The general manager's inbox: a notice for every submitted case.
+    pub fn inbox(&self) -> Result<Vec<InboxItem>> {
+        self.require(&[Role::Handler], "read the general manager's inbox")?;
+        self.store.inbox(self.user.id)
+    }
+
+    /// Records that this handler has seen a notice; the case keeps the time.
+    pub fn acknowledge(&self, notice: Uuid, now: DateTime<Utc>) -> Result<InboxItem> {
+        self.require(&[Role::Handler], "acknowledge notices")?;
+        self.store.acknowledge(notice, &self.user, now)
     }
 
     pub fn organisation(&self) -> Result<Option<Organisation>> {

@@ -84,6 +84,9 @@ enum Command {
     /// Keep files with a case and get them back.
     #[command(subcommand)]
     Attachment(AttachmentCommand),
+    /// The general manager's inbox: a notice for every submitted case (handlers only).
+    #[command(subcommand)]
+    Inbox(InboxCommand),
 }
 
 #[derive(Subcommand)]
@@ -203,6 +206,18 @@ enum SystemCommand {
     },
     /// Print the system register as a JSON array, by name.
     List,
+}
+
+#[derive(Subcommand)]
+enum InboxCommand {
+    /// Print the notices as a JSON array, newest first.
+    List,
+    /// Acknowledge a notice: the case records when the general manager saw it.
+    Ack {
+        /// The notice's id.
+        #[arg(value_name = "ID")]
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -477,6 +492,12 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&session.add_user(&checked, now).map_err(text_of)?)
         }
         Command::User(UserCommand::List) => print_json(&session.users().map_err(text_of)?),
+        Command::Inbox(InboxCommand::List) => print_json(&session.inbox().map_err(text_of)?),
+        Command::Inbox(InboxCommand::Ack { id }) => {
+            let id = uuid::Uuid::try_parse(id.trim())
+                .map_err(|_| format!("`{id}` is not a notice id (a UUID)"))?;
+            print_json(&session.acknowledge(id, now).map_err(text_of)?)
+        }
         Command::Attachment(AttachmentCommand::Add { case, file }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
             let content = read_attachment(&file)?;

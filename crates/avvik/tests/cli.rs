@@ -767,3 +767,42 @@ fn attachments_go_in_and_come_out_unchanged() {
         1
     );
 }
+
+#[test]
+fn the_general_manager_acknowledges_a_submitted_case_from_the_inbox() {
+    let cli = Cli::new().with_systems();
+    cli.ok(
+        &[
+            "user",
+            "add",
+            "--username",
+            "ansatt",
+            "--name",
+            "Åse Ansatt",
+            "--role",
+            "employee",
+        ],
+        None,
+    );
+    let ansatt = cli.as_user("ansatt");
+    let case = ansatt.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let inbox = cli.ok(&["inbox", "list"], None);
+    assert_eq!(inbox[0]["reference"], case["reference"]);
+    assert!(inbox[0]["acknowledged_at"].is_null());
+    let err = ansatt.fails(&["inbox", "list"], None);
+    assert!(
+        err.contains("may not read the general manager's inbox"),
+        "{err}"
+    );
+    let seen = cli.ok(&["inbox", "ack", inbox[0]["id"].as_str().unwrap()], None);
+    assert!(seen["acknowledged_at"].is_string());
+    let shown = cli.ok(&["case", "show", case["id"].as_str().unwrap()], None);
+    assert_eq!(shown["notices"][0]["recipient"], "Lise Leder");
+    assert_eq!(
+        shown["notices"][0]["acknowledged_at"],
+        seen["acknowledged_at"]
+    );
+}

@@ -8,6 +8,7 @@ import type { DiscoveredBy } from "./DiscoveredBy";
 import type { FieldWarning } from "./FieldWarning";
 import type { IncidentType } from "./IncidentType";
 import type { Nature } from "./Nature";
+import type { NoticeRecord } from "./NoticeRecord";
 import type { Occurrence } from "./Occurrence";
 import type { PersonalData } from "./PersonalData";
 import type { Reporter } from "./Reporter";
@@ -41,6 +42,10 @@ created_by: string | null,
  * Free texts that look like they identify people (fødselsnummer, D-nummer).
  */
 warnings: Array<FieldWarning>, 
+/**
+ * The notices to the general manager: when each went out and was acknowledged.
+ */
+notices: Array<NoticeRecord>, 
 /**
  * Does the deviation concern personal data? "unsure" counts as yes until the handler decides.
  */

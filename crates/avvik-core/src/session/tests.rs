@@ -304,3 +304,53 @@ fn an_anonymous_report_cannot_be_traced_to_its_author_after_submission() {
         1
     );
 }
+
+#[test]
+fn submitting_tells_every_handler_who_acknowledges_in_the_inbox() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    let case = ansatt
+        .create_case(&complete("Feilsendt e-post"), true, t(12))
+        .unwrap();
+    let inbox = leder.inbox().unwrap();
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(
+        (inbox[0].case_id, inbox[0].acknowledged_at),
+        (case.id, None)
+    );
+    assert_eq!(inbox[0].reference, case.reference.unwrap());
+    assert_eq!(kind(ansatt.inbox()), ErrorKind::Forbidden);
+    assert_eq!(
+        kind(ansatt.acknowledge(inbox[0].id, t(13))),
+        ErrorKind::Forbidden
+    );
+
+    let seen = leder.acknowledge(inbox[0].id, t(13)).unwrap();
+    assert_eq!(seen.acknowledged_at, Some(t(13)));
+    // Acknowledging twice keeps the first time.
+    assert_eq!(
+        leder
+            .acknowledge(inbox[0].id, t(14))
+            .unwrap()
+            .acknowledged_at,
+        Some(t(13))
+    );
+    let notices = leder.case(CaseKey::Id(case.id)).unwrap().notices;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(
+        (
+            notices[0].recipient.as_str(),
+            notices[0].created_at,
+            notices[0].acknowledged_at
+        ),
+        ("leder Testesen", t(12), Some(t(13)))
+    );
+    assert_eq!(
+        kind(leder.acknowledge(Uuid::new_v4(), t(13))),
+        ErrorKind::NotFound
+    );
+    // A draft tells nobody.
+    ansatt.create_case(&draft("Utkast"), false, t(15)).unwrap();
+    assert_eq!(leder.inbox().unwrap().len(), 1);
+}

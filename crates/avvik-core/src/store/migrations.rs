@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_mapping_form.sql"),
     include_str!("migrations/0003_attachments.sql"),
     include_str!("migrations/0004_users.sql"),
+    include_str!("migrations/0005_notices.sql"),
 ];
 
 /// The schema version this binary writes and understands.

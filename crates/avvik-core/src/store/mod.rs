@@ -20,6 +20,7 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
 use crate::form::Draft;
+use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, User};
@@ -113,6 +114,12 @@ pub trait Store: Send + Sync {
 
     /// One file and its content, checked against its SHA-256.
     fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)>;
+
+    /// A user's notices, newest first.
+    fn inbox(&self, user: Uuid) -> Result<Vec<InboxItem>>;
+
+    /// Records that `by` acknowledged a notice addressed to them.
+    fn acknowledge(&self, notice: Uuid, by: &User, now: DateTime<Utc>) -> Result<InboxItem>;
 
     /// The organisation, once set up.
     fn organisation(&self) -> Result<Option<Organisation>>;

@@ -21,6 +21,7 @@ use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachme
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
+use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::reference::Reference;
 use crate::system::{self, NewSystem, System};
@@ -162,7 +163,11 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
         c.created_at, c.updated_at, c.submitted_at, c.created_by,
         (SELECT json_group_array(s.name ORDER BY cs.position)
            FROM case_systems cs JOIN systems s ON s.id = cs.system_id
-          WHERE cs.case_id = c.id) AS systems
+          WHERE cs.case_id = c.id) AS systems,
+        (SELECT json_group_array(json_object('recipient', u.name, 'created_at', n.created_at,
+                                             'acknowledged_at', n.acknowledged_at) ORDER BY n.created_at, u.name)
+           FROM notices n JOIN users u ON u.id = n.recipient
+          WHERE n.case_id = c.id) AS notices
     FROM cases c";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -173,6 +178,7 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
     let document: String = row.get(4)?;
     let created_by: Option<String> = row.get(8)?;
     let systems: String = row.get(9)?;
+    let notices: String = row.get(10)?;
     let mut form: CaseDocument =
         serde_json::from_str(&document).map_err(|_| bad_value(4, "document", &document))?;
     form.systems = serde_json::from_str(&systems).map_err(|_| bad_value(9, "systems", &systems))?;
@@ -192,7 +198,31 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
             .map(|id| Uuid::try_parse(&id).map_err(|_| bad_value(8, "user id", &id)))
             .transpose()?,
         warnings: form.warnings(),
+        notices: serde_json::from_str(&notices).map_err(|_| bad_value(10, "notices", &notices))?,
         form,
+    })
+}
+
+const INBOX_SELECT: &str =
+    "SELECT n.id, c.id, c.ref_year, c.ref_seq, c.title, c.submitted_at, n.acknowledged_at
+    FROM notices n JOIN cases c ON c.id = n.case_id";
+
+fn inbox_from_row(row: &Row<'_>) -> rusqlite::Result<InboxItem> {
+    let id: String = row.get(0)?;
+    let case_id: String = row.get(1)?;
+    Ok(InboxItem {
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "notice id", &id))?,
+        case_id: Uuid::try_parse(&case_id).map_err(|_| bad_value(1, "case id", &case_id))?,
+        reference: Reference {
+            year: row.get(2)?,
+            seq: row.get(3)?,
+        },
+        title: row.get(4)?,
+        submitted_at: instant(5, row.get(5)?)?,
+        acknowledged_at: row
+            .get::<_, Option<String>>(6)?
+            .map(|t| instant(6, t))
+            .transpose()?,
     })
 }
 
@@ -512,6 +542,20 @@ impl SqliteStore {
             by.username.clone()
         };
         self.record_event(tx, id, "submitted", &actor, now, serde_json::json!({}))?;
+        // The general manager (every handler) is told in the inbox.
+        let handlers: Vec<String> = tx
+            .prepare_cached(
+                "SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM json_each(u.roles) WHERE value = 'handler')",
+            )
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(self.err())?;
+        for recipient in handlers {
+            tx.execute(
+                "INSERT INTO notices (id, case_id, recipient, kind, created_at) VALUES (?1, ?2, ?3, 'case_submitted', ?4)",
+                params![Uuid::new_v4().to_string(), id.to_string(), recipient, time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+        }
         self.index(tx, id)
     }
 }
@@ -790,6 +834,59 @@ impl Store for SqliteStore {
             });
         }
         Ok((record, content))
+    }
+
+    fn inbox(&self, user: Uuid) -> Result<Vec<InboxItem>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "{INBOX_SELECT} WHERE n.recipient = ?1 ORDER BY n.created_at DESC, c.ref_seq DESC"
+            ))
+            .map_err(self.err())?;
+        stmt.query_map([user.to_string()], inbox_from_row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(self.err())
+    }
+
+    fn acknowledge(&self, notice: Uuid, by: &User, now: DateTime<Utc>) -> Result<InboxItem> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let found = tx
+                .query_row(
+                    &format!("{INBOX_SELECT} WHERE n.id = ?1 AND n.recipient = ?2"),
+                    params![notice.to_string(), by.id.to_string()],
+                    inbox_from_row,
+                )
+                .optional()
+                .map_err(self.err())?;
+            let item = found.ok_or_else(|| {
+                Error::NotFound(format!(
+                    "no notice `{notice}` in the inbox of {}",
+                    by.username
+                ))
+            })?;
+            if item.acknowledged_at.is_some() {
+                return Ok(item);
+            }
+            tx.execute(
+                "UPDATE notices SET acknowledged_at = ?2 WHERE id = ?1",
+                params![notice.to_string(), time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            let data = serde_json::json!({ "notice": notice });
+            self.record_event(
+                tx,
+                item.case_id,
+                "notice_acknowledged",
+                &by.username,
+                now,
+                data,
+            )?;
+            Ok(InboxItem {
+                acknowledged_at: Some(now),
+                ..item
+            })
+        })
     }
 
     fn organisation(&self) -> Result<Option<Organisation>> {

@@ -1,0 +1,34 @@
+//! Notices to the general manager: when a case is submitted, every handler gets one in
+//! the inbox, and the case records when it went out and when each was acknowledged.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::reference::Reference;
+
+/// One notice in a handler's inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct InboxItem {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    #[ts(type = "string")]
+    pub reference: Reference,
+    pub title: String,
+    /// When the case was submitted (RFC 3339, UTC).
+    #[ts(type = "string")]
+    pub submitted_at: DateTime<Utc>,
+    #[ts(type = "string | null")]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// A notice as the case shows it: to whom, when, and when acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct NoticeRecord {
+    pub recipient: String,
+    #[ts(type = "string")]
+    pub created_at: DateTime<Utc>,
+    #[ts(type = "string | null")]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
