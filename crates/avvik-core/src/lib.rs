@@ -7,6 +7,7 @@
 
 pub mod attachment;
 pub mod case;
+pub mod enisa;
 pub mod error;
 pub mod export;
 pub mod form;

@@ -55,19 +55,18 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     while i < runs.len() {
         let run = runs[i].clone();
         if run.len() == 11 {
-            if valid_digits(bytes, &[run.clone()]) {
+            if valid_digits(bytes, std::slice::from_ref(&run)) {
                 found.push(run);
             }
         } else if run.len() == 6 {
             // `DDMMYY NNNNN`: six digits, one space, five digits.
             if let Some(next) = runs.get(i + 1) {
                 let gap = &bytes[run.end..next.start];
-                if next.len() == 5 && (gap == b" " || gap == "\u{a0}".as_bytes()) {
-                    if valid_digits(bytes, &[run.clone(), next.clone()]) {
-                        found.push(run.start..next.end);
-                        i += 2;
-                        continue;
-                    }
+                let spaced = next.len() == 5 && (gap == b" " || gap == "\u{a0}".as_bytes());
+                if spaced && valid_digits(bytes, &[run.clone(), next.clone()]) {
+                    found.push(run.start..next.end);
+                    i += 2;
+                    continue;
                 }
             }
         }

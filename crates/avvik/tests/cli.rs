@@ -157,7 +157,7 @@ fn new_then_list_query_round_trips_norwegian_text() {
     assert_eq!(created["title"], "Blåbærsyltetøy-listen på avveie");
 
     let found = cli.ok(&["case", "list", "--query", "ØYVIND PÅ ÅSANE"], None);
-    assert_eq!(found.as_array().unwrap(), &[created.clone()]);
+    assert_eq!(found.as_array().unwrap(), std::slice::from_ref(&created));
     assert_eq!(
         cli.ok(&["case", "list", "--query", "blabaer"], None),
         Value::Array(vec![])

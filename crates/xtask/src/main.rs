@@ -121,6 +121,25 @@ fn test() -> Result {
             .dir(&root)
             .run()
     })?;
+    step("formatting and lints (rustfmt, clippy)", || {
+        cmd("cargo", &["fmt", "--all", "--check"])
+            .dir(&root)
+            .run()?;
+        cmd(
+            "cargo",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .dir(&root)
+        .run()
+    })?;
     step("build the app and the CLI", || {
         cmd(
             "cargo",
