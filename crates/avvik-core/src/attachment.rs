@@ -170,13 +170,7 @@ mod tests {
 
     #[test]
     fn empty_oversized_and_nameless_files_are_refused() {
-        let fields = |r: Result<NewAttachment>| -> Vec<(String, Problem)> {
-            r.unwrap_err()
-                .field_errors()
-                .iter()
-                .map(|e| (e.field.clone(), e.problem))
-                .collect()
-        };
+        let fields = |r: Result<NewAttachment>| crate::error::field_problems(&r.unwrap_err());
         assert_eq!(
             fields(NewAttachment::check("a.txt", vec![])),
             [("file".into(), Problem::Required)]

@@ -155,3 +155,12 @@ impl Error {
         Error::NotFound(format!("no case has the id or reference `{key}`"))
     }
 }
+
+/// The (field, problem) pairs of an error, for tests.
+#[cfg(test)]
+pub(crate) fn field_problems(err: &Error) -> Vec<(String, Problem)> {
+    err.field_errors()
+        .iter()
+        .map(|e| (e.field.clone(), e.problem))
+        .collect()
+}

@@ -109,16 +109,11 @@ mod tests {
         }
         .check()
         .unwrap_err();
-        let fields: Vec<_> = err
-            .field_errors()
-            .iter()
-            .map(|e| (e.field.as_str(), e.problem))
-            .collect();
         assert_eq!(
-            fields,
+            crate::error::field_problems(&err),
             [
-                ("name", Problem::ControlCharacters),
-                ("purpose", Problem::TooLong)
+                ("name".into(), Problem::ControlCharacters),
+                ("purpose".into(), Problem::TooLong)
             ]
         );
     }

@@ -119,6 +119,24 @@ impl Cli {
         self.ok(&["case", "list"], None).as_array().unwrap().len()
     }
 
+    /// Adds an employee, `ansatt`, with the shared password.
+    fn with_employee(self) -> Cli {
+        self.ok(
+            &[
+                "user",
+                "add",
+                "--username",
+                "ansatt",
+                "--name",
+                "Åse Ansatt",
+                "--role",
+                "employee",
+            ],
+            None,
+        );
+        self
+    }
+
     /// Adds the systems the example documents name.
     fn with_systems(self) -> Cli {
         for name in ["Microsoft 365", "Tripletex", "Destinet CMS"] {
@@ -520,20 +538,7 @@ fn init_sets_up_once_and_every_other_command_needs_a_signed_in_user() {
 
 #[test]
 fn roles_decide_what_a_user_may_do_from_the_cli_too() {
-    let cli = Cli::new().with_systems();
-    cli.ok(
-        &[
-            "user",
-            "add",
-            "--username",
-            "ansatt",
-            "--name",
-            "Åse Ansatt",
-            "--role",
-            "employee",
-        ],
-        None,
-    );
+    let cli = Cli::new().with_systems().with_employee();
     let users = cli.ok(&["user", "list"], None);
     assert_eq!(users.as_array().unwrap().len(), 2);
     let ansatt = cli.as_user("ansatt");
@@ -770,20 +775,7 @@ fn attachments_go_in_and_come_out_unchanged() {
 
 #[test]
 fn the_general_manager_acknowledges_a_submitted_case_from_the_inbox() {
-    let cli = Cli::new().with_systems();
-    cli.ok(
-        &[
-            "user",
-            "add",
-            "--username",
-            "ansatt",
-            "--name",
-            "Åse Ansatt",
-            "--role",
-            "employee",
-        ],
-        None,
-    );
+    let cli = Cli::new().with_systems().with_employee();
     let ansatt = cli.as_user("ansatt");
     let case = ansatt.ok(
         &["case", "new", "--json", "-"],

@@ -52,10 +52,7 @@ fn with(mut base: serde_json::Value, patch: serde_json::Value) -> serde_json::Va
 fn problems(result: Result<impl std::fmt::Debug>) -> Vec<(String, Problem)> {
     let err = result.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
-    err.field_errors()
-        .iter()
-        .map(|e| (e.field.clone(), e.problem))
-        .collect()
+    crate::error::field_problems(&err)
 }
 
 fn pair(field: &str, problem: Problem) -> (String, Problem) {

@@ -208,16 +208,11 @@ fn unknown_systems_are_refused_by_name_and_nothing_is_written() {
         t,
     );
     let err = store.create_case_(&d, false, t).unwrap_err();
-    let fields: Vec<_> = err
-        .field_errors()
-        .iter()
-        .map(|e| (e.field.as_str(), e.problem))
-        .collect();
     assert_eq!(
-        fields,
+        crate::error::field_problems(&err),
         [
-            ("systems[1]", Problem::Unknown),
-            ("systems[2]", Problem::Unknown)
+            ("systems[1]".into(), Problem::Unknown),
+            ("systems[2]".into(), Problem::Unknown)
         ]
     );
     assert!(
