@@ -118,22 +118,29 @@ export function App({ backend }: { backend: Backend }) {
     async (f: CaseFilter) => {
       const ticket = ++latestLoad.current;
       try {
-        const [found, openDrafts, register] = await Promise.all([
-          backend.listCases(f),
-          backend.listCases({ status: "draft", sort: "newest_first" }),
-          backend.listSystems(),
-        ]);
+        const found = await backend.listCases(f);
         if (ticket !== latestLoad.current) return;
         setCases(found);
         setShownQuery(f.query?.trim() ?? "");
-        setDrafts(openDrafts);
-        setSystems(register);
       } catch (e) {
         fail(e);
       }
     },
     [backend, fail],
   );
+
+  // Drafts and systems change only outside the register (in the form); a search
+  // keystroke reloads the cases alone.
+  useEffect(() => {
+    if (view.name !== "register" || !signedIn) return;
+    Promise.all([backend.listCases({ status: "draft", sort: "newest_first" }), backend.listSystems()]).then(
+      ([openDrafts, register]) => {
+        setDrafts(openDrafts);
+        setSystems(register);
+      },
+      fail,
+    );
+  }, [backend, fail, view.name, signedIn]);
 
   useEffect(() => {
     if (view.name !== "register" || !signedIn) return;

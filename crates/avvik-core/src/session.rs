@@ -81,13 +81,9 @@ impl<'s> Session<'s> {
 
     /// Continues a session begun with [`Session::sign_in`], with the user's current roles.
     pub fn resume(store: &'s dyn Store, signed_in: &SignedIn) -> Result<Session<'s>> {
-        let user = store
-            .users()?
-            .into_iter()
-            .find(|u| u.id == signed_in.user_id)
-            .ok_or_else(|| {
-                Error::Unauthorized("the signed-in user no longer exists; sign in again".into())
-            })?;
+        let user = store.user(signed_in.user_id)?.ok_or_else(|| {
+            Error::Unauthorized("the signed-in user no longer exists; sign in again".into())
+        })?;
         Ok(Session { store, user })
     }
 

@@ -137,6 +137,14 @@ impl Cli {
         self
     }
 
+    /// Submits the misdirected e-mail and then the lost laptop from docs/examples/.
+    fn with_example_cases(self) -> Cli {
+        for name in ["misdirected-email.json", "lost-laptop.json"] {
+            self.ok(&["case", "new", "--json", "-"], Some(&example(name)));
+        }
+        self
+    }
+
     /// Adds the systems the example documents name.
     fn with_systems(self) -> Cli {
         for name in ["Microsoft 365", "Tripletex", "Destinet CMS"] {
@@ -413,15 +421,7 @@ fn the_system_register_refuses_duplicates_and_bad_categories() {
 
 #[test]
 fn list_filters_by_status_system_category_and_date() {
-    let cli = Cli::new().with_systems();
-    cli.ok(
-        &["case", "new", "--json", "-"],
-        Some(&example("misdirected-email.json")),
-    );
-    cli.ok(
-        &["case", "new", "--json", "-"],
-        Some(&example("lost-laptop.json")),
-    );
+    let cli = Cli::new().with_systems().with_example_cases();
     let titles = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["case", "list"];
         all.extend_from_slice(args);
@@ -632,15 +632,7 @@ fn help_describes_every_command() {
 
 #[test]
 fn the_register_exports_as_csv_for_a_norwegian_spreadsheet_and_as_json() {
-    let cli = Cli::new().with_systems();
-    cli.ok(
-        &["case", "new", "--json", "-"],
-        Some(&example("misdirected-email.json")),
-    );
-    cli.ok(
-        &["case", "new", "--json", "-"],
-        Some(&example("lost-laptop.json")),
-    );
+    let cli = Cli::new().with_systems().with_example_cases();
     let out = cli.run(
         &["case", "export", "--format", "csv", "--sort", "oldest"],
         None,

@@ -136,6 +136,9 @@ pub trait Store: Send + Sync {
     /// Every user, by user name.
     fn users(&self) -> Result<Vec<User>>;
 
+    /// One user by id (every command of a signed-in session looks it up).
+    fn user(&self, id: Uuid) -> Result<Option<User>>;
+
     /// A user and their password hash, for signing in.
     fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>>;
 }

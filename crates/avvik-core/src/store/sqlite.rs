@@ -947,6 +947,13 @@ impl Store for SqliteStore {
             .map_err(self.err())
     }
 
+    fn user(&self, id: Uuid) -> Result<Option<User>> {
+        self.conn()
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))
+            .and_then(|mut s| s.query_row([id.to_string()], user_from_row).optional())
+            .map_err(self.err())
+    }
+
     fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
         self.conn()
             .query_row(
