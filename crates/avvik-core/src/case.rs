@@ -18,15 +18,26 @@ pub enum CaseStatus {
     Draft,
     /// Submitted by the reporter; waiting for the general manager's assessment.
     Reported,
+    /// The general manager has begun: an assessment, a decision or a measure is recorded.
+    Handling,
+    /// Done: every decision made, every required measure done, lessons learned written.
+    Closed,
 }
 
 impl CaseStatus {
-    pub const ALL: &'static [CaseStatus] = &[CaseStatus::Draft, CaseStatus::Reported];
+    pub const ALL: &'static [CaseStatus] = &[
+        CaseStatus::Draft,
+        CaseStatus::Reported,
+        CaseStatus::Handling,
+        CaseStatus::Closed,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             CaseStatus::Draft => "draft",
             CaseStatus::Reported => "reported",
+            CaseStatus::Handling => "handling",
+            CaseStatus::Closed => "closed",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod enisa;
 pub mod error;
 pub mod export;
 pub mod form;
+pub mod handling;
 pub mod i18n;
 pub mod nin;
 pub mod notice;

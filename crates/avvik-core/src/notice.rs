@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::case::CaseStatus;
 use crate::reference::Reference;
 
 /// One notice in a handler's inbox.
@@ -21,6 +22,9 @@ pub struct InboxItem {
     pub submitted_at: DateTime<Utc>,
     #[ts(type = "string | null")]
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// The case's measures still open after their due day.
+    pub overdue_measures: u32,
+    pub status: CaseStatus,
 }
 
 /// A notice as the case shows it: to whom, when, and when acknowledged.

@@ -11,6 +11,11 @@
 //! | add systems to the register              |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | add and list users                       |          |         |     |   ✓   |
 //! | read and acknowledge the inbox           |          |    ✓    |     |       |
+//! | see the handling of a case one can see   |    ✓     |    ✓    |  ✓  |   ✓   |
+//! | assess, decide, add and change measures  |          |    ✓    |     |       |
+//! | approve the measures; close the case     |          |    ✓    |     |       |
+//! | move one's own measure forward           |    ✓     |    ✓    |  ✓  |   ✓   |
+//! | comment (advise) on a submitted case     |          |    ✓    |  ✓  |       |
 //!
 //! Nobody sees another person's draft. An anonymous report loses its link to its
 //! author when it is submitted: the reporter cannot be found from the case.
@@ -22,6 +27,7 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
 use crate::form::Draft;
+use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::store::{CaseFilter, Store, Visibility};
@@ -215,9 +221,120 @@ impl<'s> Session<'s> {
     }
 
     /// The general manager's inbox: a notice for every submitted case.
-    pub fn inbox(&self) -> Result<Vec<InboxItem>> {
+    pub fn inbox(&self, now: DateTime<Utc>) -> Result<Vec<InboxItem>> {
         self.require(&[Role::Handler], "read the general manager's inbox")?;
-        self.store.inbox(self.user.id)
+        self.store.inbox(self.user.id, now)
+    }
+
+    /// The handling of a case this user may see, with overdue measures and closing
+    /// blockers as of `now`.
+    pub fn handling(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Handling> {
+        let case = self.case(key)?;
+        Ok(self.store.handling(CaseKey::Id(case.id))?.at(now))
+    }
+
+    /// The case, if this user may see it and `what` needs the handler role.
+    fn handled_case(&self, key: CaseKey, what: &str) -> Result<CaseKey> {
+        self.require(&[Role::Handler], what)?;
+        Ok(CaseKey::Id(self.case(key)?.id))
+    }
+
+    pub fn save_assessment(
+        &self,
+        key: CaseKey,
+        input: &AssessmentInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "assess cases")?;
+        Ok(self
+            .store
+            .save_assessment(key, input, &self.user, now)?
+            .at(now))
+    }
+
+    pub fn record_decision(
+        &self,
+        key: CaseKey,
+        input: &DecisionInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "decide on notifying and informing")?;
+        Ok(self
+            .store
+            .record_decision(key, input, &self.user, now)?
+            .at(now))
+    }
+
+    pub fn add_measure(
+        &self,
+        key: CaseKey,
+        input: &MeasureInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "add measures")?;
+        Ok(self.store.add_measure(key, input, &self.user, now)?.at(now))
+    }
+
+    /// Changes a measure. A handler may change anything; the measure's owner may only
+    /// move its status forward (dropping it changes the approved set: a handler's call).
+    pub fn update_measure(
+        &self,
+        key: CaseKey,
+        number: u32,
+        input: &MeasureInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let case = self.case(key)?;
+        let key = CaseKey::Id(case.id);
+        let handler = self.user.has(Role::Handler);
+        if !handler {
+            let handling = self.store.handling(key)?;
+            let own = handling
+                .measures
+                .iter()
+                .any(|m| m.number == number && m.owner.id == self.user.id);
+            if !own {
+                return Err(Error::Forbidden(format!(
+                    "{} may not change measure {number} of {}: only a handler or the measure's owner may",
+                    self.user.username,
+                    case.label()
+                )));
+            }
+        }
+        Ok(self
+            .store
+            .update_measure(key, number, input, !handler, &self.user, now)?
+            .at(now))
+    }
+
+    pub fn approve_measures(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Handling> {
+        let key = self.handled_case(key, "approve measures")?;
+        Ok(self.store.approve_measures(key, &self.user, now)?.at(now))
+    }
+
+    pub fn close_case(
+        &self,
+        key: CaseKey,
+        lessons_learned: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "close cases")?;
+        Ok(self
+            .store
+            .close_case(key, lessons_learned, &self.user, now)?
+            .at(now))
+    }
+
+    /// Advice on a case: from a handler or the DPO.
+    pub fn add_comment(
+        &self,
+        key: CaseKey,
+        text: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.require(&[Role::Handler, Role::Dpo], "comment on cases")?;
+        let key = CaseKey::Id(self.case(key)?.id);
+        Ok(self.store.add_comment(key, text, &self.user, now)?.at(now))
     }
 
     /// Records that this handler has seen a notice; the case keeps the time.
@@ -232,6 +349,15 @@ impl<'s> Session<'s> {
 
     pub fn users(&self) -> Result<Vec<User>> {
         self.require(&[Role::Admin], "list users")?;
+        self.store.users()
+    }
+
+    /// The people a handler may give a measure to (everyone), by user name.
+    pub fn people(&self) -> Result<Vec<User>> {
+        self.require(
+            &[Role::Handler, Role::Admin],
+            "list the people who use Avvik",
+        )?;
         self.store.users()
     }
 

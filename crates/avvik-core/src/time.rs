@@ -32,6 +32,11 @@ pub fn oslo_day_start(day: NaiveDate) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The calendar day in Oslo at an instant.
+pub fn oslo_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&DISPLAY_TZ).date_naive()
+}
+
 /// What a wall-clock time in Oslo means. Daylight saving makes some local times
 /// ambiguous (the autumn hour happens twice) and some impossible (the spring hour is
 /// skipped); those are never resolved silently.

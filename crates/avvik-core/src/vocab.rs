@@ -244,3 +244,83 @@ mod tests {
         assert!(!PersonalData::No.counts_as_yes() && PersonalData::Unsure.counts_as_yes());
     }
 }
+
+vocabulary! {
+    /// The handler's legal verdict (EDPB guidelines 9/2022 sect. IV): what the breach
+    /// is likely to mean for the people affected.
+    Verdict {
+        /// Unlikely to result in a risk: recorded in the register only.
+        Unlikely = "unlikely",
+        /// A risk: Datatilsynet must be notified (art. 33).
+        Risk = "risk",
+        /// A high risk: the people affected must also be told (art. 34).
+        HighRisk = "high_risk",
+    }
+}
+
+vocabulary! {
+    /// How severe the likely consequences for the people affected are.
+    Severity {
+        Minor = "minor",
+        Moderate = "moderate",
+        Severe = "severe",
+    }
+}
+
+vocabulary! {
+    /// The damage to people that recital 85 lists.
+    Impact {
+        LossOfControl = "loss_of_control",
+        LimitationOfRights = "limitation_of_rights",
+        Discrimination = "discrimination",
+        IdentityTheftOrFraud = "identity_theft_or_fraud",
+        FinancialLoss = "financial_loss",
+        ReversalOfPseudonymisation = "reversal_of_pseudonymisation",
+        DamageToReputation = "damage_to_reputation",
+        LossOfProfessionalSecrecy = "loss_of_professional_secrecy",
+        PhysicalHarm = "physical_harm",
+        OtherDisadvantage = "other_disadvantage",
+    }
+}
+
+vocabulary! {
+    /// Why the people affected need not be told of a high-risk breach (art. 34(3)).
+    Art34Ground {
+        /// (a) The data were unintelligible to others, e.g. encrypted.
+        Unintelligible = "unintelligible",
+        /// (b) Later measures make the high risk no longer likely.
+        RiskNoLongerLikely = "risk_no_longer_likely",
+        /// (c) Telling each would take disproportionate effort: a public notice instead.
+        DisproportionateEffort = "disproportionate_effort",
+    }
+}
+
+vocabulary! {
+    /// What a measure is for.
+    MeasureKind {
+        /// Done at once to stop the breach (umiddelbare tiltak).
+        Immediate = "immediate",
+        /// Limits the consequences for the people affected.
+        Limit = "limit",
+        /// Keeps it from happening again.
+        Prevent = "prevent",
+    }
+}
+
+vocabulary! {
+    /// Where a measure stands.
+    MeasureStatus {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Done = "done",
+        /// Given up, with a reason.
+        Dropped = "dropped",
+    }
+}
+
+impl MeasureStatus {
+    /// Still to be done.
+    pub fn is_open(self) -> bool {
+        matches!(self, MeasureStatus::Planned | MeasureStatus::InProgress)
+    }
+}

@@ -63,3 +63,24 @@ fn every_example_document_is_valid() {
         "expected examples under docs/examples/: {drafts} drafts, {complete} complete"
     );
 }
+
+#[test]
+fn every_example_assessment_fits_the_case_of_the_same_name() {
+    let dir = docs().join("examples/assessments");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let case_text =
+            std::fs::read_to_string(docs().join("examples").join(path.file_name().unwrap()))
+                .unwrap();
+        let case = CaseDocument::from_json(&case_text).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let input: avvik_core::handling::AssessmentInput =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        input
+            .check(&case.nature)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        n += 1;
+    }
+    assert!(n >= 1, "expected examples under docs/examples/assessments/");
+}

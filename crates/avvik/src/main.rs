@@ -8,15 +8,16 @@ use std::process::ExitCode;
 use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
 use avvik_core::export;
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
 use avvik_core::i18n::Lang;
 use avvik_core::session::{self, Session};
 use avvik_core::store::CaseSort;
-use avvik_core::vocab::{DataCategory, IncidentType};
+use avvik_core::vocab::{Art34Ground, DataCategory, IncidentType, MeasureKind, MeasureStatus};
 use avvik_core::{
     CaseDocument, CaseFilter, CaseKey, CaseStatus, Organisation, Role, SqliteStore, SystemInput,
     UserInput, paths,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Largest case document accepted, in bytes; far above what the text limits allow.
@@ -87,6 +88,144 @@ enum Command {
     /// The general manager's inbox: a notice for every submitted case (handlers only).
     #[command(subcommand)]
     Inbox(InboxCommand),
+    /// The general manager's handling of a case: assess, decide, approve, close, comment.
+    #[command(subcommand)]
+    Handle(HandleCommand),
+    /// The measures of a case: add, change, list.
+    #[command(subcommand)]
+    Measure(MeasureCommand),
+}
+
+#[derive(Subcommand)]
+enum HandleCommand {
+    /// Print the handling of a case as JSON: assessment, decisions, measures, approval,
+    /// comments, overdue measures and what keeps it from being closed.
+    Show {
+        #[arg(value_name = "CASE")]
+        case: String,
+    },
+    /// Record (or revise) the assessment from a JSON document and print the handling.
+    #[command(after_long_help = ASSESS_HELP)]
+    Assess {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// The assessment: a file path, or - for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        json: String,
+    },
+    /// Record the decisions on notifying Datatilsynet and informing the people affected.
+    Decide {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// Notify Datatilsynet? Required unless the verdict is «unlikely to result in a risk».
+        #[arg(long, value_enum)]
+        notify: YesNo,
+        /// Why Datatilsynet is not notified (needed with --notify no).
+        #[arg(long, value_name = "TEXT")]
+        notify_reason: Option<String>,
+        /// Inform the people affected? Required for a high risk unless an art. 34(3) ground applies.
+        #[arg(long, value_enum)]
+        inform: YesNo,
+        /// The art. 34(3) ground for not informing of a high-risk breach:
+        /// unintelligible, risk_no_longer_likely or disproportionate_effort.
+        #[arg(long, value_name = "GROUND", value_parser = parse_ground)]
+        exemption: Option<Art34Ground>,
+        /// Why the people affected are not informed (needed for a high risk).
+        #[arg(long, value_name = "TEXT")]
+        inform_reason: Option<String>,
+    },
+    /// Approve the case's current set of measures (handlers: the general manager).
+    Approve {
+        #[arg(value_name = "CASE")]
+        case: String,
+    },
+    /// Close the case, with what was learned. Refused while a decision is missing or a
+    /// required measure is open; the error says what is missing.
+    Close {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// What was learned (required).
+        #[arg(long, value_name = "TEXT")]
+        lessons: String,
+    },
+    /// Add a comment (advice) to a case: handlers and the DPO.
+    Comment {
+        #[arg(value_name = "CASE")]
+        case: String,
+        #[arg(long, value_name = "TEXT")]
+        text: String,
+    },
+}
+
+const ASSESS_HELP: &str = "The document's fields: immediate_measures_needed (true/false), \
+immediate_measures_reason, consequences_confidentiality, consequences_integrity, \
+consequences_availability, impacts (a list: loss_of_control, limitation_of_rights, \
+discrimination, identity_theft_or_fraud, financial_loss, reversal_of_pseudonymisation, \
+damage_to_reputation, loss_of_professional_secrecy, physical_harm, other_disadvantage), \
+severity (minor, moderate, severe), enisa ({category: simple|behavioural|financial|sensitive, \
+adjustment, adjustment_reason, identification: negligible|limited|significant|maximum, \
+confidentiality/integrity/availability: none|limited|severe, malicious}), verdict \
+(unlikely, risk, high_risk), justification, and departure_reason when the verdict departs \
+from the ENISA presumption.";
+
+#[derive(Subcommand)]
+enum MeasureCommand {
+    /// Add a measure to a case and print the handling. The set then needs approval again.
+    Add {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// immediate, limit (limit the consequences) or prevent (prevent recurrence).
+        #[arg(long, value_parser = parse_measure_kind)]
+        kind: MeasureKind,
+        #[arg(long)]
+        description: String,
+        /// The user name of whoever sees to it.
+        #[arg(long, value_name = "USERNAME")]
+        owner: String,
+        /// By when: YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        due: NaiveDate,
+    },
+    /// Change a measure; what is not given stays as it is. A measure's owner may change
+    /// its status; everything else is for a handler.
+    Update {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// The measure's number on the case (1, 2, …).
+        #[arg(value_name = "NUMBER")]
+        number: u32,
+        #[arg(long, value_parser = parse_measure_kind)]
+        kind: Option<MeasureKind>,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long, value_name = "USERNAME")]
+        owner: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        due: Option<NaiveDate>,
+        /// planned, in_progress, done or dropped.
+        #[arg(long, value_parser = parse_measure_status)]
+        status: Option<MeasureStatus>,
+        /// Why it was dropped (needed with --status dropped).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Print a case's measures as a JSON array.
+    List {
+        #[arg(value_name = "CASE")]
+        case: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum YesNo {
+    Yes,
+    No,
+}
+
+impl YesNo {
+    fn yes(self) -> bool {
+        matches!(self, YesNo::Yes)
+    }
 }
 
 #[derive(Subcommand)]
@@ -171,6 +310,8 @@ impl FilterArgs {
             status: self.status.map(|s| match s {
                 StatusArg::Draft => CaseStatus::Draft,
                 StatusArg::Reported => CaseStatus::Reported,
+                StatusArg::Handling => CaseStatus::Handling,
+                StatusArg::Closed => CaseStatus::Closed,
             }),
             system: self.system,
             incident_type: self.category,
@@ -274,6 +415,8 @@ enum AttachmentCommand {
 enum StatusArg {
     Draft,
     Reported,
+    Handling,
+    Closed,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -492,12 +635,14 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&session.add_user(&checked, now).map_err(text_of)?)
         }
         Command::User(UserCommand::List) => print_json(&session.users().map_err(text_of)?),
-        Command::Inbox(InboxCommand::List) => print_json(&session.inbox().map_err(text_of)?),
+        Command::Inbox(InboxCommand::List) => print_json(&session.inbox(now).map_err(text_of)?),
         Command::Inbox(InboxCommand::Ack { id }) => {
             let id = uuid::Uuid::try_parse(id.trim())
                 .map_err(|_| format!("`{id}` is not a notice id (a UUID)"))?;
             print_json(&session.acknowledge(id, now).map_err(text_of)?)
         }
+        Command::Handle(command) => handle(&session, command, now),
+        Command::Measure(command) => measure(&session, command, now),
         Command::Attachment(AttachmentCommand::Add { case, file }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
             let content = read_attachment(&file)?;
@@ -523,6 +668,153 @@ fn run(cli: Cli) -> Result<(), String> {
             write_new_file(&output, &content)
         }
     }
+}
+
+fn case_key(case: &str) -> Result<CaseKey, String> {
+    CaseKey::parse(case).map_err(text_of)
+}
+
+fn handle(session: &Session<'_>, command: HandleCommand, now: DateTime<Utc>) -> Result<(), String> {
+    let handling = match command {
+        HandleCommand::Show { case } => session.handling(case_key(&case)?, now),
+        HandleCommand::Assess { case, json } => {
+            let text = read_document(&json)?;
+            let input: AssessmentInput = serde_json::from_str(&text)
+                .map_err(|e| format!("the assessment is not valid: {e}"))?;
+            session.save_assessment(case_key(&case)?, &input, now)
+        }
+        HandleCommand::Decide {
+            case,
+            notify,
+            notify_reason,
+            inform,
+            exemption,
+            inform_reason,
+        } => {
+            let input = DecisionInput {
+                notify_authority: Some(notify.yes()),
+                notify_reason,
+                inform_subjects: Some(inform.yes()),
+                exemption,
+                inform_reason,
+            };
+            session.record_decision(case_key(&case)?, &input, now)
+        }
+        HandleCommand::Approve { case } => session.approve_measures(case_key(&case)?, now),
+        HandleCommand::Close { case, lessons } => {
+            session.close_case(case_key(&case)?, Some(&lessons), now)
+        }
+        HandleCommand::Comment { case, text } => {
+            session.add_comment(case_key(&case)?, Some(&text), now)
+        }
+    };
+    print_json(&handling.map_err(text_of)?)
+}
+
+/// The id of the user with this user name, among those a handler may give measures to.
+fn owner_id(session: &Session<'_>, username: &str) -> Result<uuid::Uuid, String> {
+    let wanted = username.trim().to_lowercase();
+    session
+        .people()
+        .map_err(text_of)?
+        .into_iter()
+        .find(|u| u.username == wanted)
+        .map(|u| u.id)
+        .ok_or_else(|| format!("measure.owner: no user is called `{username}`"))
+}
+
+fn measure(
+    session: &Session<'_>,
+    command: MeasureCommand,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    match command {
+        MeasureCommand::Add {
+            case,
+            kind,
+            description,
+            owner,
+            due,
+        } => {
+            let input = MeasureInput {
+                kind,
+                description,
+                owner: owner_id(session, &owner)?,
+                due,
+                status: MeasureStatus::Planned,
+                status_reason: None,
+            };
+            print_json(
+                &session
+                    .add_measure(case_key(&case)?, &input, now)
+                    .map_err(text_of)?,
+            )
+        }
+        MeasureCommand::Update {
+            case,
+            number,
+            kind,
+            description,
+            owner,
+            due,
+            status,
+            reason,
+        } => {
+            let key = case_key(&case)?;
+            let current = session
+                .handling(key, now)
+                .map_err(text_of)?
+                .measures
+                .into_iter()
+                .find(|m| m.number == number)
+                .ok_or_else(|| format!("{case} has no measure {number}"))?;
+            let mut input = current.input();
+            if let Some(kind) = kind {
+                input.kind = kind;
+            }
+            if let Some(description) = description {
+                input.description = description;
+            }
+            if let Some(owner) = owner {
+                input.owner = owner_id(session, &owner)?;
+            }
+            if let Some(due) = due {
+                input.due = due;
+            }
+            if let Some(status) = status {
+                input.status = status;
+            }
+            if reason.is_some() {
+                input.status_reason = reason;
+            }
+            print_json(
+                &session
+                    .update_measure(key, number, &input, now)
+                    .map_err(text_of)?,
+            )
+        }
+        MeasureCommand::List { case } => print_json(
+            &session
+                .handling(case_key(&case)?, now)
+                .map_err(text_of)?
+                .measures,
+        ),
+    }
+}
+
+fn parse_ground(s: &str) -> Result<Art34Ground, String> {
+    Art34Ground::from_key(s).ok_or_else(|| {
+        let keys: Vec<&str> = Art34Ground::ALL.iter().map(|g| g.key()).collect();
+        format!("one of: {}", keys.join(", "))
+    })
+}
+
+fn parse_measure_kind(s: &str) -> Result<MeasureKind, String> {
+    MeasureKind::from_key(s).ok_or_else(|| "one of: immediate, limit, prevent".into())
+}
+
+fn parse_measure_status(s: &str) -> Result<MeasureStatus, String> {
+    MeasureStatus::from_key(s).ok_or_else(|| "one of: planned, in_progress, done, dropped".into())
 }
 
 /// A password from the environment variable `var`, or asked for on the terminal

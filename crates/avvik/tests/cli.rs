@@ -208,6 +208,9 @@ fn every_example_document_is_accepted_from_a_file() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples");
     for entry in std::fs::read_dir(&examples).unwrap() {
         let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue; // assessments/: not case documents
+        }
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let mut args = vec!["case", "new", "--json", path.to_str().unwrap()];
         if name.starts_with("draft-") {
@@ -613,6 +616,12 @@ fn help_describes_every_command() {
         &["system", "--help"],
         &["system", "add", "--help"],
         &["system", "list", "--help"],
+        &["handle", "--help"],
+        &["handle", "assess", "--help"],
+        &["handle", "decide", "--help"],
+        &["handle", "close", "--help"],
+        &["measure", "add", "--help"],
+        &["measure", "update", "--help"],
     ] {
         let out = cli.run(args, None);
         assert!(out.status.success());
@@ -789,4 +798,162 @@ fn the_general_manager_acknowledges_a_submitted_case_from_the_inbox() {
         shown["notices"][0]["acknowledged_at"],
         seen["acknowledged_at"]
     );
+}
+
+fn assessment_example() -> String {
+    example("assessments/misdirected-email.json")
+}
+
+#[test]
+fn the_general_manager_handles_a_case_from_report_to_closing() {
+    let cli = Cli::new().with_systems().with_employee();
+    let ansatt = cli.as_user("ansatt");
+    let case = ansatt.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let reference = case["reference"].as_str().unwrap();
+
+    // The employee may not assess; nothing changes.
+    let err = ansatt.fails(
+        &["handle", "assess", reference, "--json", "-"],
+        Some(&assessment_example()),
+    );
+    assert!(
+        err.contains("may not assess cases; that needs the role handler"),
+        "{err}"
+    );
+    let err = cli.fails(&["handle", "close", reference, "--lessons", "Lært"], None);
+    assert!(
+        err.contains("cannot be closed yet: it has not been assessed"),
+        "{err}"
+    );
+
+    let h = cli.ok(
+        &["handle", "assess", reference, "--json", "-"],
+        Some(&assessment_example()),
+    );
+    assert_eq!(h["status"], "handling");
+    assert_eq!(h["assessment"]["enisa"]["score"], 3.25);
+    assert_eq!(h["assessment"]["presumption"], "high_risk");
+    assert_eq!(h["assessment"]["departs"], true);
+
+    let err = cli.fails(
+        &[
+            "handle", "decide", reference, "--notify", "no", "--inform", "no",
+        ],
+        None,
+    );
+    assert!(err.contains("Datatilsynet must be notified"), "{err}");
+    let h = cli.ok(
+        &[
+            "handle", "decide", reference, "--notify", "yes", "--inform", "no",
+        ],
+        None,
+    );
+    assert_eq!(h["decision"]["decision"]["notify_authority"], true);
+
+    let err = cli.fails(
+        &[
+            "measure",
+            "add",
+            reference,
+            "--kind",
+            "immediate",
+            "--description",
+            "Slett",
+            "--owner",
+            "ingen",
+            "--due",
+            "2026-11-20",
+        ],
+        None,
+    );
+    assert!(err.contains("no user is called `ingen`"), "{err}");
+    cli.ok(
+        &[
+            "measure",
+            "add",
+            reference,
+            "--kind",
+            "immediate",
+            "--description",
+            "Be mottakeren slette e-posten",
+            "--owner",
+            "leder",
+            "--due",
+            "2026-11-20",
+        ],
+        None,
+    );
+    cli.ok(
+        &[
+            "measure",
+            "add",
+            reference,
+            "--kind",
+            "prevent",
+            "--description",
+            "Lønnsslipper bare i portalen",
+            "--owner",
+            "ansatt",
+            "--due",
+            "2027-01-31",
+        ],
+        None,
+    );
+    let err = cli.fails(&["handle", "close", reference, "--lessons", "Lært"], None);
+    assert!(
+        err.contains("has not approved the measures") && err.contains("measure 1 is still open"),
+        "{err}"
+    );
+    let h = cli.ok(&["handle", "approve", reference], None);
+    assert_eq!(h["approval"]["current"], true);
+    cli.ok(
+        &["measure", "update", reference, "1", "--status", "done"],
+        None,
+    );
+    // The owner moves their own measure forward, but may not move its due day.
+    ansatt.ok(
+        &[
+            "measure",
+            "update",
+            reference,
+            "2",
+            "--status",
+            "in_progress",
+        ],
+        None,
+    );
+    let err = ansatt.fails(
+        &["measure", "update", reference, "2", "--due", "2027-06-30"],
+        None,
+    );
+    assert!(err.contains("may only move measure 2"), "{err}");
+    let measures = cli.ok(&["measure", "list", reference], None);
+    assert_eq!(measures[1]["status"], "in_progress");
+    assert_eq!(measures[1]["due"], "2027-01-31");
+
+    let err = cli.fails(&["handle", "close", reference, "--lessons", "  "], None);
+    assert!(err.contains("closing.lessons_learned"), "{err}");
+    let h = cli.ok(
+        &[
+            "handle",
+            "close",
+            reference,
+            "--lessons",
+            "Automatisk utfylling av adresser er en risiko.",
+        ],
+        None,
+    );
+    assert_eq!(h["status"], "closed");
+    assert!(h["blockers"].as_array().unwrap().is_empty());
+    let listed = cli.ok(&["case", "list", "--status", "closed"], None);
+    assert_eq!(listed[0]["reference"], reference);
+    cli.ok(
+        &["handle", "comment", reference, "--text", "Godt håndtert."],
+        None,
+    );
+    let err = ansatt.fails(&["handle", "comment", reference, "--text", "Hei"], None);
+    assert!(err.contains("may not comment on cases"), "{err}");
 }

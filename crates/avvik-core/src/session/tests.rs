@@ -5,11 +5,13 @@ use serde_json::json;
 
 use super::*;
 use crate::attachment::NewAttachment;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Problem, field_problems};
 use crate::form::CaseDocument;
+use crate::handling::Blocker;
 use crate::store::SqliteStore;
 use crate::system::SystemInput;
 use crate::user::UserInput;
+use crate::vocab::MeasureStatus;
 
 const PASSWORD: &str = "et langt passord";
 
@@ -313,14 +315,14 @@ fn submitting_tells_every_handler_who_acknowledges_in_the_inbox() {
     let case = ansatt
         .create_case(&complete("Feilsendt e-post"), true, t(12))
         .unwrap();
-    let inbox = leder.inbox().unwrap();
+    let inbox = leder.inbox(t(13)).unwrap();
     assert_eq!(inbox.len(), 1);
     assert_eq!(
         (inbox[0].case_id, inbox[0].acknowledged_at),
         (case.id, None)
     );
     assert_eq!(inbox[0].reference, case.reference.unwrap());
-    assert_eq!(kind(ansatt.inbox()), ErrorKind::Forbidden);
+    assert_eq!(kind(ansatt.inbox(t(13))), ErrorKind::Forbidden);
     assert_eq!(
         kind(ansatt.acknowledge(inbox[0].id, t(13))),
         ErrorKind::Forbidden
@@ -352,5 +354,307 @@ fn submitting_tells_every_handler_who_acknowledges_in_the_inbox() {
     );
     // A draft tells nobody.
     ansatt.create_case(&draft("Utkast"), false, t(15)).unwrap();
-    assert_eq!(leder.inbox().unwrap().len(), 1);
+    assert_eq!(leder.inbox(t(13)).unwrap().len(), 1);
+}
+
+fn assessment(value: serde_json::Value) -> AssessmentInput {
+    serde_json::from_value(value).unwrap()
+}
+
+fn low_risk() -> AssessmentInput {
+    assessment(crate::handling::tests::low_risk())
+}
+
+fn high_risk() -> AssessmentInput {
+    let mut value = crate::handling::tests::low_risk();
+    value["verdict"] = json!("high_risk");
+    value["impacts"] = json!(["financial_loss"]);
+    value["enisa"] =
+        json!({"category": "financial", "identification": "maximum", "confidentiality": "severe"});
+    assessment(value)
+}
+
+fn measure(kind: &str, owner: &User, due: &str) -> MeasureInput {
+    serde_json::from_value(json!({
+        "kind": kind, "description": format!("Tiltak ({kind})"), "owner": owner.id, "due": due
+    }))
+    .unwrap()
+}
+
+fn not_notified() -> DecisionInput {
+    serde_json::from_value(
+        json!({"notify_authority": false, "notify_reason": "Lav risiko", "inform_subjects": false}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn handling_needs_the_handler_role_and_refusals_change_nothing() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    let case = ansatt.create_case(&complete("Sak"), true, t(12)).unwrap();
+    let key = CaseKey::Id(case.id);
+    leder
+        .add_measure(
+            key,
+            &measure("immediate", ansatt.user(), "2026-11-21"),
+            t(13),
+        )
+        .unwrap();
+    let before = leder.handling(key, t(13)).unwrap();
+    let before_case = leder.case(key).unwrap();
+    for name in ["ansatt", "ombud", "it"] {
+        let s = sign_in(&store, name);
+        let who = s.user().roles.clone();
+        let refusals = [
+            s.save_assessment(key, &low_risk(), t(14)).err(),
+            s.record_decision(key, &not_notified(), t(14)).err(),
+            s.add_measure(key, &measure("limit", s.user(), "2026-11-30"), t(14))
+                .err(),
+            s.approve_measures(key, t(14)).err(),
+            s.close_case(key, Some("Lært"), t(14)).err(),
+        ];
+        for err in refusals {
+            let err = err.unwrap_or_else(|| panic!("{name} ({who:?}) was allowed"));
+            // The admin and the colleague cannot see the case at all; the others are
+            // refused for their role, with the role they lack named.
+            assert!(matches!(err.kind(), ErrorKind::Forbidden), "{name}: {err}");
+        }
+    }
+    assert_eq!(leder.handling(key, t(13)).unwrap(), before);
+    assert_eq!(leder.case(key).unwrap(), before_case);
+    let err = sign_in(&store, "ombud")
+        .save_assessment(key, &low_risk(), t(14))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ombud may not assess cases; that needs the role handler"),
+        "{err}"
+    );
+
+    // The DPO advises in comments; an employee and an admin may not.
+    let ombud = sign_in(&store, "ombud");
+    let h = ombud
+        .add_comment(key, Some("Husk å vurdere varsling av de ansatte."), t(15))
+        .unwrap();
+    assert_eq!(h.comments.len(), 1);
+    assert_eq!(h.comments[0].stamp.by.name, "ombud Testesen");
+    assert_eq!(
+        kind(ansatt.add_comment(key, Some("Hei"), t(15))),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(
+        kind(sign_in(&store, "it").add_comment(key, Some("Hei"), t(15))),
+        ErrorKind::Forbidden
+    );
+
+    // The reporter sees the handling of their own case; a colleague does not.
+    assert_eq!(ansatt.handling(key, t(15)).unwrap().measures.len(), 1);
+    assert_eq!(
+        kind(sign_in(&store, "kollega").handling(key, t(15))),
+        ErrorKind::Forbidden
+    );
+}
+
+#[test]
+fn a_measures_owner_moves_it_forward_and_nothing_more() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let kollega = sign_in(&store, "kollega");
+    let leder = sign_in(&store, "leder");
+    let case = kollega.create_case(&complete("Sak"), true, t(12)).unwrap();
+    let key = CaseKey::Id(case.id);
+    let m = measure("limit", ansatt.user(), "2026-11-25");
+    leder.add_measure(key, &m, t(13)).unwrap();
+    leder.approve_measures(key, t(13)).unwrap();
+    // The owner cannot see the case (not theirs), so cannot change the measure either.
+    assert_eq!(
+        kind(ansatt.update_measure(key, 1, &m, t(14))),
+        ErrorKind::Forbidden
+    );
+    // The reporter is not the owner.
+    let done = MeasureInput {
+        status: MeasureStatus::Done,
+        ..m.clone()
+    };
+    assert_eq!(
+        kind(kollega.update_measure(key, 1, &done, t(14))),
+        ErrorKind::Forbidden
+    );
+    // A measure owned by the reporter: progress yes, a new due day no.
+    leder
+        .add_measure(
+            key,
+            &measure("prevent", kollega.user(), "2026-12-31"),
+            t(15),
+        )
+        .unwrap();
+    leder.approve_measures(key, t(15)).unwrap();
+    let own = measure("prevent", kollega.user(), "2026-12-31");
+    let h = kollega
+        .update_measure(
+            key,
+            2,
+            &MeasureInput {
+                status: MeasureStatus::InProgress,
+                ..own.clone()
+            },
+            t(16),
+        )
+        .unwrap();
+    assert_eq!(h.measures[1].status, MeasureStatus::InProgress);
+    assert!(h.approval.unwrap().current, "progress keeps the approval");
+    let later = MeasureInput {
+        due: "2027-01-31".parse().unwrap(),
+        ..own
+    };
+    assert_eq!(
+        kind(kollega.update_measure(key, 2, &later, t(16))),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(
+        leder.handling(key, t(16)).unwrap().measures[1]
+            .due
+            .to_string(),
+        "2026-12-31"
+    );
+}
+
+#[test]
+fn a_case_goes_from_reported_to_closed_through_every_gate() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    let draft_case = ansatt.create_case(&draft("Utkast"), false, t(11)).unwrap();
+    assert_eq!(
+        kind(leder.handling(CaseKey::Id(draft_case.id), t(11))),
+        ErrorKind::NotFound
+    );
+    let case = ansatt.create_case(&complete("Sak"), true, t(12)).unwrap();
+    let key = CaseKey::Id(case.id);
+    let close = |now| leder.close_case(key, Some("Rutinen virket."), now);
+
+    let h = leder.handling(key, t(12)).unwrap();
+    assert_eq!(
+        (h.status, &h.blockers[..]),
+        (CaseStatus::Reported, &[Blocker::Assessment][..])
+    );
+    let err = close(t(12)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(
+        err.to_string().contains("it has not been assessed"),
+        "{err}"
+    );
+    assert_eq!(
+        kind(leder.record_decision(key, &not_notified(), t(12))),
+        ErrorKind::Conflict,
+        "the decision follows the verdict"
+    );
+
+    let h = leder.save_assessment(key, &low_risk(), t(13)).unwrap();
+    assert_eq!(h.status, CaseStatus::Handling);
+    assert_eq!(h.blockers, [Blocker::Decision, Blocker::ImmediateMeasure]);
+    let h = leder.record_decision(key, &not_notified(), t(13)).unwrap();
+    assert_eq!(h.decision.unwrap().stamp.by.name, "leder Testesen");
+
+    leder
+        .add_measure(
+            key,
+            &measure("immediate", leder.user(), "2026-11-20"),
+            t(14),
+        )
+        .unwrap();
+    let h = leder
+        .add_measure(key, &measure("prevent", ansatt.user(), "2026-12-15"), t(14))
+        .unwrap();
+    assert_eq!(
+        h.blockers,
+        [Blocker::Approval, Blocker::OpenMeasure { number: 1 }]
+    );
+    let h = leder.approve_measures(key, t(15)).unwrap();
+    assert!(h.approval.as_ref().unwrap().current);
+    assert_eq!(
+        kind(leder.approve_measures(key, t(15))),
+        ErrorKind::Conflict
+    );
+
+    // A changed measure asks for approval again.
+    let h = leder
+        .update_measure(
+            key,
+            2,
+            &measure("prevent", ansatt.user(), "2027-01-15"),
+            t(16),
+        )
+        .unwrap();
+    assert!(!h.approval.as_ref().unwrap().current);
+    leder.approve_measures(key, t(16)).unwrap();
+
+    // The next day (Oslo), the open immediate measure is overdue, on the case and in the inbox.
+    let next_day = Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap();
+    assert_eq!(leder.handling(key, next_day).unwrap().overdue, [1]);
+    assert_eq!(leder.inbox(next_day).unwrap()[0].overdue_measures, 1);
+    assert_eq!(leder.inbox(t(16)).unwrap()[0].overdue_measures, 0);
+
+    let done = MeasureInput {
+        status: MeasureStatus::Done,
+        ..measure("immediate", leder.user(), "2026-11-20")
+    };
+    leder.update_measure(key, 1, &done, next_day).unwrap();
+    assert_eq!(
+        field_problems(&leder.close_case(key, None, next_day).unwrap_err()),
+        [("closing.lessons_learned".to_string(), Problem::Required)]
+    );
+    let h = close(next_day).unwrap();
+    assert_eq!(h.status, CaseStatus::Closed);
+    assert_eq!(h.closing.unwrap().lessons_learned, "Rutinen virket.");
+    assert_eq!(leder.case(key).unwrap().status, CaseStatus::Closed);
+
+    // A closed case takes no new assessment or measure; a preventive one still moves on.
+    assert_eq!(
+        kind(leder.save_assessment(key, &low_risk(), next_day)),
+        ErrorKind::Conflict
+    );
+    assert_eq!(
+        kind(leder.add_measure(key, &measure("limit", leder.user(), "2026-12-01"), next_day)),
+        ErrorKind::Conflict
+    );
+    let progress = MeasureInput {
+        status: MeasureStatus::InProgress,
+        ..measure("prevent", ansatt.user(), "2027-01-15")
+    };
+    assert_eq!(
+        ansatt
+            .update_measure(key, 2, &progress, next_day)
+            .unwrap()
+            .measures[1]
+            .status,
+        MeasureStatus::InProgress
+    );
+    assert_eq!(kind(close(next_day)), ErrorKind::Conflict);
+}
+
+#[test]
+fn a_changed_verdict_clears_a_decision_that_no_longer_fits() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    let case = ansatt.create_case(&complete("Sak"), true, t(12)).unwrap();
+    let key = CaseKey::Id(case.id);
+    leder.save_assessment(key, &low_risk(), t(13)).unwrap();
+    leder.record_decision(key, &not_notified(), t(13)).unwrap();
+    let h = leder.save_assessment(key, &high_risk(), t(14)).unwrap();
+    assert_eq!(h.decision, None, "not notifying no longer fits a high risk");
+    let a = h.assessment.unwrap();
+    assert_eq!(
+        (a.assessment.enisa.score, a.assessment.enisa.band),
+        (3.5, crate::enisa::Band::High)
+    );
+    // A decision that still fits is kept.
+    let notify: DecisionInput =
+        serde_json::from_value(json!({"notify_authority": true, "inform_subjects": true})).unwrap();
+    leder.record_decision(key, &notify, t(15)).unwrap();
+    let h = leder.save_assessment(key, &high_risk(), t(16)).unwrap();
+    assert!(h.decision.is_some());
 }

@@ -5,7 +5,7 @@
 //! failed migration leaves the store exactly as it was. A store whose version is
 //! newer than this binary knows is refused before anything is written.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// The migrations, in order; migration `i` (0-based) brings the store to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_attachments.sql"),
     include_str!("migrations/0004_users.sql"),
     include_str!("migrations/0005_notices.sql"),
+    include_str!("migrations/0006_handling.sql"),
 ];
 
 /// The schema version this binary writes and understands.
@@ -42,7 +43,19 @@ pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 /// Applies `migrations` from the store's current version on. Each step re-reads the
 /// version inside an immediate (write-locked) transaction, so two processes opening
 /// the same store at once never apply a migration twice.
+///
+/// Foreign keys are off while a migration runs, so a table can be rebuilt the way
+/// SQLite documents it (create, copy, drop, rename); every key is checked before the
+/// migration commits, and the setting is restored afterwards.
 pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), MigrateError> {
+    let keys_on: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let out = migrate_steps(conn, migrations);
+    conn.pragma_update(None, "foreign_keys", keys_on)?;
+    out
+}
+
+fn migrate_steps(conn: &mut Connection, migrations: &[&str]) -> Result<(), MigrateError> {
     let supported = migrations.len() as i64;
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -54,6 +67,18 @@ pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result
             return Ok(());
         }
         tx.execute_batch(migrations[found as usize])?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(MigrateError::Sql(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!(
+                    "migration {} leaves a broken reference in `{table}`",
+                    found + 1
+                )),
+            )));
+        }
         tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }
@@ -97,6 +122,81 @@ mod tests {
         assert_eq!(user_version(&conn).unwrap(), 1);
         assert!(table_exists(&conn, "a"));
         assert!(!table_exists(&conn, "b"));
+    }
+
+    #[test]
+    fn rebuilding_the_cases_table_keeps_every_reference_to_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        migrate_with(&mut conn, &MIGRATIONS[..5]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO users VALUES ('00000000-0000-0000-0000-000000000001', 'leder', 'Leder', NULL,
+                 '[\"handler\"]', '$argon2id$x', '2026-11-20T12:00:00Z');
+             INSERT INTO systems (id, name, name_key, created_at, updated_at)
+                 VALUES ('00000000-0000-0000-0000-00000000000a', 'Tripletex', 'tripletex', 't', 't');
+             INSERT INTO cases (num, id, status, ref_year, ref_seq, title, document, created_at,
+                                updated_at, submitted_at, created_by)
+                 VALUES (7, '00000000-0000-0000-0000-0000000000c1', 'reported', 2026, 1, 'Sak', '{}',
+                         't', 't', 't', '00000000-0000-0000-0000-000000000001');
+             INSERT INTO case_systems VALUES ('00000000-0000-0000-0000-0000000000c1',
+                                              '00000000-0000-0000-0000-00000000000a', 0);
+             INSERT INTO notices VALUES ('00000000-0000-0000-0000-0000000000e1',
+                 '00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-000000000001',
+                 'case_submitted', 't', NULL);
+             INSERT INTO case_search (rowid, reference, body) VALUES (7, 'AVVIK-2026-0001', 'Sak');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let row: (i64, String) = conn
+            .query_row("SELECT num, status FROM cases", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            row,
+            (7, "reported".into()),
+            "the key the search index uses is kept"
+        );
+        let joined: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM notices n JOIN cases c ON c.id = n.case_id
+                   JOIN case_systems cs ON cs.case_id = c.id",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(joined, 1);
+        let keys_on: bool = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert!(keys_on, "foreign keys are on again after migrating");
+        // The new statuses are accepted, others refused.
+        conn.execute("UPDATE cases SET status = 'closed'", [])
+            .unwrap();
+        assert!(
+            conn.execute("UPDATE cases SET status = 'lost'", [])
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_migration_that_breaks_a_reference_is_rolled_back() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let steps = [
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent (id));
+             INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1);",
+            "DELETE FROM parent;",
+        ];
+        let err = migrate_with(&mut conn, &steps).unwrap_err();
+        assert!(
+            format!("{err:?}").contains("broken reference in `child`"),
+            "{err:?}"
+        );
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        let parents: i64 = conn
+            .query_row("SELECT count(*) FROM parent", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(parents, 1);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
 use crate::form::Draft;
+use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::system::{NewSystem, System};
@@ -115,11 +116,76 @@ pub trait Store: Send + Sync {
     /// One file and its content, checked against its SHA-256.
     fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)>;
 
-    /// A user's notices, newest first.
-    fn inbox(&self, user: Uuid) -> Result<Vec<InboxItem>>;
+    /// A user's notices, newest first, each with its case's overdue measures as of `now`.
+    fn inbox(&self, user: Uuid, now: DateTime<Utc>) -> Result<Vec<InboxItem>>;
 
     /// Records that `by` acknowledged a notice addressed to them.
     fn acknowledge(&self, notice: Uuid, by: &User, now: DateTime<Utc>) -> Result<InboxItem>;
+
+    /// The handling of a case (overdue measures and blockers not yet filled in: see
+    /// [`Handling::at`]).
+    fn handling(&self, key: CaseKey) -> Result<Handling>;
+
+    /// Records (or revises) the assessment; a decision that no longer fits the new
+    /// verdict is cleared.
+    fn save_assessment(
+        &self,
+        key: CaseKey,
+        input: &AssessmentInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Records the decisions on notifying Datatilsynet and informing the people affected.
+    fn record_decision(
+        &self,
+        key: CaseKey,
+        input: &DecisionInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Adds a measure; the set then needs approval again.
+    fn add_measure(
+        &self,
+        key: CaseKey,
+        input: &MeasureInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Changes measure `number`. With `progress_only`, anything but moving its status
+    /// forward is refused (a measure's owner who is not a handler).
+    fn update_measure(
+        &self,
+        key: CaseKey,
+        number: u32,
+        input: &MeasureInput,
+        progress_only: bool,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Approves the current set of measures.
+    fn approve_measures(&self, key: CaseKey, by: &User, now: DateTime<Utc>) -> Result<Handling>;
+
+    /// Closes the case when the closing gate allows it.
+    fn close_case(
+        &self,
+        key: CaseKey,
+        lessons_learned: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Adds a comment (advice) to a submitted case.
+    fn add_comment(
+        &self,
+        key: CaseKey,
+        text: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
 
     /// The organisation, once set up.
     fn organisation(&self) -> Result<Option<Organisation>>;

@@ -11,7 +11,8 @@ use std::time::Duration;
 use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::types::Value;
 use rusqlite::{
-    Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, params,
+    Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior, named_params,
+    params,
 };
 use uuid::Uuid;
 
@@ -21,6 +22,7 @@ use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachme
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
+use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::reference::Reference;
@@ -204,7 +206,10 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
 }
 
 const INBOX_SELECT: &str =
-    "SELECT n.id, c.id, c.ref_year, c.ref_seq, c.title, c.submitted_at, n.acknowledged_at
+    "SELECT n.id, c.id, c.ref_year, c.ref_seq, c.title, c.submitted_at, n.acknowledged_at,
+        (SELECT count(*) FROM measures m
+          WHERE m.case_id = c.id AND m.status IN ('planned', 'in_progress') AND m.due < :today),
+        c.status
     FROM notices n JOIN cases c ON c.id = n.case_id";
 
 fn inbox_from_row(row: &Row<'_>) -> rusqlite::Result<InboxItem> {
@@ -223,6 +228,11 @@ fn inbox_from_row(row: &Row<'_>) -> rusqlite::Result<InboxItem> {
             .get::<_, Option<String>>(6)?
             .map(|t| instant(6, t))
             .transpose()?,
+        overdue_measures: row.get(7)?,
+        status: {
+            let status: String = row.get(8)?;
+            CaseStatus::parse(&status).ok_or_else(|| bad_value(8, "status", &status))?
+        },
     })
 }
 
@@ -836,16 +846,20 @@ impl Store for SqliteStore {
         Ok((record, content))
     }
 
-    fn inbox(&self, user: Uuid) -> Result<Vec<InboxItem>> {
+    fn inbox(&self, user: Uuid, now: DateTime<Utc>) -> Result<Vec<InboxItem>> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(&format!(
-                "{INBOX_SELECT} WHERE n.recipient = ?1 ORDER BY n.created_at DESC, c.ref_seq DESC"
+                "{INBOX_SELECT} WHERE n.recipient = :recipient ORDER BY n.created_at DESC, c.ref_seq DESC"
             ))
             .map_err(self.err())?;
-        stmt.query_map([user.to_string()], inbox_from_row)
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(self.err())
+        let today = time::oslo_date(now).format("%Y-%m-%d").to_string();
+        stmt.query_map(
+            named_params! { ":recipient": user.to_string(), ":today": today },
+            inbox_from_row,
+        )
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+        .map_err(self.err())
     }
 
     fn acknowledge(&self, notice: Uuid, by: &User, now: DateTime<Utc>) -> Result<InboxItem> {
@@ -853,8 +867,12 @@ impl Store for SqliteStore {
         self.write(|tx| {
             let found = tx
                 .query_row(
-                    &format!("{INBOX_SELECT} WHERE n.id = ?1 AND n.recipient = ?2"),
-                    params![notice.to_string(), by.id.to_string()],
+                    &format!("{INBOX_SELECT} WHERE n.id = :id AND n.recipient = :recipient"),
+                    named_params! {
+                        ":id": notice.to_string(),
+                        ":recipient": by.id.to_string(),
+                        ":today": time::oslo_date(now).format("%Y-%m-%d").to_string(),
+                    },
                     inbox_from_row,
                 )
                 .optional()
@@ -965,6 +983,78 @@ impl Store for SqliteStore {
             .map_err(self.err())
     }
 
+    fn handling(&self, key: CaseKey) -> Result<Handling> {
+        let conn = self.conn();
+        let case = self.load_existing(&conn, key)?;
+        self.load_handling(&conn, &case)
+    }
+
+    fn save_assessment(
+        &self,
+        key: CaseKey,
+        input: &AssessmentInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_save_assessment(key, input, by, now)
+    }
+
+    fn record_decision(
+        &self,
+        key: CaseKey,
+        input: &DecisionInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_record_decision(key, input, by, now)
+    }
+
+    fn add_measure(
+        &self,
+        key: CaseKey,
+        input: &MeasureInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_add_measure(key, input, by, now)
+    }
+
+    fn update_measure(
+        &self,
+        key: CaseKey,
+        number: u32,
+        input: &MeasureInput,
+        progress_only: bool,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_update_measure(key, number, input, progress_only, by, now)
+    }
+
+    fn approve_measures(&self, key: CaseKey, by: &User, now: DateTime<Utc>) -> Result<Handling> {
+        self.do_approve_measures(key, by, now)
+    }
+
+    fn close_case(
+        &self,
+        key: CaseKey,
+        lessons_learned: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_close_case(key, lessons_learned, by, now)
+    }
+
+    fn add_comment(
+        &self,
+        key: CaseKey,
+        text: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_add_comment(key, text, by, now)
+    }
+
     fn systems(&self) -> Result<Vec<System>> {
         let conn = self.conn();
         let mut stmt = conn
@@ -980,6 +1070,8 @@ impl Store for SqliteStore {
         Ok(systems)
     }
 }
+
+mod handling;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,696 @@
+//! The general manager's handling of a submitted case: the assessment (immediate
+//! measures, consequences, ENISA presumption, legal verdict), the decisions that follow
+//! (notify Datatilsynet, inform the people affected), the measures and their approval,
+//! and the closing gate.
+//!
+//! Everything here is pure: the store loads a [`Handling`], calls these checks inside
+//! its write transaction, and writes what they allow. The current time is a parameter.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::case::CaseStatus;
+use crate::enisa::{Band, EnisaInput, EnisaResult};
+use crate::error::{Error, Problem, Result};
+use crate::form::{Errors, NOTE_MAX_CHARS};
+use crate::time;
+use crate::vocab::{Art34Ground, Impact, MeasureKind, MeasureStatus, Nature, Severity, Verdict};
+
+/// Most characters in a measure's description.
+pub const MEASURE_MAX_CHARS: usize = 2_000;
+/// Most measures on one case.
+pub const MAX_MEASURES: usize = 200;
+
+/// A user as records name them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Person {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The handler's assessment, as entered. Every field is optional in the input so a
+/// missing answer is a field error, not a parse error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssessmentInput {
+    /// Are immediate measures needed?
+    #[ts(optional)]
+    pub immediate_measures_needed: Option<bool>,
+    /// Why (or why not).
+    #[ts(optional)]
+    pub immediate_measures_reason: Option<String>,
+    /// Likely consequences of the loss of confidentiality.
+    #[ts(optional)]
+    pub consequences_confidentiality: Option<String>,
+    /// Likely consequences of the loss of integrity.
+    #[ts(optional)]
+    pub consequences_integrity: Option<String>,
+    /// Likely consequences of the loss of availability.
+    #[ts(optional)]
+    pub consequences_availability: Option<String>,
+    /// The damage to people (recital 85) that may follow.
+    pub impacts: Vec<Impact>,
+    #[ts(optional)]
+    pub severity: Option<Severity>,
+    /// The ENISA inputs; the figure is a presumption for the verdict.
+    #[ts(optional)]
+    pub enisa: Option<EnisaInput>,
+    #[ts(optional)]
+    pub verdict: Option<Verdict>,
+    /// Why this verdict.
+    #[ts(optional)]
+    pub justification: Option<String>,
+    /// Why the verdict departs from the ENISA presumption; required when it does.
+    #[ts(optional)]
+    pub departure_reason: Option<String>,
+}
+
+/// The verdict the ENISA band suggests: Low → unlikely, Medium → risk, High and
+/// Very high → high risk (ENISA 2013 describes Medium as «significant
+/// inconveniences» and High as «significant, or even irreversible, consequences»).
+pub fn presumption(band: Band) -> Verdict {
+    match band {
+        Band::Low => Verdict::Unlikely,
+        Band::Medium => Verdict::Risk,
+        Band::High | Band::VeryHigh => Verdict::HighRisk,
+    }
+}
+
+/// A checked assessment with its ENISA figure.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Assessment {
+    pub input: AssessmentInput,
+    pub enisa: EnisaResult,
+    /// The verdict the ENISA figure suggests.
+    pub presumption: Verdict,
+    pub verdict: Verdict,
+    /// The handler's verdict differs from the presumption.
+    pub departs: bool,
+}
+
+impl AssessmentInput {
+    /// Checks the assessment of a case whose breach has the given natures.
+    pub fn check(self, natures: &[Nature]) -> Result<Assessment> {
+        let mut e = Errors::default();
+        let mut input = self;
+        let needed = input.immediate_measures_needed;
+        if needed.is_none() {
+            e.push(
+                "assessment.immediate_measures_needed",
+                Problem::Required,
+                "say whether immediate measures are needed",
+            );
+        }
+        input.immediate_measures_reason = e.text(
+            "assessment.immediate_measures_reason",
+            input.immediate_measures_reason,
+            NOTE_MAX_CHARS,
+        );
+        if input.immediate_measures_reason.is_none() {
+            e.push(
+                "assessment.immediate_measures_reason",
+                Problem::Required,
+                "give the reason why immediate measures are or are not needed",
+            );
+        }
+        let consequences = [
+            (Nature::Confidentiality, "confidentiality"),
+            (Nature::Integrity, "integrity"),
+            (Nature::Availability, "availability"),
+        ];
+        for (nature, name) in consequences {
+            let field = format!("assessment.consequences_{name}");
+            let slot = match nature {
+                Nature::Confidentiality => &mut input.consequences_confidentiality,
+                Nature::Integrity => &mut input.consequences_integrity,
+                Nature::Availability => &mut input.consequences_availability,
+            };
+            *slot = e.text(&field, slot.take(), NOTE_MAX_CHARS);
+            if slot.is_none() && natures.contains(&nature) {
+                e.push(
+                    field,
+                    Problem::Required,
+                    format!("the breach concerns {name}: describe the likely consequences"),
+                );
+            }
+        }
+        if natures.is_empty()
+            && input.consequences_confidentiality.is_none()
+            && input.consequences_integrity.is_none()
+            && input.consequences_availability.is_none()
+        {
+            e.push(
+                "assessment.consequences_confidentiality",
+                Problem::Required,
+                "describe the likely consequences for at least one of confidentiality, integrity and availability",
+            );
+        }
+        input.impacts.sort();
+        input.impacts.dedup();
+        if input.severity.is_none() {
+            e.push(
+                "assessment.severity",
+                Problem::Required,
+                "choose how severe the consequences are",
+            );
+        }
+        let enisa = match &input.enisa {
+            None => {
+                e.push(
+                    "assessment.enisa",
+                    Problem::Required,
+                    "fill in the ENISA inputs",
+                );
+                None
+            }
+            Some(enisa) => match enisa.evaluate() {
+                Ok(r) => Some(r),
+                Err(err) => {
+                    for fe in err.field_errors() {
+                        e.push(format!("assessment.{}", fe.field), fe.problem, &fe.detail);
+                    }
+                    None
+                }
+            },
+        };
+        if input.verdict.is_none() {
+            e.push(
+                "assessment.verdict",
+                Problem::Required,
+                "choose the verdict: unlikely to result in a risk, risk, or high risk",
+            );
+        }
+        input.justification = e.text(
+            "assessment.justification",
+            input.justification,
+            NOTE_MAX_CHARS,
+        );
+        if input.justification.is_none() {
+            e.push(
+                "assessment.justification",
+                Problem::Required,
+                "justify the verdict",
+            );
+        }
+        if input.verdict.is_some_and(|v| v != Verdict::Unlikely) && input.impacts.is_empty() {
+            e.push(
+                "assessment.impacts",
+                Problem::Required,
+                "a risk means some damage to people may follow: choose at least one",
+            );
+        }
+        input.departure_reason = e.text(
+            "assessment.departure_reason",
+            input.departure_reason,
+            NOTE_MAX_CHARS,
+        );
+        let presumed = enisa.map(|r| presumption(r.band));
+        let departs = matches!((presumed, input.verdict), (Some(p), Some(v)) if p != v);
+        if departs && input.departure_reason.is_none() {
+            e.push(
+                "assessment.departure_reason",
+                Problem::Required,
+                "the verdict departs from the ENISA presumption: explain why",
+            );
+        }
+        if !departs {
+            input.departure_reason = None;
+        }
+        e.into_result(())?;
+        let (Some(enisa), Some(presumption), Some(verdict)) = (enisa, presumed, input.verdict)
+        else {
+            unreachable!("checked above");
+        };
+        Ok(Assessment {
+            input,
+            enisa,
+            presumption,
+            verdict,
+            departs,
+        })
+    }
+}
+
+/// The decisions that follow from the verdict, as entered.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct DecisionInput {
+    /// Notify Datatilsynet? Required unless the breach is unlikely to result in a risk.
+    #[ts(optional)]
+    pub notify_authority: Option<bool>,
+    /// Why Datatilsynet is not notified; required when it is not.
+    #[ts(optional)]
+    pub notify_reason: Option<String>,
+    /// Inform the people affected? Required for a high risk unless an art. 34(3) ground applies.
+    #[ts(optional)]
+    pub inform_subjects: Option<bool>,
+    /// The art. 34(3) ground for not informing them of a high-risk breach.
+    #[ts(optional)]
+    pub exemption: Option<Art34Ground>,
+    /// Why they are not informed; required for a high risk.
+    #[ts(optional)]
+    pub inform_reason: Option<String>,
+}
+
+impl DecisionInput {
+    /// Checks the decisions against the verdict.
+    pub fn check(self, verdict: Verdict) -> Result<DecisionInput> {
+        let mut e = Errors::default();
+        let mut d = self;
+        d.notify_reason = e.text("decision.notify_reason", d.notify_reason, NOTE_MAX_CHARS);
+        d.inform_reason = e.text("decision.inform_reason", d.inform_reason, NOTE_MAX_CHARS);
+        match d.notify_authority {
+            None => e.push(
+                "decision.notify_authority",
+                Problem::Required,
+                "decide whether Datatilsynet is notified",
+            ),
+            Some(false) if verdict != Verdict::Unlikely => e.push(
+                "decision.notify_authority",
+                Problem::NotApplicable,
+                "the verdict is a risk: Datatilsynet must be notified (art. 33(1))",
+            ),
+            Some(false) if d.notify_reason.is_none() => e.push(
+                "decision.notify_reason",
+                Problem::Required,
+                "say why the breach is not notified",
+            ),
+            Some(_) => {}
+        }
+        if d.notify_authority == Some(true) {
+            d.notify_reason = None;
+        }
+        match d.inform_subjects {
+            None => e.push(
+                "decision.inform_subjects",
+                Problem::Required,
+                "decide whether the people affected are informed",
+            ),
+            Some(false) if verdict == Verdict::HighRisk => {
+                if d.exemption.is_none() {
+                    e.push(
+                        "decision.exemption",
+                        Problem::Required,
+                        "a high risk means the people affected must be informed unless an art. 34(3) ground applies: choose it",
+                    );
+                }
+                if d.inform_reason.is_none() {
+                    e.push(
+                        "decision.inform_reason",
+                        Problem::Required,
+                        "justify the art. 34(3) ground",
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+        if d.inform_subjects == Some(true) {
+            d.exemption = None;
+            d.inform_reason = None;
+        } else if verdict != Verdict::HighRisk {
+            // No art. 34(3) ground is needed below a high risk.
+            d.exemption = None;
+        }
+        e.into_result(d)
+    }
+}
+
+/// A measure as entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureInput {
+    pub kind: MeasureKind,
+    pub description: String,
+    /// The user who sees to it.
+    pub owner: Uuid,
+    /// By when (a day, Europe/Oslo): `YYYY-MM-DD`.
+    #[ts(type = "string")]
+    pub due: NaiveDate,
+    #[serde(default = "planned")]
+    pub status: MeasureStatus,
+    /// Why it was dropped; required for a dropped measure.
+    #[serde(default)]
+    #[ts(optional)]
+    pub status_reason: Option<String>,
+}
+
+fn planned() -> MeasureStatus {
+    MeasureStatus::Planned
+}
+
+impl MeasureInput {
+    pub fn check(self) -> Result<MeasureInput> {
+        let mut e = Errors::default();
+        let mut m = self;
+        let description = e.text(
+            "measure.description",
+            Some(m.description),
+            MEASURE_MAX_CHARS,
+        );
+        if description.is_none() {
+            e.push(
+                "measure.description",
+                Problem::Required,
+                "describe the measure",
+            );
+        }
+        m.description = description.unwrap_or_default();
+        m.status_reason = check_status_reason(&mut e, m.status, m.status_reason);
+        e.into_result(m)
+    }
+
+    /// Whether `other` changes what the general manager approved (everything but
+    /// progress: planned → in progress → done).
+    fn changes_content(&self, other: &MeasureInput) -> bool {
+        self.kind != other.kind
+            || self.description != other.description
+            || self.owner != other.owner
+            || self.due != other.due
+            || (self.status != other.status
+                && (self.status == MeasureStatus::Dropped
+                    || other.status == MeasureStatus::Dropped))
+    }
+}
+
+fn check_status_reason(
+    e: &mut Errors,
+    status: MeasureStatus,
+    reason: Option<String>,
+) -> Option<String> {
+    let reason = e.text("measure.status_reason", reason, NOTE_MAX_CHARS);
+    if status == MeasureStatus::Dropped && reason.is_none() {
+        e.push(
+            "measure.status_reason",
+            Problem::Required,
+            "say why the measure is dropped",
+        );
+    }
+    reason
+}
+
+/// A measure on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Measure {
+    pub id: Uuid,
+    /// 1, 2, 3… within the case.
+    pub number: u32,
+    pub kind: MeasureKind,
+    pub description: String,
+    pub owner: Person,
+    #[ts(type = "string")]
+    pub due: NaiveDate,
+    pub status: MeasureStatus,
+    pub status_reason: Option<String>,
+    #[ts(type = "string")]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Measure {
+    pub fn input(&self) -> MeasureInput {
+        MeasureInput {
+            kind: self.kind,
+            description: self.description.clone(),
+            owner: self.owner.id,
+            due: self.due,
+            status: self.status,
+            status_reason: self.status_reason.clone(),
+        }
+    }
+
+    /// Open after its due day (Europe/Oslo).
+    pub fn overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status.is_open() && self.due < time::oslo_date(now)
+    }
+}
+
+/// Who did something, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Stamp {
+    pub by: Person,
+    #[ts(type = "string")]
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AssessmentRecord {
+    #[serde(flatten)]
+    pub assessment: Assessment,
+    pub stamp: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DecisionRecord {
+    pub decision: DecisionInput,
+    pub stamp: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Approval {
+    pub stamp: Stamp,
+    /// The set approved is the current one: nothing changed since.
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Closing {
+    pub lessons_learned: String,
+    pub stamp: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Comment {
+    pub text: String,
+    pub stamp: Stamp,
+}
+
+/// Most characters in a comment or a lessons-learned note.
+pub const COMMENT_MAX_CHARS: usize = NOTE_MAX_CHARS;
+
+/// What keeps a case from being closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Blocker {
+    /// The case has not been assessed.
+    Assessment,
+    /// The decisions (notify, inform) are missing.
+    Decision,
+    /// The assessment says immediate measures are needed, and none is recorded.
+    ImmediateMeasure,
+    /// The measures are not approved, or changed since they were.
+    Approval,
+    /// An immediate or limiting measure is still open.
+    OpenMeasure { number: u32 },
+}
+
+/// Everything the handling of one case holds.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Handling {
+    pub case_id: Uuid,
+    pub status: CaseStatus,
+    pub assessment: Option<AssessmentRecord>,
+    pub decision: Option<DecisionRecord>,
+    pub measures: Vec<Measure>,
+    pub approval: Option<Approval>,
+    pub closing: Option<Closing>,
+    pub comments: Vec<Comment>,
+    /// Measures open after their due day, by number (as of when the handling was read).
+    pub overdue: Vec<u32>,
+    /// What keeps the case from being closed, in the order to deal with it.
+    pub blockers: Vec<Blocker>,
+}
+
+impl Handling {
+    /// Fills in what depends on the time: overdue measures and the closing blockers.
+    pub fn at(mut self, now: DateTime<Utc>) -> Handling {
+        self.overdue = self
+            .measures
+            .iter()
+            .filter(|m| m.overdue(now))
+            .map(|m| m.number)
+            .collect();
+        self.blockers = self.closing_blockers();
+        self
+    }
+
+    /// The closing gate: empty when the case may be closed.
+    pub fn closing_blockers(&self) -> Vec<Blocker> {
+        let mut out = Vec::new();
+        let Some(assessment) = &self.assessment else {
+            return vec![Blocker::Assessment];
+        };
+        if self.decision.is_none() {
+            out.push(Blocker::Decision);
+        }
+        let needs_immediate = assessment.assessment.input.immediate_measures_needed == Some(true);
+        if needs_immediate
+            && !self
+                .measures
+                .iter()
+                .any(|m| m.kind == MeasureKind::Immediate && m.status != MeasureStatus::Dropped)
+        {
+            out.push(Blocker::ImmediateMeasure);
+        }
+        if !self.measures.is_empty() && !self.approval.as_ref().is_some_and(|a| a.current) {
+            out.push(Blocker::Approval);
+        }
+        out.extend(
+            self.measures
+                .iter()
+                .filter(|m| m.kind != MeasureKind::Prevent && m.status.is_open())
+                .map(|m| Blocker::OpenMeasure { number: m.number }),
+        );
+        out
+    }
+
+    /// Refused for a draft (not yet reported) and, unless `after_close`, for a closed case.
+    pub fn check_open(&self, label: &str, what: &str, after_close: bool) -> Result<()> {
+        match self.status {
+            CaseStatus::Draft => Err(Error::Conflict(format!(
+                "{label} is still a draft; it can be {what} once it is submitted"
+            ))),
+            CaseStatus::Closed if !after_close => Err(Error::Conflict(format!(
+                "{label} is closed; it can no longer be {what}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The decision recorded, if it still fits `verdict`.
+    pub fn decision_fits(&self, verdict: Verdict) -> bool {
+        self.decision
+            .as_ref()
+            .is_some_and(|d| d.decision.clone().check(verdict).is_ok())
+    }
+
+    /// Checks a new measure: the case takes more, and a new measure on a closed case
+    /// is refused.
+    pub fn check_new_measure(&self, label: &str) -> Result<()> {
+        self.check_open(label, "given new measures", false)?;
+        if self.measures.len() >= MAX_MEASURES {
+            return Err(Error::Conflict(format!(
+                "{label} already has {MAX_MEASURES} measures, the most one case takes"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks a change of measure `number`; returns the measure and whether the change
+    /// asks for approval again. On a closed case only progress is allowed.
+    pub fn check_measure_change(
+        &self,
+        label: &str,
+        number: u32,
+        change: &MeasureInput,
+    ) -> Result<(&Measure, bool)> {
+        self.check_open(label, "changed", true)?;
+        let measure = self
+            .measures
+            .iter()
+            .find(|m| m.number == number)
+            .ok_or_else(|| Error::NotFound(format!("{label} has no measure {number}")))?;
+        let content = measure.input().changes_content(change);
+        if content && self.status == CaseStatus::Closed {
+            return Err(Error::Conflict(format!(
+                "{label} is closed; its measures can only be moved forward (in progress, done)"
+            )));
+        }
+        Ok((measure, content))
+    }
+
+    /// Checks approving the measures.
+    pub fn check_approve(&self, label: &str) -> Result<()> {
+        self.check_open(label, "approved", false)?;
+        if self.measures.is_empty() {
+            return Err(Error::Conflict(format!(
+                "{label} has no measures to approve"
+            )));
+        }
+        if self.approval.as_ref().is_some_and(|a| a.current) {
+            return Err(Error::Conflict(format!(
+                "the measures of {label} are already approved"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks a decision against the recorded assessment.
+    pub fn check_decision(&self, label: &str, decision: DecisionInput) -> Result<DecisionInput> {
+        self.check_open(label, "decided", false)?;
+        let Some(assessment) = &self.assessment else {
+            return Err(Error::Conflict(format!(
+                "{label} has not been assessed; the decisions follow from the verdict"
+            )));
+        };
+        decision.check(assessment.assessment.verdict)
+    }
+
+    /// Checks closing: the gate, and a lessons-learned note.
+    pub fn check_close(&self, label: &str, lessons_learned: Option<String>) -> Result<String> {
+        self.check_open(label, "closed", false)?;
+        let mut e = Errors::default();
+        let lessons = e.text("closing.lessons_learned", lessons_learned, NOTE_MAX_CHARS);
+        if lessons.is_none() {
+            e.push(
+                "closing.lessons_learned",
+                Problem::Required,
+                "write down what was learned, even if it is that the routine worked",
+            );
+        }
+        e.into_result(())?;
+        let blockers = self.closing_blockers();
+        if !blockers.is_empty() {
+            return Err(Error::Conflict(format!(
+                "{label} cannot be closed yet: {}",
+                blockers
+                    .iter()
+                    .map(Blocker::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )));
+        }
+        Ok(lessons.unwrap_or_default())
+    }
+}
+
+impl Blocker {
+    /// In English, for errors and the CLI; the UI translates the kind.
+    pub fn describe(&self) -> String {
+        match self {
+            Blocker::Assessment => "it has not been assessed".into(),
+            Blocker::Decision => "the decisions on notifying Datatilsynet and informing the people affected are missing".into(),
+            Blocker::ImmediateMeasure => "immediate measures are needed, and none is recorded".into(),
+            Blocker::Approval => "the general manager has not approved the measures (or they changed since)".into(),
+            Blocker::OpenMeasure { number } => format!("measure {number} is still open"),
+        }
+    }
+}
+
+/// Checks a comment's text.
+pub fn check_comment(text: Option<String>) -> Result<String> {
+    let mut e = Errors::default();
+    let text = e.text("comment.text", text, COMMENT_MAX_CHARS);
+    if text.is_none() {
+        e.push("comment.text", Problem::Required, "write the comment");
+    }
+    e.into_result(text.unwrap_or_default())
+}
+
+/// Checks a change of status alone (by a measure's owner).
+pub fn check_progress(
+    measure: &Measure,
+    status: MeasureStatus,
+    reason: Option<String>,
+) -> Result<MeasureInput> {
+    let mut e = Errors::default();
+    let status_reason = check_status_reason(&mut e, status, reason);
+    e.into_result(MeasureInput {
+        status,
+        status_reason,
+        ..measure.input()
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,490 @@
+//! The general manager's handling in the SQLite store. Each write loads the handling
+//! inside its transaction and asks the core's rules ([`crate::handling`]) before it
+//! changes anything, so two windows racing each other cannot slip past a rule.
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{SqliteStore, bad_value, instant};
+use crate::case::{Case, CaseKey, CaseStatus};
+use crate::error::{Error, Problem, Result, ValidationError};
+use crate::handling::{
+    Approval, AssessmentInput, AssessmentRecord, Closing, Comment, DecisionInput, DecisionRecord,
+    Handling, Measure, MeasureInput, Person, Stamp, check_comment,
+};
+use crate::time;
+use crate::user::User;
+use crate::vocab::{MeasureKind, MeasureStatus};
+
+/// A user id and name from a pair of columns; a missing user reads as «(unknown)».
+fn person(row: &Row<'_>, id: usize) -> rusqlite::Result<Option<Person>> {
+    let Some(uid) = row.get::<_, Option<String>>(id)? else {
+        return Ok(None);
+    };
+    Ok(Some(Person {
+        id: Uuid::try_parse(&uid).map_err(|_| bad_value(id, "user id", &uid))?,
+        name: row
+            .get::<_, Option<String>>(id + 1)?
+            .unwrap_or_else(|| "(unknown)".into()),
+    }))
+}
+
+fn stamp(row: &Row<'_>, by: usize, at: usize) -> rusqlite::Result<Option<Stamp>> {
+    let Some(at_text) = row.get::<_, Option<String>>(at)? else {
+        return Ok(None);
+    };
+    let by = person(row, by)?.ok_or_else(|| bad_value(by, "user id", "null"))?;
+    Ok(Some(Stamp {
+        by,
+        at: instant(at, at_text)?,
+    }))
+}
+
+fn measure_from_row(row: &Row<'_>) -> rusqlite::Result<Measure> {
+    let id: String = row.get(0)?;
+    let kind: String = row.get(2)?;
+    let status: String = row.get(7)?;
+    let due: String = row.get(6)?;
+    Ok(Measure {
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "measure id", &id))?,
+        number: row.get(1)?,
+        kind: MeasureKind::from_key(&kind).ok_or_else(|| bad_value(2, "kind", &kind))?,
+        description: row.get(3)?,
+        owner: person(row, 4)?.ok_or_else(|| bad_value(4, "owner", "null"))?,
+        due: NaiveDate::parse_from_str(&due, "%Y-%m-%d").map_err(|_| bad_value(6, "day", &due))?,
+        status: MeasureStatus::from_key(&status).ok_or_else(|| bad_value(7, "status", &status))?,
+        status_reason: row.get(8)?,
+        updated_at: instant(9, row.get(9)?)?,
+    })
+}
+
+/// The columns of `case_handling` with the names of the people in it.
+const HANDLING_SELECT: &str = "SELECT h.assessment, h.assessed_by, ua.name, h.assessed_at,
+        h.decision, h.decided_by, ud.name, h.decided_at,
+        h.measures_revision, h.approved_revision, h.approved_by, up.name, h.approved_at,
+        h.lessons_learned, h.closed_by, uc.name, h.closed_at
+    FROM case_handling h
+    LEFT JOIN users ua ON ua.id = h.assessed_by
+    LEFT JOIN users ud ON ud.id = h.decided_by
+    LEFT JOIN users up ON up.id = h.approved_by
+    LEFT JOIN users uc ON uc.id = h.closed_by
+    WHERE h.case_id = ?1";
+
+impl SqliteStore {
+    pub(super) fn load_handling(&self, tx: &Connection, case: &Case) -> Result<Handling> {
+        let id = case.id.to_string();
+        let mut handling = Handling {
+            case_id: case.id,
+            status: case.status,
+            assessment: None,
+            decision: None,
+            measures: Vec::new(),
+            approval: None,
+            closing: None,
+            comments: Vec::new(),
+            overdue: Vec::new(),
+            blockers: Vec::new(),
+        };
+        handling.measures = tx
+            .prepare_cached(
+                "SELECT m.id, m.number, m.kind, m.description, m.owner, u.name, m.due, m.status,
+                        m.status_reason, m.updated_at
+                 FROM measures m LEFT JOIN users u ON u.id = m.owner
+                 WHERE m.case_id = ?1 ORDER BY m.number",
+            )
+            .and_then(|mut s| s.query_map([&id], measure_from_row)?.collect())
+            .map_err(self.err())?;
+        handling.comments = tx
+            .prepare_cached(
+                "SELECT c.text, c.author, u.name, c.at FROM comments c
+                 LEFT JOIN users u ON u.id = c.author WHERE c.case_id = ?1 ORDER BY c.at, c.id",
+            )
+            .and_then(|mut s| {
+                s.query_map([&id], |r| {
+                    Ok(Comment {
+                        text: r.get(0)?,
+                        stamp: stamp(r, 1, 3)?.expect("a comment has a time"),
+                    })
+                })?
+                .collect()
+            })
+            .map_err(self.err())?;
+        let natures = case.form.nature.clone();
+        let row = tx
+            .prepare_cached(HANDLING_SELECT)
+            .and_then(|mut s| {
+                s.query_row([&id], |r| {
+                    let assessment: Option<String> = r.get(0)?;
+                    let decision: Option<String> = r.get(4)?;
+                    let revision: i64 = r.get(8)?;
+                    let approved: Option<i64> = r.get(9)?;
+                    Ok((
+                        assessment.zip(stamp(r, 1, 3)?),
+                        decision.zip(stamp(r, 5, 7)?),
+                        approved
+                            .zip(stamp(r, 10, 12)?)
+                            .map(|(rev, stamp)| Approval {
+                                stamp,
+                                current: rev == revision,
+                            }),
+                        r.get::<_, Option<String>>(13)?.zip(stamp(r, 14, 16)?).map(
+                            |(lessons_learned, stamp)| Closing {
+                                lessons_learned,
+                                stamp,
+                            },
+                        ),
+                    ))
+                })
+                .optional()
+            })
+            .map_err(self.err())?;
+        let Some((assessment, decision, approval, closing)) = row else {
+            return Ok(handling);
+        };
+        let damaged = |what: &str| Error::Storage {
+            path: self.label().to_owned(),
+            message: format!("the {what} of {} in the store is damaged", case.label()),
+        };
+        if let Some((text, stamp)) = assessment {
+            let input: AssessmentInput =
+                serde_json::from_str(&text).map_err(|_| damaged("assessment"))?;
+            let assessment = input.check(&natures).map_err(|_| damaged("assessment"))?;
+            handling.assessment = Some(AssessmentRecord { assessment, stamp });
+        }
+        if let Some((text, stamp)) = decision {
+            let decision: DecisionInput =
+                serde_json::from_str(&text).map_err(|_| damaged("decision"))?;
+            handling.decision = Some(DecisionRecord { decision, stamp });
+        }
+        handling.approval = approval;
+        handling.closing = closing;
+        Ok(handling)
+    }
+
+    /// Loads the case and its handling in `tx`, runs `f`, and marks the case as being
+    /// handled (a reported case moves to `handling`).
+    fn change_handling<T>(
+        &self,
+        key: CaseKey,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&Transaction<'_>, &Case, &Handling, &str) -> Result<T>,
+    ) -> Result<Handling> {
+        self.write(|tx| {
+            let case = self.load_existing(tx, key)?;
+            let handling = self.load_handling(tx, &case)?;
+            let id = case.id.to_string();
+            tx.execute(
+                "INSERT INTO case_handling (case_id) VALUES (?1) ON CONFLICT (case_id) DO NOTHING",
+                [&id],
+            )
+            .map_err(self.err())?;
+            f(tx, &case, &handling, &id)?;
+            tx.execute(
+                "UPDATE cases SET status = CASE status WHEN 'reported' THEN 'handling' ELSE status END,
+                                  updated_at = ?2 WHERE id = ?1",
+                params![id, time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            let case = self.load_existing(tx, CaseKey::Id(case.id))?;
+            self.load_handling(tx, &case)
+        })
+    }
+
+    pub(super) fn do_save_assessment(
+        &self,
+        key: CaseKey,
+        input: &AssessmentInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            handling.check_open(&case.label(), "assessed", false)?;
+            let checked = input.clone().check(&case.form.nature)?;
+            let text = serde_json::to_string(&checked.input).expect("an assessment serialises");
+            tx.execute(
+                "UPDATE case_handling SET assessment = ?2, assessed_by = ?3, assessed_at = ?4 WHERE case_id = ?1",
+                params![id, text, by.id.to_string(), time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            let old = handling.assessment.as_ref().map(|a| &a.assessment.input);
+            self.record_event(
+                tx,
+                case.id,
+                "assessed",
+                &by.username,
+                now,
+                json!({ "old": old, "new": checked.input, "enisa": checked.enisa }),
+            )?;
+            // A decision that no longer fits the new verdict must be made again.
+            if handling.decision.is_some() && !handling.decision_fits(checked.verdict) {
+                tx.execute(
+                    "UPDATE case_handling SET decision = NULL, decided_by = NULL, decided_at = NULL WHERE case_id = ?1",
+                    [id],
+                )
+                .map_err(self.err())?;
+                let old = handling.decision.as_ref().map(|d| &d.decision);
+                self.record_event(
+                    tx,
+                    case.id,
+                    "decision_cleared",
+                    &by.username,
+                    now,
+                    json!({ "old": old, "because": "the verdict changed" }),
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    pub(super) fn do_record_decision(
+        &self,
+        key: CaseKey,
+        input: &DecisionInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            let decision = handling.check_decision(&case.label(), input.clone())?;
+            let text = serde_json::to_string(&decision).expect("a decision serialises");
+            tx.execute(
+                "UPDATE case_handling SET decision = ?2, decided_by = ?3, decided_at = ?4 WHERE case_id = ?1",
+                params![id, text, by.id.to_string(), time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            let old = handling.decision.as_ref().map(|d| &d.decision);
+            self.record_event(
+                tx,
+                case.id,
+                "decided",
+                &by.username,
+                now,
+                json!({ "old": old, "new": decision }),
+            )
+        })
+    }
+
+    fn check_owner(&self, tx: &Connection, owner: Uuid) -> Result<()> {
+        let found: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM users WHERE id = ?1",
+                [owner.to_string()],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        if found == 0 {
+            return Err(ValidationError::new(
+                "measure.owner",
+                Problem::Unknown,
+                format!("no user has the id {owner}"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
+    fn bump_revision(&self, tx: &Transaction<'_>, id: &str) -> Result<()> {
+        tx.execute(
+            "UPDATE case_handling SET measures_revision = measures_revision + 1 WHERE case_id = ?1",
+            [id],
+        )
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    pub(super) fn do_add_measure(
+        &self,
+        key: CaseKey,
+        input: &MeasureInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            handling.check_new_measure(&case.label())?;
+            let m = input.clone().check()?;
+            self.check_owner(tx, m.owner)?;
+            let number = handling
+                .measures
+                .iter()
+                .map(|m| m.number)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let stamp = time::to_rfc3339(now);
+            tx.execute(
+                "INSERT INTO measures (id, case_id, number, kind, description, owner, due, status,
+                                       status_reason, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                params![
+                    Uuid::new_v4().to_string(),
+                    id,
+                    number,
+                    m.kind.key(),
+                    m.description,
+                    m.owner.to_string(),
+                    m.due.format("%Y-%m-%d").to_string(),
+                    m.status.key(),
+                    m.status_reason,
+                    stamp
+                ],
+            )
+            .map_err(self.err())?;
+            self.bump_revision(tx, id)?;
+            self.record_event(
+                tx,
+                case.id,
+                "measure_added",
+                &by.username,
+                now,
+                json!({ "number": number, "new": m }),
+            )
+        })
+    }
+
+    pub(super) fn do_update_measure(
+        &self,
+        key: CaseKey,
+        number: u32,
+        input: &MeasureInput,
+        progress_only: bool,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            let m = input.clone().check()?;
+            let (measure, content) = handling.check_measure_change(&case.label(), number, &m)?;
+            if content && progress_only {
+                return Err(Error::Forbidden(format!(
+                    "{} may only move measure {number} of {} forward; a handler changes the rest",
+                    by.username,
+                    case.label()
+                )));
+            }
+            self.check_owner(tx, m.owner)?;
+            let old = measure.input();
+            if old == m {
+                return Ok(());
+            }
+            tx.execute(
+                "UPDATE measures SET kind = ?2, description = ?3, owner = ?4, due = ?5, status = ?6,
+                                     status_reason = ?7, updated_at = ?8
+                 WHERE id = ?1",
+                params![
+                    measure.id.to_string(),
+                    m.kind.key(),
+                    m.description,
+                    m.owner.to_string(),
+                    m.due.format("%Y-%m-%d").to_string(),
+                    m.status.key(),
+                    m.status_reason,
+                    time::to_rfc3339(now)
+                ],
+            )
+            .map_err(self.err())?;
+            if content {
+                self.bump_revision(tx, id)?;
+            }
+            self.record_event(
+                tx,
+                case.id,
+                "measure_changed",
+                &by.username,
+                now,
+                json!({ "number": number, "old": old, "new": m }),
+            )
+        })
+    }
+
+    pub(super) fn do_approve_measures(
+        &self,
+        key: CaseKey,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            handling.check_approve(&case.label())?;
+            tx.execute(
+                "UPDATE case_handling SET approved_revision = measures_revision, approved_by = ?2,
+                                          approved_at = ?3 WHERE case_id = ?1",
+                params![id, by.id.to_string(), time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            let numbers: Vec<u32> = handling.measures.iter().map(|m| m.number).collect();
+            self.record_event(
+                tx,
+                case.id,
+                "measures_approved",
+                &by.username,
+                now,
+                json!({ "measures": numbers }),
+            )
+        })
+    }
+
+    pub(super) fn do_close_case(
+        &self,
+        key: CaseKey,
+        lessons_learned: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            let lessons = handling.check_close(&case.label(), lessons_learned.map(str::to_owned))?;
+            tx.execute(
+                "UPDATE case_handling SET lessons_learned = ?2, closed_by = ?3, closed_at = ?4 WHERE case_id = ?1",
+                params![id, lessons, by.id.to_string(), time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            tx.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [id])
+                .map_err(self.err())?;
+            self.record_event(
+                tx,
+                case.id,
+                "closed",
+                &by.username,
+                now,
+                json!({ "lessons_learned": lessons }),
+            )
+        })
+    }
+
+    pub(super) fn do_add_comment(
+        &self,
+        key: CaseKey,
+        text: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        let text = check_comment(text.map(str::to_owned))?;
+        self.write(|tx| {
+            let case = self.load_existing(tx, key)?;
+            if case.status == CaseStatus::Draft {
+                return Err(Error::Conflict(format!(
+                    "{} is still a draft; comments come once it is submitted",
+                    case.label()
+                )));
+            }
+            tx.execute(
+                "INSERT INTO comments (id, case_id, author, text, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    Uuid::new_v4().to_string(),
+                    case.id.to_string(),
+                    by.id.to_string(),
+                    text,
+                    time::to_rfc3339(now)
+                ],
+            )
+            .map_err(self.err())?;
+            self.record_event(tx, case.id, "commented", &by.username, now, json!({}))?;
+            self.load_handling(tx, &case)
+        })
+    }
+}
