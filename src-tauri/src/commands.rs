@@ -46,7 +46,7 @@ fn store(state: &AppState) -> Result<Arc<dyn Store>, CommandError> {
 
 /// Runs `work` as the signed-in user, off the main thread. Every rule about who may do
 /// what is the core's: the session checks it.
-async fn as_signed_in<T: Send + 'static>(
+pub(crate) async fn as_signed_in<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Session<'_>) -> avvik_core::Result<T> + Send + 'static,
 ) -> Result<T, CommandError> {
@@ -145,7 +145,10 @@ pub fn sign_out(state: State<'_, AppState>) {
 }
 
 /// Reads an argument that is not a case document, refusing bad JSON as a validation error.
-fn parse<T: DeserializeOwned>(field: &str, value: serde_json::Value) -> Result<T, CommandError> {
+pub(crate) fn parse<T: DeserializeOwned>(
+    field: &str,
+    value: serde_json::Value,
+) -> Result<T, CommandError> {
     serde_json::from_value(value).map_err(|e| {
         avvik_core::Error::from(ValidationError::new(
             field,
@@ -516,7 +519,8 @@ mod tests {
 /// The general manager's inbox.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn inbox(state: State<'_, AppState>) -> Result<Vec<InboxItem>, CommandError> {
-    as_signed_in(&state, |s| s.inbox()).await
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.inbox(now)).await
 }
 
 /// Acknowledges a notice; the case records when.

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod handling;
 mod state;
 
 #[cfg(test)]
@@ -22,6 +23,16 @@ pub fn builder<R: tauri::Runtime>(
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::acknowledge,
+            handling::add_comment,
+            handling::add_measure,
+            handling::approve_measures,
+            handling::close_case,
+            handling::evaluate_enisa,
+            handling::get_handling,
+            handling::people,
+            handling::record_decision,
+            handling::save_assessment,
+            handling::update_measure,
             commands::add_attachment,
             commands::add_system,
             commands::attachment_preview,

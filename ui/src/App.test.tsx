@@ -6,6 +6,7 @@ import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
+import type { Handling } from "./bindings/Handling";
 import type { System } from "./bindings/System";
 import type { User } from "./bindings/User";
 import type { ValidationError } from "./bindings/ValidationError";
@@ -54,6 +55,19 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     notices: [],
     warnings: doc.description?.match(/\d{11}/) ? [{ field: "description", warning: "national_id_number", step: 6 }] : [],
   });
+  let assessed: Handling["assessment"] = null;
+  const handling = (key: string): Handling => ({
+    case_id: key,
+    status: assessed ? "handling" : "reported",
+    assessment: assessed,
+    decision: null,
+    measures: [],
+    approval: null,
+    closing: null,
+    comments: [],
+    overdue: [],
+    blockers: assessed ? [{ kind: "decision" }] : [{ kind: "assessment" }],
+  });
   const backend: Backend = {
     authStatus: async () => ({
       needs_setup: auth === "setup",
@@ -82,13 +96,13 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     inbox: async () =>
       cases
         .filter((c) => c.status === "reported")
-        .map((c) => ({ id: `n-${c.id}`, case_id: c.id, reference: c.reference ?? "", title: c.title ?? "", submitted_at: stamp, acknowledged_at: acked.has(c.id) ? stamp : null })),
+        .map((c) => ({ id: `n-${c.id}`, case_id: c.id, reference: c.reference ?? "", title: c.title ?? "", submitted_at: stamp, acknowledged_at: acked.has(c.id) ? stamp : null, overdue_measures: 0, status: c.status })),
     acknowledge: async (id) => {
       const caseId = id.slice(2);
       acked.add(caseId);
       calls.push(`ack ${caseId}`);
       const c = cases.find((c) => c.id === caseId)!;
-      return { id, case_id: caseId, reference: c.reference ?? "", title: c.title ?? "", submitted_at: stamp, acknowledged_at: stamp };
+      return { id, case_id: caseId, reference: c.reference ?? "", title: c.title ?? "", submitted_at: stamp, acknowledged_at: stamp, overdue_measures: 0, status: c.status };
     },
     appInfo: async () => ({ version: "0.1.0", store_location: "/tmp/test.sqlite3", schema_version: 2 }),
     listCases: async (filter) => {
@@ -147,6 +161,33 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       calls.push(`export ${format} ${lang} ${JSON.stringify(filter)}`);
       return `/home/åse/avviksregister.${format}`;
     },
+    getHandling: async (key) => handling(key),
+    saveAssessment: async (key, input) => {
+      calls.push(`assess ${key} ${JSON.stringify(input)}`);
+      if (!input.verdict)
+        throw {
+          kind: "validation",
+          message: "invalid",
+          errors: [{ field: "assessment.verdict", problem: "required", detail: "choose" }],
+        } satisfies CommandError;
+      assessed = {
+        input,
+        enisa: { dpc: 1, ei: 0.5, cb: 0, score: 0.5, band: "low" },
+        presumption: "unlikely",
+        verdict: input.verdict,
+        departs: input.verdict !== "unlikely",
+        stamp: { by: { id: "u1", name: "Lise Leder" }, at: stamp },
+      };
+      return handling(key);
+    },
+    evaluateEnisa: async () => ({ result: { dpc: 1, ei: 0.5, cb: 0, score: 0.5, band: "low" }, presumption: "unlikely" }),
+    recordDecision: async (key) => handling(key),
+    addMeasure: async (key) => handling(key),
+    updateMeasure: async (key) => handling(key),
+    approveMeasures: async (key) => handling(key),
+    closeCase: async (key) => handling(key),
+    addComment: async (key) => handling(key),
+    people: async () => [LEDER],
     addSystem: async (input) => {
       const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
       systems.push(s);
@@ -289,6 +330,39 @@ describe("signing in", () => {
     await screen.findByRole("button", { name: "Meld nytt avvik" });
     click("Logg ut");
     await screen.findByRole("heading", { name: "Logg inn" });
+  });
+});
+
+describe("the general manager's handling", () => {
+  it("shows what keeps a case open, ties a missing verdict to its field, and asks why a verdict departs", async () => {
+    const { backend, cases, calls } = fakeBackend();
+    cases.push({
+      id: "c1",
+      reference: "AVVIK-2026-0001",
+      status: "reported",
+      created_at: "2026-11-22T09:00:00Z",
+      updated_at: "2026-11-22T09:00:00Z",
+      submitted_at: "2026-11-22T09:00:00Z",
+      created_by: "u2",
+      notices: [],
+      warnings: [],
+      title: "Lønnsslipper sendt til feil mottaker",
+      nature: ["confidentiality"],
+    });
+    render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "AVVIK-2026-0001" }));
+    expect(await screen.findByText("Avviket må vurderes.")).toBeTruthy();
+    await screen.findByText(/ENISA: 0,5 \(lav\)/);
+    fireEvent.click(screen.getByRole("button", { name: "Lagre vurderingen" }));
+    const error = await screen.findByText("Risiko for de berørte må fylles ut.");
+    expect(document.getElementById("assessment-verdict")!.getAttribute("aria-describedby")).toContain(error.id);
+    fireEvent.click(screen.getByLabelText(/^Høy risiko/));
+    expect(await screen.findByText(/avviker fra ENISA-tallet/)).toBeTruthy();
+    expect(screen.getByLabelText(/Hvorfor avvike fra ENISA/)).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Lagre vurderingen" }));
+    await screen.findByText(/Vurdert av Lise Leder/);
+    expect(calls.some((c) => c.startsWith("assess c1") && c.includes('"verdict":"high_risk"'))).toBe(true);
+    expect(screen.getByText("Det må bestemmes om Datatilsynet og de berørte skal varsles.")).toBeTruthy();
   });
 });
 

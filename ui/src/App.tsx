@@ -293,7 +293,17 @@ export function App({ backend }: { backend: Backend }) {
             />
           )}
           {view.name === "case" && (
-            <CaseView case={view.case} backend={backend} lang={lang} t={t} onClose={() => setView({ name: "register" })} />
+            <CaseView
+              case={view.case}
+              user={signedIn!}
+              backend={backend}
+              lang={lang}
+              t={t}
+              onClose={() => setView({ name: "register" })}
+              onChanged={() =>
+                void backend.getCase(view.case.id).then((c) => setView({ name: "case", case: c }), fail)
+              }
+            />
           )}
           {view.name === "register" && (
             <section class="register" aria-labelledby="register-heading">

@@ -2,6 +2,8 @@ import { useLayoutEffect, useRef } from "preact/hooks";
 import type { Backend } from "./api";
 import { Attachments } from "./Attachments";
 import type { Case } from "./bindings/Case";
+import type { User } from "./bindings/User";
+import { HandlingPanel } from "./Handling";
 import { CaseSummary } from "./CaseSummary";
 import { documentOf } from "./document";
 import { type Lang, type Translate, formatInstant, statusKey, statusNextKey } from "./i18n";
@@ -13,8 +15,12 @@ export function CaseView({
   lang,
   t,
   onClose,
+  user,
+  onChanged,
 }: {
   case: Case;
+  user: User;
+  onChanged: () => void;
   backend: Backend;
   lang: Lang;
   t: Translate;
@@ -68,6 +74,9 @@ export function CaseView({
             ))}
           </ul>
         </section>
+      )}
+      {c.status !== "draft" && (
+        <HandlingPanel case={c} user={user} backend={backend} lang={lang} t={t} onChanged={onChanged} />
       )}
       <CaseSummary doc={documentOf(c)} t={t} lang={lang} />
       <Attachments caseKey={c.id} backend={backend} lang={lang} t={t} />

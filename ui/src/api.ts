@@ -4,6 +4,12 @@ import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AuthStatus } from "./bindings/AuthStatus";
 import type { InboxItem } from "./bindings/InboxItem";
+import type { AssessmentInput } from "./bindings/AssessmentInput";
+import type { DecisionInput } from "./bindings/DecisionInput";
+import type { EnisaInput } from "./bindings/EnisaInput";
+import type { EnisaPreview } from "./bindings/EnisaPreview";
+import type { Handling } from "./bindings/Handling";
+import type { MeasureInput } from "./bindings/MeasureInput";
 import type { Organisation } from "./bindings/Organisation";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
@@ -46,6 +52,16 @@ export interface Backend {
   /** Asks where to save; resolves to the path, or null when the user cancels. */
   saveAttachment(id: string): Promise<string | null>;
   exportRegister(filter: CaseFilter, format: "csv" | "json", lang: Lang): Promise<string | null>;
+  getHandling(caseKey: string): Promise<Handling>;
+  saveAssessment(caseKey: string, assessment: AssessmentInput): Promise<Handling>;
+  evaluateEnisa(input: EnisaInput): Promise<EnisaPreview>;
+  recordDecision(caseKey: string, decision: DecisionInput): Promise<Handling>;
+  addMeasure(caseKey: string, measure: MeasureInput): Promise<Handling>;
+  updateMeasure(caseKey: string, number: number, measure: MeasureInput): Promise<Handling>;
+  approveMeasures(caseKey: string): Promise<Handling>;
+  closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
+  addComment(caseKey: string, text: string): Promise<Handling>;
+  people(): Promise<User[]>;
 }
 
 const ERROR_KINDS: readonly ErrorKind[] = [
@@ -115,4 +131,14 @@ export const tauriBackend: Backend = {
   attachmentPreview: (id) => call("attachment_preview", { id }),
   saveAttachment: (id) => call("save_attachment", { id }),
   exportRegister: (filter, format, lang) => call("export_register", { filter, format, lang }),
+  getHandling: (key) => call("get_handling", { key }),
+  saveAssessment: (key, assessment) => call("save_assessment", { key, assessment }),
+  evaluateEnisa: (input) => call("evaluate_enisa", { input }),
+  recordDecision: (key, decision) => call("record_decision", { key, decision }),
+  addMeasure: (key, measure) => call("add_measure", { key, measure }),
+  updateMeasure: (key, number, measure) => call("update_measure", { key, number, measure }),
+  approveMeasures: (key) => call("approve_measures", { key }),
+  closeCase: (key, lessonsLearned) => call("close_case", { key, lessons_learned: lessonsLearned }),
+  addComment: (key, text) => call("add_comment", { key, text }),
+  people: () => call("people"),
 };

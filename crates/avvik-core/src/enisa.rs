@@ -26,6 +26,13 @@ pub enum DpcCategory {
 }
 
 impl DpcCategory {
+    pub const ALL: &'static [DpcCategory] = &[
+        DpcCategory::Simple,
+        DpcCategory::Behavioural,
+        DpcCategory::Financial,
+        DpcCategory::Sensitive,
+    ];
+
     pub fn base(self) -> i8 {
         match self {
             DpcCategory::Simple => 1,
@@ -75,6 +82,13 @@ pub enum Identification {
 }
 
 impl Identification {
+    pub const ALL: &'static [Identification] = &[
+        Identification::Negligible,
+        Identification::Limited,
+        Identification::Significant,
+        Identification::Maximum,
+    ];
+
     fn quarters(self) -> i32 {
         match self {
             Identification::Negligible => 1,
@@ -99,6 +113,8 @@ pub enum Loss {
 }
 
 impl Loss {
+    pub const ALL: &'static [Loss] = &[Loss::None, Loss::Limited, Loss::Severe];
+
     fn quarters(self) -> i32 {
         match self {
             Loss::None => 0,

@@ -78,6 +78,24 @@ pub fn presumption(band: Band) -> Verdict {
     }
 }
 
+/// The ENISA figure for some inputs and the verdict it suggests, for showing while
+/// the handler fills in the assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+pub struct EnisaPreview {
+    pub result: EnisaResult,
+    pub presumption: Verdict,
+}
+
+impl EnisaPreview {
+    pub fn of(input: &EnisaInput) -> Result<EnisaPreview> {
+        let result = input.evaluate()?;
+        Ok(EnisaPreview {
+            result,
+            presumption: presumption(result.band),
+        })
+    }
+}
+
 /// A checked assessment with its ENISA figure.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Assessment {

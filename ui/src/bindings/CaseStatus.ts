@@ -3,4 +3,4 @@
 /**
  * Where a case stands in its handling.
  */
-export type CaseStatus = "draft" | "reported";
+export type CaseStatus = "draft" | "reported" | "handling" | "closed";

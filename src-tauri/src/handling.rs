@@ -1,0 +1,121 @@
+//! The IPC commands of the general manager's handling: thin wrappers over the
+//! session, which checks every role and rule.
+
+use avvik_core::enisa::EnisaInput;
+use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
+use avvik_core::{CaseKey, User};
+use chrono::Utc;
+use tauri::State;
+
+use crate::commands::{as_signed_in, parse};
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// The handling of a case: assessment, decisions, measures, approval, comments,
+/// overdue measures and closing blockers.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn get_handling(
+    state: State<'_, AppState>,
+    key: String,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.handling(key, now)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_assessment(
+    state: State<'_, AppState>,
+    key: String,
+    assessment: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: AssessmentInput = parse("assessment", assessment)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.save_assessment(key, &input, now)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn record_decision(
+    state: State<'_, AppState>,
+    key: String,
+    decision: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: DecisionInput = parse("decision", decision)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.record_decision(key, &input, now)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_measure(
+    state: State<'_, AppState>,
+    key: String,
+    measure: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: MeasureInput = parse("measure", measure)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.add_measure(key, &input, now)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_measure(
+    state: State<'_, AppState>,
+    key: String,
+    number: u32,
+    measure: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: MeasureInput = parse("measure", measure)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.update_measure(key, number, &input, now)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn approve_measures(
+    state: State<'_, AppState>,
+    key: String,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.approve_measures(key, now)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn close_case(
+    state: State<'_, AppState>,
+    key: String,
+    lessons_learned: String,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| {
+        s.close_case(key, Some(&lessons_learned), now)
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_comment(
+    state: State<'_, AppState>,
+    key: String,
+    text: String,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.add_comment(key, Some(&text), now)).await
+}
+
+/// The people a measure can be given to.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn people(state: State<'_, AppState>) -> Result<Vec<User>, CommandError> {
+    as_signed_in(&state, |s| s.people()).await
+}
+
+/// The ENISA figure and the verdict it suggests, while the assessment is filled in.
+#[tauri::command(rename_all = "snake_case")]
+pub fn evaluate_enisa(input: serde_json::Value) -> Result<EnisaPreview, CommandError> {
+    let input: EnisaInput = parse("enisa", input)?;
+    Ok(EnisaPreview::of(&input)?)
+}

@@ -1,0 +1,948 @@
+import { useEffect, useState } from "preact/hooks";
+import type { Backend } from "./api";
+import { toCommandError } from "./api";
+import type { AssessmentInput } from "./bindings/AssessmentInput";
+import type { Case } from "./bindings/Case";
+import type { CommandError } from "./bindings/CommandError";
+import type { DecisionInput } from "./bindings/DecisionInput";
+import type { EnisaInput } from "./bindings/EnisaInput";
+import type { EnisaPreview } from "./bindings/EnisaPreview";
+import type { Handling } from "./bindings/Handling";
+import type { Measure } from "./bindings/Measure";
+import type { MeasureInput } from "./bindings/MeasureInput";
+import type { MeasureKind } from "./bindings/MeasureKind";
+import type { MeasureStatus } from "./bindings/MeasureStatus";
+import type { User } from "./bindings/User";
+import {
+  ART34_GROUNDS,
+  DPC_CATEGORIES,
+  IDENTIFICATIONS,
+  IMPACTS,
+  LOSSES,
+  MEASURE_KINDS,
+  MEASURE_STATUSES,
+  NOTE_MAX_CHARS,
+  SEVERITIES,
+  VERDICTS,
+} from "./bindings/vocabulary";
+import { Choices } from "./Choices";
+import { ErrorNotice } from "./ErrorNotice";
+import { type Lang, type MessageKey, type Translate, fieldKey, formatInstant, problemKey } from "./i18n";
+import { TextField } from "./TextField";
+
+type FieldErrors = Record<string, string>;
+
+/** Field errors of a validation error, in words, keyed by field path. */
+function fieldErrors(e: CommandError, t: Translate): FieldErrors {
+  const out: FieldErrors = {};
+  for (const fe of e.errors ?? []) {
+    out[fe.field] ??= t(problemKey(fe.problem), { field: t(fieldKey(fe.field)) });
+  }
+  return out;
+}
+
+const k = (key: string) => key as MessageKey;
+
+/** A day (YYYY-MM-DD) as dd.mm.yyyy, and back; null when the text is not a day. */
+export function dayToText(day: string): string {
+  const [y, m, d] = day.split("-");
+  return `${d}.${m}.${y}`;
+}
+export function textToDay(text: string): string | null {
+  const m = /^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const [, d, mo, y] = m;
+  const iso = `${y}-${mo!.padStart(2, "0")}-${d!.padStart(2, "0")}`;
+  const date = new Date(`${iso}T12:00:00Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso ? null : iso;
+}
+
+/**
+ * The general manager's side of a submitted case: what keeps it open, the assessment
+ * with the ENISA presumption, the decisions, the measures and their approval, the
+ * DPO's comments, and closing. The core decides who may do what; this only hides
+ * what it would refuse.
+ */
+export function HandlingPanel({
+  case: c,
+  user,
+  backend,
+  lang,
+  t,
+  onChanged,
+}: {
+  case: Case;
+  user: User;
+  backend: Backend;
+  lang: Lang;
+  t: Translate;
+  onChanged: () => void;
+}) {
+  const [handling, setHandling] = useState<Handling | null>(null);
+  const [people, setPeople] = useState<User[]>([]);
+  const [error, setError] = useState<CommandError | null>(null);
+  const isHandler = user.roles.includes("handler");
+  const mayComment = isHandler || user.roles.includes("dpo");
+
+  useEffect(() => {
+    let live = true;
+    backend.getHandling(c.id).then(
+      (h) => live && setHandling(h),
+      (e) => live && setError(toCommandError(e)),
+    );
+    if (isHandler) backend.people().then((p) => live && setPeople(p), () => {});
+    return () => {
+      live = false;
+    };
+  }, [c.id, backend, isHandler]);
+
+  if (!handling) return error ? <ErrorNotice error={error} t={t} /> : null;
+  const closed = handling.status === "closed";
+
+  /** Runs a change; the new handling replaces the old, and errors stay by the form. */
+  const run = async (work: () => Promise<Handling>): Promise<CommandError | null> => {
+    try {
+      setHandling(await work());
+      setError(null);
+      onChanged();
+      return null;
+    } catch (e) {
+      const err = toCommandError(e);
+      if (err.kind !== "validation") setError(err);
+      return err;
+    }
+  };
+
+  return (
+    <section class="handling" aria-labelledby="handling-heading">
+      <h3 id="handling-heading">{t("handling.heading")}</h3>
+      {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+      <Blockers handling={handling} t={t} />
+      <AssessmentSection
+        handling={handling}
+        case={c}
+        editable={isHandler && !closed}
+        backend={backend}
+        lang={lang}
+        t={t}
+        run={run}
+      />
+      {handling.assessment && (
+        <DecisionSection handling={handling} editable={isHandler && !closed} lang={lang} t={t} run={run} caseKey={c.id} backend={backend} />
+      )}
+      <MeasuresSection
+        handling={handling}
+        user={user}
+        people={people}
+        isHandler={isHandler}
+        backend={backend}
+        caseKey={c.id}
+        lang={lang}
+        t={t}
+        run={run}
+      />
+      <CommentsSection handling={handling} mayComment={mayComment} backend={backend} caseKey={c.id} lang={lang} t={t} run={run} />
+      <CloseSection handling={handling} isHandler={isHandler} backend={backend} caseKey={c.id} lang={lang} t={t} run={run} />
+    </section>
+  );
+}
+
+type Run = (work: () => Promise<Handling>) => Promise<CommandError | null>;
+
+function Blockers({ handling, t }: { handling: Handling; t: Translate }) {
+  if (handling.status === "closed") return null;
+  if (handling.blockers.length === 0)
+    return (
+      <p class="notice notice-ok" id="handling-ready">
+        {t("handling.readyToClose")}
+      </p>
+    );
+  return (
+    <div class="notice blockers" id="handling-blockers">
+      <p>{t("handling.blockers")}</p>
+      <ul>
+        {handling.blockers.map((b) => (
+          <li key={JSON.stringify(b)}>
+            {b.kind === "open_measure" ? t("blocker.open_measure", { number: b.number }) : t(k(`blocker.${b.kind}`))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Stamped({ stamp, lang, t, label }: { stamp: { by: { name: string }; at: string }; lang: Lang; t: Translate; label: MessageKey }) {
+  return (
+    <p class="stamp">
+      {t(label, { name: stamp.by.name, time: formatInstant(stamp.at, lang) })}
+    </p>
+  );
+}
+
+function yesNo(value: boolean | undefined): ("yes" | "no")[] {
+  return value === undefined ? [] : [value ? "yes" : "no"];
+}
+
+const DEFAULT_ENISA: EnisaInput = {
+  category: "simple",
+  adjustment: 0,
+  identification: "limited",
+  confidentiality: "none",
+  integrity: "none",
+  availability: "none",
+  malicious: false,
+};
+
+function AssessmentSection({
+  handling,
+  case: c,
+  editable,
+  backend,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  case: Case;
+  editable: boolean;
+  backend: Backend;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const saved = handling.assessment;
+  const [input, setInput] = useState<AssessmentInput>(() => saved?.input ?? { impacts: [], enisa: DEFAULT_ENISA });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [preview, setPreview] = useState<EnisaPreview | null>(null);
+  const [editing, setEditing] = useState(!saved);
+  const enisa = input.enisa ?? DEFAULT_ENISA;
+
+  useEffect(() => {
+    let live = true;
+    backend.evaluateEnisa(enisa).then(
+      (p) => live && setPreview(p),
+      () => live && setPreview(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [JSON.stringify(enisa), backend]);
+
+  const set = (patch: Partial<AssessmentInput>) => setInput({ ...input, ...patch });
+  const setEnisa = (patch: Partial<EnisaInput>) => set({ enisa: { ...enisa, ...patch } });
+  const departs = preview !== null && input.verdict !== undefined && preview.presumption !== input.verdict;
+
+  if (saved && !editing) {
+    const a = saved;
+    return (
+      <section class="assessment" aria-labelledby="assessment-heading">
+        <h4 id="assessment-heading">{t("assessment.heading")}</h4>
+        <dl class="meta" id="assessment-summary">
+          <dt>{t("field.assessment.immediate_measures_needed")}</dt>
+          <dd>{t(a.input.immediate_measures_needed ? "common.yes" : "common.no")}: {a.input.immediate_measures_reason}</dd>
+          {(["confidentiality", "integrity", "availability"] as const).map(
+            (n) =>
+              a.input[`consequences_${n}`] && (
+                <>
+                  <dt>{t(k(`field.assessment.consequences_${n}`))}</dt>
+                  <dd class="prose">{a.input[`consequences_${n}`]}</dd>
+                </>
+              ),
+          )}
+          {a.input.impacts.length > 0 && (
+            <>
+              <dt>{t("field.assessment.impacts")}</dt>
+              <dd>{a.input.impacts.map((i) => t(k(`impact.${i}`))).join(", ")}</dd>
+            </>
+          )}
+          <dt>{t("field.assessment.severity")}</dt>
+          <dd>{a.input.severity && t(k(`severity.${a.input.severity}`))}</dd>
+          <dt>{t("assessment.enisa")}</dt>
+          <dd id="enisa-figure">
+            {t("enisa.figure", {
+              dpc: a.enisa.dpc,
+              ei: a.enisa.ei.toLocaleString(lang === "nb" ? "nb-NO" : "en-GB"),
+              cb: a.enisa.cb.toLocaleString(lang === "nb" ? "nb-NO" : "en-GB"),
+              score: a.enisa.score.toLocaleString(lang === "nb" ? "nb-NO" : "en-GB"),
+              band: t(k(`band.${a.enisa.band}`)),
+            })}
+          </dd>
+          <dt>{t("field.assessment.verdict")}</dt>
+          <dd id="assessment-verdict">
+            <strong>{t(k(`verdict.${a.verdict}`))}</strong>
+            {a.departs && <span class="badge warn">{t("assessment.departs", { presumption: t(k(`verdict.${a.presumption}`)) })}</span>}
+          </dd>
+          <dt>{t("field.assessment.justification")}</dt>
+          <dd class="prose">{a.input.justification}</dd>
+          {a.input.departure_reason && (
+            <>
+              <dt>{t("field.assessment.departure_reason")}</dt>
+              <dd class="prose">{a.input.departure_reason}</dd>
+            </>
+          )}
+        </dl>
+        <Stamped stamp={a.stamp} lang={lang} t={t} label="assessment.stamp" />
+        {editable && (
+          <button type="button" class="secondary" onClick={() => setEditing(true)}>
+            {t("assessment.revise")}
+          </button>
+        )}
+      </section>
+    );
+  }
+  if (!editable) {
+    return (
+      <section class="assessment">
+        <h4>{t("assessment.heading")}</h4>
+        <p>{t("assessment.none")}</p>
+      </section>
+    );
+  }
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.saveAssessment(c.id, input));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) setEditing(false);
+  };
+  const text = (field: keyof AssessmentInput, required: boolean) => (
+    <TextField
+      id={`assessment-${field}`}
+      label={t(k(`field.assessment.${field}`))}
+      help={t(k(`assessment.${field}.help`))}
+      value={(input[field] as string | undefined) ?? ""}
+      max={NOTE_MAX_CHARS}
+      required={required}
+      multiline
+      error={errors[`assessment.${field}`]}
+      onInput={(v) => set({ [field]: v })}
+      lang={lang}
+      t={t}
+    />
+  );
+  const natures = c.nature ?? [];
+  return (
+    <form class="assessment" aria-labelledby="assessment-heading" onSubmit={save} noValidate>
+      <h4 id="assessment-heading">{t("assessment.heading")}</h4>
+      <p class="help">{t("assessment.intro")}</p>
+      <Choices
+        id="assessment-immediate_measures_needed"
+        legend={t("field.assessment.immediate_measures_needed")}
+        choices={[
+          { value: "yes", label: t("common.yes") },
+          { value: "no", label: t("common.no") },
+        ]}
+        selected={yesNo(input.immediate_measures_needed)}
+        error={errors["assessment.immediate_measures_needed"]}
+        onChange={([v]) => set({ immediate_measures_needed: v === "yes" })}
+      />
+      {text("immediate_measures_reason", true)}
+      {text("consequences_confidentiality", natures.includes("confidentiality"))}
+      {text("consequences_integrity", natures.includes("integrity"))}
+      {text("consequences_availability", natures.includes("availability"))}
+      <Choices
+        id="assessment-impacts"
+        legend={t("field.assessment.impacts")}
+        help={t("assessment.impacts.help")}
+        multiple
+        choices={IMPACTS.map((i) => ({ value: i, label: t(k(`impact.${i}`)) }))}
+        selected={input.impacts}
+        error={errors["assessment.impacts"]}
+        onChange={(impacts) => set({ impacts })}
+      />
+      <Choices
+        id="assessment-severity"
+        legend={t("field.assessment.severity")}
+        choices={SEVERITIES.map((s) => ({ value: s, label: t(k(`severity.${s}`)) }))}
+        selected={input.severity ? [input.severity] : []}
+        error={errors["assessment.severity"]}
+        onChange={([severity]) => set({ severity })}
+      />
+      <fieldset class="enisa" id="assessment-enisa">
+        <legend>{t("assessment.enisa")}</legend>
+        <p class="help">{t("assessment.enisa.help")}</p>
+        <label for="enisa-category">{t("enisa.category")}</label>
+        <select
+          id="enisa-category"
+          value={enisa.category}
+          onChange={(e) => setEnisa({ category: (e.currentTarget as HTMLSelectElement).value as EnisaInput["category"] })}
+        >
+          {DPC_CATEGORIES.map((v) => (
+            <option key={v} value={v}>
+              {t(k(`dpc.${v}`))}
+            </option>
+          ))}
+        </select>
+        <label for="enisa-adjustment">{t("enisa.adjustment")}</label>
+        <select
+          id="enisa-adjustment"
+          value={String(enisa.adjustment ?? 0)}
+          onChange={(e) => setEnisa({ adjustment: Number((e.currentTarget as HTMLSelectElement).value) })}
+        >
+          {[-3, -2, -1, 0, 1, 2, 3].map((v) => (
+            <option key={v} value={String(v)}>
+              {v > 0 ? `+${v}` : String(v)}
+            </option>
+          ))}
+        </select>
+        {(enisa.adjustment ?? 0) !== 0 && (
+          <TextField
+            id="enisa-adjustment_reason"
+            label={t("enisa.adjustment_reason")}
+            help={t("enisa.adjustment_reason.help")}
+            value={enisa.adjustment_reason ?? ""}
+            max={2000}
+            required
+            error={errors["assessment.enisa.adjustment_reason"] ?? errors["assessment.enisa.adjustment"]}
+            onInput={(v) => setEnisa({ adjustment_reason: v })}
+            lang={lang}
+            t={t}
+          />
+        )}
+        <label for="enisa-identification">{t("enisa.identification")}</label>
+        <select
+          id="enisa-identification"
+          value={enisa.identification}
+          onChange={(e) =>
+            setEnisa({ identification: (e.currentTarget as HTMLSelectElement).value as EnisaInput["identification"] })
+          }
+        >
+          {IDENTIFICATIONS.map((v) => (
+            <option key={v} value={v}>
+              {t(k(`identification.${v}`))}
+            </option>
+          ))}
+        </select>
+        {(["confidentiality", "integrity", "availability"] as const).map((n) => (
+          <>
+            <label for={`enisa-${n}`}>{t(k(`enisa.${n}`))}</label>
+            <select
+              id={`enisa-${n}`}
+              value={enisa[n] ?? "none"}
+              onChange={(e) => setEnisa({ [n]: (e.currentTarget as HTMLSelectElement).value })}
+            >
+              {LOSSES.map((v) => (
+                <option key={v} value={v}>
+                  {t(k(`loss.${v}`))}
+                </option>
+              ))}
+            </select>
+          </>
+        ))}
+        <label class="choice" for="enisa-malicious">
+          <input
+            id="enisa-malicious"
+            type="checkbox"
+            checked={enisa.malicious ?? false}
+            onChange={(e) => setEnisa({ malicious: (e.currentTarget as HTMLInputElement).checked })}
+          />
+          {t("enisa.malicious")}
+        </label>
+        <p id="enisa-preview" aria-live="polite">
+          {preview
+            ? t("enisa.previewLine", {
+                score: preview.result.score.toLocaleString(lang === "nb" ? "nb-NO" : "en-GB"),
+                band: t(k(`band.${preview.result.band}`)),
+                presumption: t(k(`verdict.${preview.presumption}`)),
+              })
+            : t("enisa.previewInvalid")}
+        </p>
+      </fieldset>
+      <Choices
+        id="assessment-verdict"
+        legend={t("field.assessment.verdict")}
+        help={t("assessment.verdict.help")}
+        choices={VERDICTS.map((v) => ({ value: v, label: t(k(`verdict.${v}`)), help: t(k(`verdict.${v}.help`)) }))}
+        selected={input.verdict ? [input.verdict] : []}
+        error={errors["assessment.verdict"]}
+        onChange={([verdict]) => set({ verdict })}
+      />
+      {text("justification", true)}
+      {departs && (
+        <>
+          <p class="notice notice-warn" id="assessment-departs">
+            {t("assessment.departsWarning", { presumption: t(k(`verdict.${preview!.presumption}`)) })}
+          </p>
+          {text("departure_reason", true)}
+        </>
+      )}
+      <div class="actions">
+        <button type="submit" id="save-assessment">
+          {t("assessment.save")}
+        </button>
+        {saved && (
+          <button type="button" class="secondary" onClick={() => setEditing(false)}>
+            {t("common.cancel")}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function DecisionSection({
+  handling,
+  editable,
+  lang,
+  t,
+  run,
+  caseKey,
+  backend,
+}: {
+  handling: Handling;
+  editable: boolean;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+  caseKey: string;
+  backend: Backend;
+}) {
+  const saved = handling.decision;
+  const verdict = handling.assessment!.verdict;
+  const [input, setInput] = useState<DecisionInput>(() => saved?.decision ?? {});
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [editing, setEditing] = useState(!saved);
+  useEffect(() => {
+    if (!handling.decision) setEditing(true);
+  }, [handling.decision]);
+  const set = (patch: Partial<DecisionInput>) => setInput({ ...input, ...patch });
+
+  if (saved && !editing) {
+    const d = saved.decision;
+    return (
+      <section class="decision" aria-labelledby="decision-heading">
+        <h4 id="decision-heading">{t("decision.heading")}</h4>
+        <ul id="decision-summary">
+          <li>{t(d.notify_authority ? "decision.notifies" : "decision.notNotified", { reason: d.notify_reason ?? "" })}</li>
+          <li>
+            {d.inform_subjects
+              ? t("decision.informs")
+              : d.exemption
+                ? t("decision.exempt", { ground: t(k(`art34.${d.exemption}`)), reason: d.inform_reason ?? "" })
+                : t("decision.notInformed", { reason: d.inform_reason ?? t("decision.notHighRisk") })}
+          </li>
+        </ul>
+        <Stamped stamp={saved.stamp} lang={lang} t={t} label="decision.stamp" />
+        {editable && (
+          <button type="button" class="secondary" onClick={() => setEditing(true)}>
+            {t("decision.revise")}
+          </button>
+        )}
+      </section>
+    );
+  }
+  if (!editable) return null;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.recordDecision(caseKey, input));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) setEditing(false);
+  };
+  return (
+    <form class="decision" aria-labelledby="decision-heading" onSubmit={save} noValidate>
+      <h4 id="decision-heading">{t("decision.heading")}</h4>
+      <p class="help">{t(k(`decision.intro.${verdict}`))}</p>
+      <Choices
+        id="decision-notify_authority"
+        legend={t("field.decision.notify_authority")}
+        choices={[
+          { value: "yes", label: t("common.yes") },
+          { value: "no", label: t("common.no") },
+        ]}
+        selected={yesNo(input.notify_authority)}
+        error={errors["decision.notify_authority"]}
+        onChange={([v]) => set({ notify_authority: v === "yes" })}
+      />
+      {input.notify_authority === false && (
+        <TextField
+          id="decision-notify_reason"
+          label={t("field.decision.notify_reason")}
+          help={t("decision.notify_reason.help")}
+          value={input.notify_reason ?? ""}
+          max={NOTE_MAX_CHARS}
+          required
+          multiline
+          error={errors["decision.notify_reason"]}
+          onInput={(v) => set({ notify_reason: v })}
+          lang={lang}
+          t={t}
+        />
+      )}
+      <Choices
+        id="decision-inform_subjects"
+        legend={t("field.decision.inform_subjects")}
+        choices={[
+          { value: "yes", label: t("common.yes") },
+          { value: "no", label: t("common.no") },
+        ]}
+        selected={yesNo(input.inform_subjects)}
+        error={errors["decision.inform_subjects"]}
+        onChange={([v]) => set({ inform_subjects: v === "yes" })}
+      />
+      {input.inform_subjects === false && verdict === "high_risk" && (
+        <>
+          <Choices
+            id="decision-exemption"
+            legend={t("field.decision.exemption")}
+            choices={ART34_GROUNDS.map((g) => ({ value: g, label: t(k(`art34.${g}`)) }))}
+            selected={input.exemption ? [input.exemption] : []}
+            error={errors["decision.exemption"]}
+            onChange={([exemption]) => set({ exemption })}
+          />
+          <TextField
+            id="decision-inform_reason"
+            label={t("field.decision.inform_reason")}
+            help={t("decision.inform_reason.help")}
+            value={input.inform_reason ?? ""}
+            max={NOTE_MAX_CHARS}
+            required
+            multiline
+            error={errors["decision.inform_reason"]}
+            onInput={(v) => set({ inform_reason: v })}
+            lang={lang}
+            t={t}
+          />
+        </>
+      )}
+      <div class="actions">
+        <button type="submit" id="save-decision">
+          {t("decision.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function MeasuresSection({
+  handling,
+  user,
+  people,
+  isHandler,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  user: User;
+  people: User[];
+  isHandler: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const closed = handling.status === "closed";
+  const approval = handling.approval;
+  const setStatus = (m: Measure, status: MeasureStatus) => {
+    if (status === "dropped") {
+      const reason = window.prompt(t("measure.dropReason"));
+      if (!reason) return;
+      void run(() => backend.updateMeasure(caseKey, m.number, { ...inputOf(m), status, status_reason: reason }));
+    } else {
+      void run(() => backend.updateMeasure(caseKey, m.number, { ...inputOf(m), status }));
+    }
+  };
+  return (
+    <section class="measures" aria-labelledby="measures-heading">
+      <h4 id="measures-heading">{t("measures.heading")}</h4>
+      {handling.measures.length === 0 ? (
+        <p>{t("measures.none")}</p>
+      ) : (
+        <table id="measures-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("measures.col.number")}</th>
+              <th scope="col">{t("field.measure.kind")}</th>
+              <th scope="col">{t("field.measure.description")}</th>
+              <th scope="col">{t("field.measure.owner")}</th>
+              <th scope="col">{t("field.measure.due")}</th>
+              <th scope="col">{t("field.measure.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {handling.measures.map((m) => {
+              const overdue = handling.overdue.includes(m.number);
+              const mayChange = (isHandler || m.owner.id === user.id) && !(closed && !m.status.match(/planned|in_progress/));
+              return (
+                <tr key={m.id} class={overdue ? "overdue" : undefined}>
+                  <td>{m.number}</td>
+                  <td>{t(k(`measure_kind.${m.kind}`))}</td>
+                  <td class="prose">
+                    {m.description}
+                    {m.status_reason && <small class="help"> ({m.status_reason})</small>}
+                  </td>
+                  <td>{m.owner.name}</td>
+                  <td>
+                    {dayToText(m.due)}
+                    {overdue && <span class="badge warn">{t("measures.overdue")}</span>}
+                  </td>
+                  <td>
+                    {mayChange ? (
+                      <select
+                        aria-label={t("measures.statusOf", { number: m.number })}
+                        id={`measure-${m.number}-status`}
+                        value={m.status}
+                        onChange={(e) => setStatus(m, (e.currentTarget as HTMLSelectElement).value as MeasureStatus)}
+                      >
+                        {MEASURE_STATUSES.filter((s) => isHandler && !closed || s !== "dropped").map((s) => (
+                          <option key={s} value={s}>
+                            {t(k(`measure_status.${s}`))}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      t(k(`measure_status.${m.status}`))
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {handling.measures.length > 0 && (
+        <p id="measures-approval" class={approval?.current ? "notice notice-ok" : "notice notice-warn"}>
+          {approval
+            ? approval.current
+              ? t("measures.approved", { name: approval.stamp.by.name, time: formatInstant(approval.stamp.at, lang) })
+              : t("measures.changedSinceApproval", { time: formatInstant(approval.stamp.at, lang) })
+            : t("measures.notApproved")}
+        </p>
+      )}
+      {isHandler && !closed && handling.measures.length > 0 && !approval?.current && (
+        <button type="button" id="approve-measures" onClick={() => void run(() => backend.approveMeasures(caseKey))}>
+          {t("measures.approve")}
+        </button>
+      )}
+      {isHandler && !closed && <NewMeasure people={people} user={user} backend={backend} caseKey={caseKey} lang={lang} t={t} run={run} />}
+    </section>
+  );
+}
+
+function inputOf(m: Measure): MeasureInput {
+  return {
+    kind: m.kind,
+    description: m.description,
+    owner: m.owner.id,
+    due: m.due,
+    status: m.status,
+    ...(m.status_reason ? { status_reason: m.status_reason } : {}),
+  };
+}
+
+function NewMeasure({
+  people,
+  user,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  people: User[];
+  user: User;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const [kind, setKind] = useState<MeasureKind>("immediate");
+  const [description, setDescription] = useState("");
+  const [owner, setOwner] = useState(user.id);
+  const [due, setDue] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const add = async (e: Event) => {
+    e.preventDefault();
+    const day = textToDay(due);
+    if (!day) {
+      setErrors({ "measure.due": t("problem.malformed", { field: t("field.measure.due") }) });
+      return;
+    }
+    const err = await run(() => backend.addMeasure(caseKey, { kind, description, owner, due: day, status: "planned" }));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) {
+      setDescription("");
+      setDue("");
+    }
+  };
+  return (
+    <form class="new-measure" aria-labelledby="new-measure-heading" onSubmit={add} noValidate>
+      <h5 id="new-measure-heading">{t("measures.add")}</h5>
+      <label for="measure-kind">{t("field.measure.kind")}</label>
+      <select id="measure-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as MeasureKind)}>
+        {MEASURE_KINDS.map((v) => (
+          <option key={v} value={v}>
+            {t(k(`measure_kind.${v}`))}
+          </option>
+        ))}
+      </select>
+      <TextField
+        id="measure-description"
+        label={t("field.measure.description")}
+        help={t("measure.description.help")}
+        value={description}
+        max={2000}
+        required
+        error={errors["measure.description"]}
+        onInput={setDescription}
+        lang={lang}
+        t={t}
+      />
+      <label for="measure-owner">{t("field.measure.owner")}</label>
+      <select id="measure-owner" value={owner} onChange={(e) => setOwner((e.currentTarget as HTMLSelectElement).value)}>
+        {(people.length ? people : [user]).map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+      <div class={`field ${errors["measure.due"] ? "has-error" : ""}`}>
+        <label for="measure-due">{t("field.measure.due")}</label>
+        <small id="measure-due-help">{t("measure.due.help")}</small>
+        <input
+          id="measure-due"
+          type="text"
+          inputMode="numeric"
+          placeholder={t("measure.due.placeholder")}
+          value={due}
+          aria-describedby={errors["measure.due"] ? "measure-due-help measure-due-error" : "measure-due-help"}
+          aria-invalid={errors["measure.due"] ? "true" : "false"}
+          onInput={(e) => setDue((e.currentTarget as HTMLInputElement).value)}
+        />
+        {errors["measure.due"] && (
+          <p id="measure-due-error" class="field-error" role="alert">
+            {errors["measure.due"]}
+          </p>
+        )}
+      </div>
+      <div class="actions">
+        <button type="submit" id="add-measure">
+          {t("measures.addButton")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CommentsSection({
+  handling,
+  mayComment,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  mayComment: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const [text, setText] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  if (!mayComment && handling.comments.length === 0) return null;
+  const add = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.addComment(caseKey, text));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) setText("");
+  };
+  return (
+    <section class="comments" aria-labelledby="comments-heading">
+      <h4 id="comments-heading">{t("comments.heading")}</h4>
+      <ul id="comments-list">
+        {handling.comments.map((c) => (
+          <li key={`${c.stamp.at}-${c.stamp.by.id}`}>
+            <p class="prose">{c.text}</p>
+            <Stamped stamp={c.stamp} lang={lang} t={t} label="comments.stamp" />
+          </li>
+        ))}
+      </ul>
+      {mayComment && (
+        <form onSubmit={add} noValidate>
+          <TextField
+            id="comment-text"
+            label={t("field.comment.text")}
+            help={t("comments.help")}
+            value={text}
+            max={NOTE_MAX_CHARS}
+            multiline
+            error={errors["comment.text"]}
+            onInput={setText}
+            lang={lang}
+            t={t}
+          />
+          <button type="submit" class="secondary">
+            {t("comments.add")}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function CloseSection({
+  handling,
+  isHandler,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  isHandler: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const [lessons, setLessons] = useState("");
+  const [errors, setErrors] = useState<FieldErrors>({});
+  if (handling.closing) {
+    return (
+      <section class="closing" aria-labelledby="closing-heading">
+        <h4 id="closing-heading">{t("closing.heading")}</h4>
+        <p class="prose" id="closing-lessons">
+          {handling.closing.lessons_learned}
+        </p>
+        <Stamped stamp={handling.closing.stamp} lang={lang} t={t} label="closing.stamp" />
+      </section>
+    );
+  }
+  if (!isHandler || handling.status === "reported") return null;
+  const close = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.closeCase(caseKey, lessons));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+  };
+  return (
+    <form class="closing" aria-labelledby="closing-heading" onSubmit={close} noValidate>
+      <h4 id="closing-heading">{t("closing.heading")}</h4>
+      <TextField
+        id="closing-lessons_learned"
+        label={t("field.closing.lessons_learned")}
+        help={t("closing.help")}
+        value={lessons}
+        max={NOTE_MAX_CHARS}
+        required
+        multiline
+        error={errors["closing.lessons_learned"]}
+        onInput={setLessons}
+        lang={lang}
+        t={t}
+      />
+      <button type="submit" id="close-case" disabled={handling.blockers.length > 0} aria-describedby="handling-blockers">
+        {t("closing.close")}
+      </button>
+    </form>
+  );
+}
