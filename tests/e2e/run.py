@@ -345,6 +345,129 @@ class Suite:
         assert files[0]["media_type"] == "message/rfc822"
         assert case["notices"][0]["recipient"] == "Lise Lædre" and case["notices"][0]["acknowledged_at"], case["notices"]
 
+    def sign_in_as(self, username):
+        d = self.driver
+        d.click(d.find("#sign-out"))
+        d.wait_for("#signin-heading")
+        d.type(d.find("#signin-username"), username)
+        d.type(d.find("#signin-password"), PASSWORD)
+        d.click(d.find("#signin-submit"))
+        d.wait_for("#register, #register-empty")
+
+    def an_employee_signs_in_and_submits(self):
+        d = self.driver
+        db = os.path.join(self.data, "avvik.sqlite3")
+        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD, AVVIK_NEW_PASSWORD=PASSWORD)
+        subprocess.run([self.cli, "--db", db, "user", "add", "--username", "ansatt", "--name", "Åse Ansatt",
+                        "--role", "employee"], capture_output=True, text=True, timeout=30, check=True, env=env)
+        self.sign_in_as("ansatt")
+        who = d.text(d.find("#signed-in-as"))
+        assert "Åse Ansatt" in who, who
+        assert not d.find_all("#nav-inbox"), "an employee has no inbox"
+        # An employee sees only their own cases: the manager's case is not listed.
+        d.wait_for("#register-empty")
+        d.click(d.find("#nav-report"))
+        d.wait_for("#q-personal_data")
+        d.select(d.find("#template"), "sent_by_mistake")
+        d.click(d.find("#template-apply"))
+        d.click(d.find("#q-personal_data-yes"))
+        d.click(d.find("#wizard-next"))
+        d.click(d.wait_for("#q-systems-Microsoft-365"))
+        d.click(d.find("#wizard-next"))
+        d.wait_for("#q-nature")
+        d.click(d.find("#wizard-next"))
+        d.click(d.wait_for("#q-data_categories-ordinary-economic_financial"))
+        d.click(d.find("#q-data_subjects-customers"))
+        d.click(d.find("#q-subjects_count-exact"))
+        d.type(d.wait_for("#q-subjects_count-value"), "1")
+        d.click(d.find("#q-records_count-unknown"))
+        d.click(d.find("#wizard-next"))
+        d.click(d.wait_for("#q-occurred-at"))
+        d.type(d.wait_for("#occurred-from"), "21.11.2026 14:00")
+        d.type(d.find("#discovered_at"), "21.11.2026 15:30")
+        d.click(d.find("#q-discovered_by-outsider"))
+        d.click(d.find("#wizard-next"))
+        d.type(d.wait_for("#q-title"), "Faktura sendt til feil kunde")
+        d.type(d.find("#q-description"), "En faktura med kundens kontonummer gikk til en annen kunde.")
+        d.type(d.find("#q-reporter-name"), "Åse Ansatt")
+        d.type(d.find("#q-reporter-contact"), "ase@example.no")
+        d.click(d.find("#wizard-next"))
+        d.wait_for("#review-complete")
+        d.click(d.find("#wizard-submit"))
+        notice = d.wait_text("#app-notice", lambda t: "registrert som" in t)
+        reference = notice.rstrip(".").split(" ")[-1]
+        assert reference.endswith("-0002"), notice
+        self.state["employee_reference"] = reference
+        # The reporter sees that the case waits for the general manager, and cannot assess it.
+        d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
+        assert not d.find_all("#save-assessment"), "an employee is offered the assessment"
+        self.shot("14-employee-submitted")
+
+    def the_general_manager_assesses_decides_approves_and_closes(self):
+        d = self.driver
+        reference = self.state["employee_reference"]
+        self.sign_in_as("leder")
+        d.wait_text("#nav-inbox", lambda t: t == "Innboks (1 nye)")
+        d.click(d.find("#nav-inbox"))
+        d.wait_text("#inbox", lambda t: reference in t)
+        d.click(d.xpath(f"//table[@id='inbox']//button[normalize-space()='{reference}']"))
+        d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
+        # The assessment: ENISA says low (1 × 0.5 + 0.25); the manager judges it a risk and says why.
+        d.click(d.find("#assessment-immediate_measures_needed-yes"))
+        d.type(d.find("#assessment-immediate_measures_reason"), "Kunden som fikk fakturaen må be om å slette den.")
+        d.type(d.find("#assessment-consequences_confidentiality"), "En annen kunde har sett navn og kontonummer.")
+        d.click(d.find("#assessment-impacts-loss_of_control"))
+        d.click(d.find("#assessment-severity-minor"))
+        d.select(d.find("#enisa-confidentiality"), "limited")
+        d.wait_text("#enisa-preview", lambda t: "0,75 (lav)" in t)
+        d.click(d.find("#assessment-verdict-risk"))
+        warning = d.text(d.wait_for("#assessment-departs"))
+        assert "avviker fra ENISA" in warning, warning
+        d.type(d.find("#assessment-justification"), "Kontonummer og navn kan brukes i svindelforsøk.")
+        d.click(d.find("#save-assessment"))
+        error = d.text(d.wait_for("#assessment-departure_reason-error"))
+        assert "må fylles ut" in error, error
+        d.type(d.find("#assessment-departure_reason"), "Mottakeren er ukjent for oss; vi velger å melde.")
+        self.shot("15-assessment-form")
+        d.click(d.find("#save-assessment"))
+        d.wait_for("#assessment-summary")
+        verdict = d.wait_text("#assessment-verdict", lambda t: "Avviker fra ENISA" in t)
+        assert verdict.startswith("Risiko"), verdict
+        figure = d.text(d.find("#enisa-figure"))
+        assert "= 0,75 (lav)" in figure, figure
+        # The decisions: a risk must be notified.
+        d.click(d.wait_for("#decision-notify_authority-yes"))
+        d.click(d.find("#decision-inform_subjects-no"))
+        d.click(d.find("#save-decision"))
+        summary = d.text(d.wait_for("#decision-summary"))
+        assert "Meldes til Datatilsynet" in summary, summary
+        # Measures: an immediate one due today, then the approval.
+        today = time.strftime("%d.%m.%Y", time.localtime())
+        d.select(d.find("#measure-kind"), "immediate")
+        d.type(d.find("#measure-description"), "Be kunden slette fakturaen og bekrefte det skriftlig.")
+        d.type(d.find("#measure-due"), today)
+        d.click(d.find("#add-measure"))
+        d.wait_text("#measures-approval", lambda t: "ikke godkjent" in t)
+        d.click(d.find("#approve-measures"))
+        d.wait_text("#measures-approval", lambda t: "Godkjent av Lise Lædre" in t)
+        blockers = d.text(d.find("#handling-blockers"))
+        assert "Tiltak 1 er ikke fullført" in blockers, blockers
+        d.select(d.find("#measure-1-status"), "done")
+        d.wait_for("#handling-ready")
+        self.shot("16-handling-ready-to-close")
+        d.type(d.find("#closing-lessons_learned"), "Fakturaer skal kontrolleres mot kundenummer før utsending.")
+        d.click(d.find("#close-case"))
+        lessons = d.text(d.wait_for("#closing-lessons"))
+        assert "kundenummer" in lessons, lessons
+        d.wait_text(".status-line", lambda t: t.startswith("Lukket"))
+        self.shot("17-case-closed")
+        handling = json.loads(self.cli_run("handle", "show", reference))
+        assert handling["status"] == "closed", handling["status"]
+        assert handling["assessment"]["verdict"] == "risk" and handling["assessment"]["departs"] is True
+        assert handling["decision"]["decision"]["notify_authority"] is True
+        assert handling["approval"]["current"] is True
+        assert [m["status"] for m in handling["measures"]] == ["done"]
+
     def run(self):
         try:
             self.start_driver()
@@ -364,6 +487,8 @@ class Suite:
                 "the_general_manager_acknowledges_the_notice",
                 "full_text_search_finds_it",
                 "the_cli_sees_the_same_case",
+                "an_employee_signs_in_and_submits",
+                "the_general_manager_assesses_decides_approves_and_closes",
             ]:
                 self.check(name, getattr(self, name))
         except (WebDriverError, OSError, AssertionError) as e:
