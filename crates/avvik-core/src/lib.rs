@@ -13,6 +13,7 @@ pub mod export;
 pub mod form;
 pub mod handling;
 pub mod i18n;
+pub mod mail;
 pub mod nin;
 pub mod notice;
 pub mod org;

@@ -35,4 +35,11 @@ pub struct NoticeRecord {
     pub created_at: DateTime<Utc>,
     #[ts(type = "string | null")]
     pub acknowledged_at: Option<DateTime<Utc>>,
+    /// When the e-mail went out; none when none was sent (yet).
+    #[ts(type = "string | null")]
+    pub mailed_at: Option<DateTime<Utc>>,
+    /// Why the last try to send the e-mail failed.
+    pub mail_error: Option<String>,
+    /// An e-mail waits to be sent (or retried).
+    pub mail_pending: bool,
 }

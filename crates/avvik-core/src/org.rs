@@ -19,6 +19,47 @@ pub struct Organisation {
     #[serde(default)]
     #[ts(optional)]
     pub address: Option<String>,
+    /// The DPO (personvernombud) or another contact point for Datatilsynet and the
+    /// people affected; there may be none.
+    #[serde(default)]
+    #[ts(optional)]
+    pub contact: Option<ContactPoint>,
+    /// The general manager (daglig leder): a user with the handler role. The first
+    /// user is the general manager until an admin names another.
+    #[serde(default)]
+    #[ts(optional)]
+    pub general_manager: Option<uuid::Uuid>,
+}
+
+/// Who Datatilsynet and the people affected can contact (art. 33(3)(b)).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPoint {
+    pub name: String,
+    /// «Personvernombud», «Daglig leder», …
+    #[serde(default)]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub email: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
+/// Whether a text looks like an e-mail address: something@domain.tld, one line.
+pub fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
 }
 
 impl Organisation {
@@ -53,10 +94,51 @@ impl Organisation {
             );
         }
         let address = errors.text("org.address", self.address, 500);
+        let contact = self.contact.and_then(|c| {
+            let name = errors.line("org.contact.name", Some(c.name), 200);
+            let title = errors.line("org.contact.title", c.title, 200);
+            let email = errors.line("org.contact.email", c.email, 200);
+            let phone = errors.line("org.contact.phone", c.phone, 50);
+            if let Some(e) = email.as_deref().filter(|e| !looks_like_email(e)) {
+                errors.push(
+                    "org.contact.email",
+                    Problem::Malformed,
+                    format!("`{e}` is not an e-mail address"),
+                );
+            }
+            match name {
+                None if title.is_none() && email.is_none() && phone.is_none() => None,
+                None => {
+                    errors.push(
+                        "org.contact.name",
+                        Problem::Required,
+                        "a contact point needs a name",
+                    );
+                    None
+                }
+                Some(name) => {
+                    if email.is_none() && phone.is_none() {
+                        errors.push(
+                            "org.contact.email",
+                            Problem::Required,
+                            "give an e-mail address or a phone number for the contact point",
+                        );
+                    }
+                    Some(ContactPoint {
+                        name,
+                        title,
+                        email,
+                        phone,
+                    })
+                }
+            }
+        });
         errors.into_result(Organisation {
             name: name.unwrap_or_default(),
             org_number,
             address,
+            contact,
+            general_manager: self.general_manager,
         })
     }
 }
@@ -100,6 +182,7 @@ mod tests {
             name: " Fjordtech AS ".into(),
             org_number: "974 760 673".into(),
             address: Some("  ".into()),
+            ..Default::default()
         }
         .check()
         .unwrap();
@@ -111,6 +194,7 @@ mod tests {
             name: "".into(),
             org_number: "123456789".into(),
             address: None,
+            ..Default::default()
         }
         .check()
         .unwrap_err();

@@ -10,6 +10,7 @@
 //! | attach files to a case one can see       |  own     |    ✓    |     |  own  |
 //! | add systems to the register              |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | add and list users                       |          |         |     |   ✓   |
+//! | change the organisation and e-mail setup |          |         |     |   ✓   |
 //! | read and acknowledge the inbox           |          |    ✓    |     |       |
 //! | see the handling of a case one can see   |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | assess, decide, add and change measures  |          |    ✓    |     |       |
@@ -28,6 +29,7 @@ use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
 use crate::form::Draft;
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
+use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::store::{CaseFilter, Store, Visibility};
@@ -345,6 +347,47 @@ impl<'s> Session<'s> {
 
     pub fn organisation(&self) -> Result<Option<Organisation>> {
         self.store.organisation()
+    }
+
+    /// Changes the organisation's settings: name, number, address, contact point and
+    /// general manager.
+    pub fn update_organisation(
+        &self,
+        org: Organisation,
+        now: DateTime<Utc>,
+    ) -> Result<Organisation> {
+        self.require(&[Role::Admin], "change the organisation's settings")?;
+        let org = org.check()?;
+        self.store.update_organisation(&org, now)
+    }
+
+    /// The SMTP settings, without the password.
+    pub fn smtp_settings(&self) -> Result<Option<SmtpSettings>> {
+        self.require(&[Role::Admin], "see the e-mail settings")?;
+        Ok(self.store.smtp_config()?.map(|c| c.settings))
+    }
+
+    /// Stores the SMTP settings (a blank password keeps the stored one), or removes them.
+    pub fn save_smtp(
+        &self,
+        input: Option<SmtpInput>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SmtpSettings>> {
+        self.require(&[Role::Admin], "change the e-mail settings")?;
+        let config = match input {
+            Some(input) => Some(input.check(self.store.smtp_config()?.as_ref())?),
+            None => None,
+        };
+        self.store.save_smtp(config.as_ref(), now)?;
+        Ok(config.map(|c| c.settings))
+    }
+
+    /// The SMTP settings with the password, for an admin's test message.
+    pub fn smtp_config(&self) -> Result<SmtpConfig> {
+        self.require(&[Role::Admin], "send a test e-mail")?;
+        self.store
+            .smtp_config()?
+            .ok_or_else(|| Error::Conflict("the e-mail settings are not set up".into()))
     }
 
     pub fn users(&self) -> Result<Vec<User>> {

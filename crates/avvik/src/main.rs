@@ -514,6 +514,7 @@ fn run(cli: Cli) -> Result<(), String> {
             name: org_name,
             org_number,
             address,
+            ..Default::default()
         }
         .check()
         .map_err(text_of)?;

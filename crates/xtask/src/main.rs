@@ -35,6 +35,8 @@ const TEST_PACKAGES: &[&str] = &[
     "dbus",
     "python3",
     "fonts-dejavu-core",
+    // Makes the certificate of the SMTP test server (crates/avvik-mail/tests).
+    "openssl",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;

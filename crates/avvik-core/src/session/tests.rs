@@ -39,6 +39,7 @@ fn setup() -> SqliteStore {
         name: "Fjordtech AS".into(),
         org_number: "974 760 673".into(),
         address: None,
+        ..Default::default()
     };
     initialize(&store, org, user("leder", &[Role::Handler]), t(0)).unwrap();
     let admin = Session::sign_in(&store, "leder", PASSWORD).unwrap();
@@ -99,6 +100,7 @@ fn the_first_general_manager_is_also_admin_and_setup_happens_once() {
         name: "Annet AS".into(),
         org_number: "974761467".into(),
         address: None,
+        ..Default::default()
     };
     assert_eq!(
         kind(initialize(
@@ -657,4 +659,138 @@ fn a_changed_verdict_clears_a_decision_that_no_longer_fits() {
     leder.record_decision(key, &notify, t(15)).unwrap();
     let h = leder.save_assessment(key, &high_risk(), t(16)).unwrap();
     assert!(h.decision.is_some());
+}
+
+#[test]
+fn only_an_admin_changes_the_organisation_and_the_mail_settings() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let it = sign_in(&store, "it");
+    let ombud = sign_in(&store, "ombud");
+    let org = store.organisation().unwrap().unwrap();
+    assert_eq!(
+        org.general_manager,
+        Some(leder.user().id),
+        "the first user is the general manager"
+    );
+    let changed = Organisation {
+        contact: Some(crate::org::ContactPoint {
+            name: "Ola Ombud".into(),
+            title: Some("Personvernombud".into()),
+            email: Some("ombud@fjordtech.no".into()),
+            phone: None,
+        }),
+        ..org.clone()
+    };
+    assert_eq!(
+        kind(ombud.update_organisation(changed.clone(), t(1))),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(store.organisation().unwrap().unwrap(), org);
+    let saved = it.update_organisation(changed.clone(), t(1)).unwrap();
+    assert_eq!(saved.contact.unwrap().name, "Ola Ombud");
+    // The general manager must be a handler.
+    let not_handler = Organisation {
+        general_manager: Some(ombud.user().id),
+        ..changed
+    };
+    assert_eq!(
+        field_problems(&it.update_organisation(not_handler, t(1)).unwrap_err()),
+        [("org.general_manager".to_string(), Problem::Unknown)]
+    );
+
+    let smtp = crate::mail::SmtpInput {
+        host: "smtp.fjordtech.no".into(),
+        username: Some("avvik".into()),
+        password: Some("hemmelig".into()),
+        sender: "avvik@fjordtech.no".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        kind(ombud.save_smtp(Some(smtp.clone()), t(2))),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(kind(ombud.smtp_settings()), ErrorKind::Forbidden);
+    assert_eq!(store.smtp_config().unwrap(), None);
+    let shown = leder.save_smtp(Some(smtp), t(2)).unwrap().unwrap();
+    assert!(shown.has_password);
+    assert_eq!(
+        store.smtp_config().unwrap().unwrap().password.as_deref(),
+        Some("hemmelig")
+    );
+    assert_eq!(leder.save_smtp(None, t(3)).unwrap(), None);
+    assert_eq!(store.smtp_config().unwrap(), None);
+}
+
+#[test]
+fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set_up() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    // No SMTP: no e-mail.
+    let first = ansatt.create_case(&complete("Først"), true, t(12)).unwrap();
+    assert!(store.pending_mail(t(12)).unwrap().is_empty());
+    assert!(!first.notices[0].mail_pending);
+
+    let mut with_email = user("leder2", &[Role::Handler]);
+    with_email.email = Some("leder2@fjordtech.no".into());
+    leder.add_user(&with_email, t(12)).unwrap();
+    let smtp = crate::mail::SmtpInput {
+        host: "localhost".into(),
+        security: crate::mail::SmtpSecurity::None,
+        sender: "avvik@fjordtech.no".into(),
+        ..Default::default()
+    };
+    leder.save_smtp(Some(smtp), t(12)).unwrap();
+    let case = ansatt
+        .create_case(&complete("Feilsendt"), true, t(13))
+        .unwrap();
+    let pending = store.pending_mail(t(13)).unwrap();
+    assert_eq!(pending.len(), 1, "only the handler with an address");
+    assert_eq!(pending[0].to, "leder2@fjordtech.no");
+    assert!(
+        pending[0]
+            .subject
+            .contains(&case.reference.unwrap().to_string())
+    );
+    assert!(
+        !pending[0].body.contains("Feilsendt"),
+        "no content of the case"
+    );
+
+    // A failure is recorded and retried later; success is recorded on the case.
+    store
+        .record_mail_attempt(pending[0].id, Err("connection refused".into()), t(13))
+        .unwrap();
+    assert!(
+        store.pending_mail(t(13)).unwrap().is_empty(),
+        "not before the pause"
+    );
+    let shown = leder.case(CaseKey::Id(case.id)).unwrap();
+    let n = shown
+        .notices
+        .iter()
+        .find(|n| n.recipient == "leder2 Testesen")
+        .unwrap();
+    assert_eq!(
+        (n.mail_pending, n.mail_error.as_deref()),
+        (true, Some("connection refused"))
+    );
+    let later = t(14);
+    let again = store.pending_mail(later).unwrap();
+    assert_eq!(again[0].attempts, 1);
+    store
+        .record_mail_attempt(again[0].id, Ok(()), later)
+        .unwrap();
+    let shown = leder.case(CaseKey::Id(case.id)).unwrap();
+    let n = shown
+        .notices
+        .iter()
+        .find(|n| n.recipient == "leder2 Testesen")
+        .unwrap();
+    assert_eq!(
+        (n.mail_pending, n.mailed_at, n.mail_error.as_deref()),
+        (false, Some(later), None)
+    );
+    assert!(store.pending_mail(t(23)).unwrap().is_empty());
 }

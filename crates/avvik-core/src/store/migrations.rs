@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_users.sql"),
     include_str!("migrations/0005_notices.sql"),
     include_str!("migrations/0006_handling.sql"),
+    include_str!("migrations/0007_settings_and_mail.sql"),
 ];
 
 /// The schema version this binary writes and understands.

@@ -21,6 +21,7 @@ use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
 use crate::form::Draft;
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
+use crate::mail::{OutgoingMail, SmtpConfig};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::system::{NewSystem, System};
@@ -189,6 +190,26 @@ pub trait Store: Send + Sync {
 
     /// The organisation, once set up.
     fn organisation(&self) -> Result<Option<Organisation>>;
+
+    /// Replaces the organisation's settings; the general manager must be a handler.
+    fn update_organisation(&self, org: &Organisation, now: DateTime<Utc>) -> Result<Organisation>;
+
+    /// The SMTP settings with the password, for sending; none when not set up.
+    fn smtp_config(&self) -> Result<Option<SmtpConfig>>;
+
+    /// Stores the SMTP settings, or (`None`) removes them.
+    fn save_smtp(&self, config: Option<&SmtpConfig>, now: DateTime<Utc>) -> Result<()>;
+
+    /// Notices by e-mail that are due to be sent (or tried again) at `now`.
+    fn pending_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>>;
+
+    /// Records a send: when it went out, or the error and when to try again.
+    fn record_mail_attempt(
+        &self,
+        id: Uuid,
+        outcome: std::result::Result<(), String>,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 
     /// Stores the organisation and the first user in one transaction; refused once
     /// any user exists.

@@ -23,6 +23,7 @@ use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
+use crate::mail::{OutgoingMail, SmtpConfig};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::reference::Reference;
@@ -167,8 +168,13 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
            FROM case_systems cs JOIN systems s ON s.id = cs.system_id
           WHERE cs.case_id = c.id) AS systems,
         (SELECT json_group_array(json_object('recipient', u.name, 'created_at', n.created_at,
-                                             'acknowledged_at', n.acknowledged_at) ORDER BY n.created_at, u.name)
+                                             'acknowledged_at', n.acknowledged_at,
+                                             'mailed_at', m.sent_at, 'mail_error', m.last_error,
+                                             'mail_pending', json(CASE WHEN m.id IS NOT NULL AND m.sent_at IS NULL
+                                                                  THEN 'true' ELSE 'false' END))
+                                 ORDER BY n.created_at, u.name)
            FROM notices n JOIN users u ON u.id = n.recipient
+           LEFT JOIN mail_outbox m ON m.case_id = n.case_id AND m.recipient = n.recipient
           WHERE n.case_id = c.id) AS notices
     FROM cases c";
 
@@ -566,6 +572,7 @@ impl SqliteStore {
             )
             .map_err(self.err())?;
         }
+        self.queue_notice_mail(tx, id, reference, now)?;
         self.index(tx, id)
     }
 }
@@ -908,20 +915,32 @@ impl Store for SqliteStore {
     }
 
     fn organisation(&self) -> Result<Option<Organisation>> {
-        self.conn()
-            .query_row(
-                "SELECT name, org_number, address FROM organisation WHERE id = 1",
-                [],
-                |r| {
-                    Ok(Organisation {
-                        name: r.get(0)?,
-                        org_number: r.get(1)?,
-                        address: r.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .map_err(self.err())
+        self.load_organisation(&self.conn())
+    }
+
+    fn update_organisation(&self, org: &Organisation, now: DateTime<Utc>) -> Result<Organisation> {
+        self.do_update_organisation(org, now)
+    }
+
+    fn smtp_config(&self) -> Result<Option<SmtpConfig>> {
+        self.load_smtp(&self.conn())
+    }
+
+    fn save_smtp(&self, config: Option<&SmtpConfig>, now: DateTime<Utc>) -> Result<()> {
+        self.do_save_smtp(config, now)
+    }
+
+    fn pending_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>> {
+        self.do_pending_mail(now)
+    }
+
+    fn record_mail_attempt(
+        &self,
+        id: Uuid,
+        outcome: std::result::Result<(), String>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.do_record_mail_attempt(id, outcome, now)
     }
 
     fn initialize(&self, org: &Organisation, first: &NewUser, now: DateTime<Utc>) -> Result<User> {
@@ -932,11 +951,23 @@ impl Store for SqliteStore {
                 return Err(Error::Conflict("Avvik is already set up; an admin adds further users".into()));
             }
             tx.execute(
-                "INSERT INTO organisation (id, name, org_number, address, updated_at) VALUES (1, ?1, ?2, ?3, ?4)",
-                params![org.name, org.org_number, org.address, time::to_rfc3339(now)],
+                "INSERT INTO organisation (id, name, org_number, address, contact, updated_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    org.name,
+                    org.org_number,
+                    org.address,
+                    org.contact.as_ref().map(|c| serde_json::to_string(c).expect("a contact serialises")),
+                    time::to_rfc3339(now)
+                ],
             )
             .map_err(self.err())?;
-            self.insert_user(tx, first, now)
+            let user = self.insert_user(tx, first, now)?;
+            tx.execute(
+                "UPDATE organisation SET general_manager = ?1 WHERE id = 1",
+                [user.id.to_string()],
+            )
+            .map_err(self.err())?;
+            Ok(user)
         })
     }
 
@@ -1072,6 +1103,7 @@ impl Store for SqliteStore {
 }
 
 mod handling;
+mod settings;
 
 #[cfg(test)]
 mod tests;

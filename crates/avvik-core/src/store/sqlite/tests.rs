@@ -38,6 +38,7 @@ impl AsTestUser for SqliteStore {
             name: "Testfirma AS".into(),
             org_number: "974760673".into(),
             address: None,
+            ..Default::default()
         };
         self.initialize(&org, &input.check().unwrap(), at(2026, 1, 1, 0))
             .unwrap()
