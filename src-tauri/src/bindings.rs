@@ -54,6 +54,10 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::UserInput>(cfg, &mut out);
     render::<avvik_core::Role>(cfg, &mut out);
     render::<avvik_core::Organisation>(cfg, &mut out);
+    render::<avvik_core::org::ContactPoint>(cfg, &mut out);
+    render::<avvik_core::mail::SmtpInput>(cfg, &mut out);
+    render::<avvik_core::mail::SmtpSettings>(cfg, &mut out);
+    render::<avvik_core::mail::SmtpSecurity>(cfg, &mut out);
     render::<crate::commands::Preview>(cfg, &mut out);
     render::<avvik_core::attachment::Attachment>(cfg, &mut out);
     render::<avvik_core::handling::Handling>(cfg, &mut out);

@@ -215,7 +215,9 @@ pub async fn save_draft(
 pub async fn submit_case(state: State<'_, AppState>, key: String) -> Result<Case, CommandError> {
     let key = CaseKey::parse(&key)?;
     let now = Utc::now();
-    as_signed_in(&state, move |s| s.submit_case(key, now)).await
+    let case = as_signed_in(&state, move |s| s.submit_case(key, now)).await?;
+    state.wake_worker();
+    Ok(case)
 }
 
 /// What the core says about the form right now: broken rules, missing answers, warnings.

@@ -4,7 +4,9 @@
 mod commands;
 mod error;
 mod handling;
+mod settings;
 mod state;
+mod worker;
 
 #[cfg(test)]
 mod bindings;
@@ -33,6 +35,10 @@ pub fn builder<R: tauri::Runtime>(
             handling::record_decision,
             handling::save_assessment,
             handling::update_measure,
+            settings::save_smtp,
+            settings::smtp_settings,
+            settings::test_smtp,
+            settings::update_organisation,
             commands::add_attachment,
             commands::add_system,
             commands::attachment_preview,
@@ -61,7 +67,13 @@ pub fn builder<R: tauri::Runtime>(
 
 /// Starts the app.
 pub fn run() {
-    let app = tauri::Builder::default().plugin(tauri_plugin_dialog::init());
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            worker::start(app.handle());
+            Ok(())
+        });
     builder(app, AppState::open_default())
         .run(tauri::generate_context!())
         .expect("the Avvik window could not be started");

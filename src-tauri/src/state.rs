@@ -2,6 +2,7 @@
 //! who is signed in.
 
 use std::path::PathBuf;
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex};
 
 use avvik_core::{SignedIn, SqliteStore, Store, paths};
@@ -16,6 +17,8 @@ pub struct AppState {
     pub location: String,
     /// Who signed in in this window; none until someone does.
     pub signed_in: Mutex<Option<SignedIn>>,
+    /// Wakes the background worker (none in tests, which run without it).
+    wake: Mutex<Option<Sender<()>>>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
             store,
             location,
             signed_in: Mutex::new(None),
+            wake: Mutex::new(None),
         }
     }
 
@@ -42,6 +46,7 @@ impl AppState {
                 )),
                 location: String::new(),
                 signed_in: Mutex::new(None),
+                wake: Mutex::new(None),
             },
         }
     }
@@ -51,6 +56,17 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    pub fn set_wake(&self, wake: Sender<()>) {
+        *self.wake.lock().unwrap_or_else(|p| p.into_inner()) = Some(wake);
+    }
+
+    /// Asks the worker to send what waits in the outbox now.
+    pub fn wake_worker(&self) {
+        if let Some(w) = &*self.wake.lock().unwrap_or_else(|p| p.into_inner()) {
+            let _ = w.send(());
+        }
     }
 
     pub fn set_signed_in(&self, who: Option<SignedIn>) {

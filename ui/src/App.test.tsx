@@ -188,6 +188,10 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     closeCase: async (key) => handling(key),
     addComment: async (key) => handling(key),
     people: async () => [LEDER],
+    updateOrganisation: async (o) => o,
+    smtpSettings: async () => null,
+    saveSmtp: async () => null,
+    testSmtp: async () => {},
     addSystem: async (input) => {
       const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
       systems.push(s);

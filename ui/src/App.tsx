@@ -6,6 +6,7 @@ import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { System } from "./bindings/System";
 import { CaseView } from "./CaseView";
+import { Settings } from "./Settings";
 import type { User } from "./bindings/User";
 import { ErrorNotice } from "./ErrorNotice";
 import { FirstRun, SignIn } from "./Gate";
@@ -20,6 +21,7 @@ const SEARCH_DELAY_MS = 150;
 type View =
   | { name: "register" }
   | { name: "inbox" }
+  | { name: "settings" }
   | { name: "case"; case: Case }
   | { name: "wizard"; draft: Case | null; key: number };
 
@@ -66,6 +68,7 @@ export function App({ backend }: { backend: Backend }) {
 
   const signedIn = typeof auth === "object" ? auth : null;
   const isHandler = signedIn?.roles.includes("handler") ?? false;
+  const isAdmin = signedIn?.roles.includes("admin") ?? false;
   const unread = inbox.filter((n) => !n.acknowledged_at).length;
 
   const loadInbox = useCallback(async () => {
@@ -229,6 +232,20 @@ export function App({ backend }: { backend: Backend }) {
               {unread > 0 ? t("nav.inboxCount", { n: unread }) : t("nav.inbox")}
             </button>
           )}
+          {isAdmin && (
+            <button
+              type="button"
+              id="nav-settings"
+              class={view.name === "settings" ? "nav current" : "nav"}
+              aria-current={view.name === "settings" ? "page" : undefined}
+              onClick={() => {
+                setNotice(null);
+                setView({ name: "settings" });
+              }}
+            >
+              {t("nav.settings")}
+            </button>
+          )}
         </nav>
         )}
         {signedIn && (
@@ -292,6 +309,7 @@ export function App({ backend }: { backend: Backend }) {
               t={t}
             />
           )}
+          {view.name === "settings" && <Settings backend={backend} t={t} />}
           {view.name === "case" && (
             <CaseView
               case={view.case}

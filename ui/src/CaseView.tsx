@@ -70,6 +70,12 @@ export function CaseView({
                 {n.acknowledged_at
                   ? t("detail.noticeAck", { time: formatInstant(n.acknowledged_at, lang) })
                   : t("detail.noticeOpen")}
+                {n.mailed_at && <>; {t("detail.mailSent", { time: formatInstant(n.mailed_at, lang) })}</>}
+                {n.mail_pending && (
+                  <span class={n.mail_error ? "mail-failed" : undefined}>
+                    ; {n.mail_error ? t("detail.mailFailed", { error: n.mail_error }) : t("detail.mailPending")}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

@@ -10,6 +10,8 @@ import type { EnisaInput } from "./bindings/EnisaInput";
 import type { EnisaPreview } from "./bindings/EnisaPreview";
 import type { Handling } from "./bindings/Handling";
 import type { MeasureInput } from "./bindings/MeasureInput";
+import type { SmtpInput } from "./bindings/SmtpInput";
+import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { Organisation } from "./bindings/Organisation";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
@@ -62,6 +64,10 @@ export interface Backend {
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
   addComment(caseKey: string, text: string): Promise<Handling>;
   people(): Promise<User[]>;
+  updateOrganisation(organisation: Organisation): Promise<Organisation>;
+  smtpSettings(): Promise<SmtpSettings | null>;
+  saveSmtp(smtp: SmtpInput | null): Promise<SmtpSettings | null>;
+  testSmtp(to: string): Promise<void>;
 }
 
 const ERROR_KINDS: readonly ErrorKind[] = [
@@ -73,6 +79,7 @@ const ERROR_KINDS: readonly ErrorKind[] = [
   "store_too_new",
   "storage",
   "internal",
+  "delivery",
 ];
 
 export function isCommandError(e: unknown): e is CommandError {
@@ -141,4 +148,8 @@ export const tauriBackend: Backend = {
   closeCase: (key, lessonsLearned) => call("close_case", { key, lessons_learned: lessonsLearned }),
   addComment: (key, text) => call("add_comment", { key, text }),
   people: () => call("people"),
+  updateOrganisation: (organisation) => call("update_organisation", { organisation }),
+  smtpSettings: () => call("smtp_settings"),
+  saveSmtp: (smtp) => call("save_smtp", { smtp }),
+  testSmtp: (to) => call("test_smtp", { to }),
 };

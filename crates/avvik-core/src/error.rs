@@ -26,6 +26,8 @@ pub enum ErrorKind {
     Storage,
     /// A failure inside Avvik itself (a bug); the message says where.
     Internal,
+    /// A message could not be delivered (the SMTP server refused it or was unreachable).
+    Delivery,
 }
 
 /// Which rule a field broke, as a stable word the UI can translate.
@@ -113,6 +115,10 @@ pub enum Error {
 
     #[error("database {path}: {message}")]
     Storage { path: String, message: String },
+
+    /// Sending an e-mail failed; the message says how.
+    #[error("{0}")]
+    Delivery(String),
 }
 
 fn join(errors: &[ValidationError]) -> String {
@@ -139,6 +145,7 @@ impl Error {
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::StoreTooNew { .. } => ErrorKind::StoreTooNew,
             Error::Storage { .. } => ErrorKind::Storage,
+            Error::Delivery(_) => ErrorKind::Delivery,
         }
     }
 

@@ -10,6 +10,7 @@ use avvik_core::export;
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
 use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
 use avvik_core::i18n::Lang;
+use avvik_core::mail::{SmtpInput, SmtpSecurity};
 use avvik_core::session::{self, Session};
 use avvik_core::store::CaseSort;
 use avvik_core::vocab::{Art34Ground, DataCategory, IncidentType, MeasureKind, MeasureStatus};
@@ -94,6 +95,77 @@ enum Command {
     /// The measures of a case: add, change, list.
     #[command(subcommand)]
     Measure(MeasureCommand),
+    /// The organisation's settings: name, number, address, contact point, general manager.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Notices by e-mail: the SMTP settings, a test message, and sending what waits.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Print the organisation's settings as JSON.
+    Show,
+    /// Change the organisation's settings (admins); what is not given stays as it is.
+    Set {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        org_number: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        /// The DPO or other contact point's name («none» removes the contact point).
+        #[arg(long, value_name = "NAME")]
+        contact_name: Option<String>,
+        #[arg(long, value_name = "TITLE")]
+        contact_title: Option<String>,
+        #[arg(long, value_name = "ADDRESS")]
+        contact_email: Option<String>,
+        #[arg(long, value_name = "NUMBER")]
+        contact_phone: Option<String>,
+        /// The general manager's user name (a handler).
+        #[arg(long, value_name = "USERNAME")]
+        general_manager: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Print the SMTP settings as JSON (never the password).
+    Show,
+    /// Set the SMTP settings (admins). The password comes from $AVVIK_SMTP_PASSWORD, or
+    /// is asked for when --username is given; the stored one is kept when the user name
+    /// is unchanged and no new password is given.
+    Set {
+        /// The SMTP server, e.g. smtp.office365.com.
+        #[arg(long)]
+        host: String,
+        /// Defaults to 587 for STARTTLS, 465 for TLS, 25 for none.
+        #[arg(long)]
+        port: Option<u16>,
+        /// starttls, tls, or none (only to a relay on this machine).
+        #[arg(long, default_value = "starttls", value_parser = parse_security)]
+        security: SmtpSecurity,
+        #[arg(long)]
+        username: Option<String>,
+        /// The sender address.
+        #[arg(long)]
+        sender: String,
+        /// A PEM file with an extra root certificate to trust (a private CA).
+        #[arg(long, value_name = "FILE")]
+        ca_file: Option<PathBuf>,
+    },
+    /// Remove the SMTP settings: no more notices by e-mail.
+    Remove,
+    /// Send a test message with the stored settings (admins).
+    Test {
+        /// Where to send it.
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+    },
+    /// Send the notices that wait in the outbox now, and print what happened.
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -559,15 +631,19 @@ fn run(cli: Cli) -> Result<(), String> {
             if !draft {
                 checked.check_complete().map_err(text_of)?;
             }
-            print_json(
-                &session
-                    .create_case(&checked, !draft, now)
-                    .map_err(text_of)?,
-            )
+            let case = session
+                .create_case(&checked, !draft, now)
+                .map_err(text_of)?;
+            if !draft {
+                send_notices(&store, now);
+            }
+            print_json(&case)
         }
         Command::Case(CaseCommand::Submit { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            print_json(&session.submit_case(key, now).map_err(text_of)?)
+            let case = session.submit_case(key, now).map_err(text_of)?;
+            send_notices(&store, now);
+            print_json(&case)
         }
         Command::Case(CaseCommand::Show { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
@@ -643,6 +719,8 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&session.acknowledge(id, now).map_err(text_of)?)
         }
         Command::Handle(command) => handle(&session, command, now),
+        Command::Org(command) => org(&session, command, now),
+        Command::Mail(command) => mail(&session, &store, command, now),
         Command::Measure(command) => measure(&session, command, now),
         Command::Attachment(AttachmentCommand::Add { case, file }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
@@ -669,6 +747,138 @@ fn run(cli: Cli) -> Result<(), String> {
             write_new_file(&output, &content)
         }
     }
+}
+
+fn org(session: &Session<'_>, command: OrgCommand, now: DateTime<Utc>) -> Result<(), String> {
+    let current = session
+        .organisation()
+        .map_err(text_of)?
+        .ok_or("Avvik is not set up yet")?;
+    match command {
+        OrgCommand::Show => print_json(&current),
+        OrgCommand::Set {
+            name,
+            org_number,
+            address,
+            contact_name,
+            contact_title,
+            contact_email,
+            contact_phone,
+            general_manager,
+        } => {
+            let mut org = current;
+            if let Some(v) = name {
+                org.name = v;
+            }
+            if let Some(v) = org_number {
+                org.org_number = v;
+            }
+            if address.is_some() {
+                org.address = address;
+            }
+            if contact_name.as_deref() == Some("none") {
+                org.contact = None;
+            } else if contact_name.is_some()
+                || contact_title.is_some()
+                || contact_email.is_some()
+                || contact_phone.is_some()
+            {
+                let mut c = org.contact.unwrap_or_default();
+                if let Some(v) = contact_name {
+                    c.name = v;
+                }
+                if contact_title.is_some() {
+                    c.title = contact_title;
+                }
+                if contact_email.is_some() {
+                    c.email = contact_email;
+                }
+                if contact_phone.is_some() {
+                    c.phone = contact_phone;
+                }
+                org.contact = Some(c);
+            }
+            if let Some(username) = general_manager {
+                org.general_manager = Some(owner_id(session, &username)?);
+            }
+            print_json(&session.update_organisation(org, now).map_err(text_of)?)
+        }
+    }
+}
+
+fn mail(
+    session: &Session<'_>,
+    store: &SqliteStore,
+    command: MailCommand,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    match command {
+        MailCommand::Show => print_json(&session.smtp_settings().map_err(text_of)?),
+        MailCommand::Set {
+            host,
+            port,
+            security,
+            username,
+            sender,
+            ca_file,
+        } => {
+            let password = match (&username, std::env::var("AVVIK_SMTP_PASSWORD")) {
+                (_, Ok(p)) => Some(p),
+                (None, Err(_)) => None,
+                (Some(user), Err(_)) => {
+                    let kept = session
+                        .smtp_settings()
+                        .map_err(text_of)?
+                        .is_some_and(|s| s.username.as_ref() == Some(user) && s.has_password);
+                    if kept {
+                        None
+                    } else {
+                        Some(read_password(
+                            "AVVIK_SMTP_PASSWORD",
+                            &format!("SMTP password for {user}: "),
+                            false,
+                        )?)
+                    }
+                }
+            };
+            let ca_certificate = ca_file
+                .map(|f| {
+                    std::fs::read_to_string(&f)
+                        .map_err(|e| format!("cannot read {}: {e}", f.display()))
+                })
+                .transpose()?;
+            let input = SmtpInput {
+                host,
+                port,
+                security,
+                username,
+                password,
+                sender,
+                ca_certificate,
+            };
+            print_json(&session.save_smtp(Some(input), now).map_err(text_of)?)
+        }
+        MailCommand::Remove => print_json(&session.save_smtp(None, now).map_err(text_of)?),
+        MailCommand::Test { to } => {
+            let config = session.smtp_config().map_err(text_of)?;
+            avvik_mail::send(
+                &config,
+                &to,
+                "Avvik: testmelding",
+                "Dette er en testmelding fra Avvik. E-postvarsler til daglig leder virker.\n\n\
+                 This is a test message from Avvik: notices by e-mail work.\n",
+            )?;
+            print_json(&serde_json::json!({ "sent_to": to }))
+        }
+        MailCommand::Send => {
+            let report = avvik_mail::deliver_pending(store, now).map_err(text_of)?;
+            print_json(&serde_json::json!({ "sent": report.sent, "failed": report.failed }))
+        }
+    }
+}
+
+fn parse_security(s: &str) -> Result<SmtpSecurity, String> {
+    SmtpSecurity::from_key(s).ok_or_else(|| "one of: starttls, tls, none".into())
 }
 
 fn case_key(case: &str) -> Result<CaseKey, String> {
@@ -816,6 +1026,19 @@ fn parse_measure_kind(s: &str) -> Result<MeasureKind, String> {
 
 fn parse_measure_status(s: &str) -> Result<MeasureStatus, String> {
     MeasureStatus::from_key(s).ok_or_else(|| "one of: planned, in_progress, done, dropped".into())
+}
+
+/// Sends the notices a submission queued. A failure is recorded on the case and
+/// retried later (by the app, or `avvik mail send`), so it only gets a line here.
+fn send_notices(store: &SqliteStore, now: DateTime<Utc>) {
+    match avvik_mail::deliver_pending(store, now) {
+        Ok(report) if report.failed > 0 => eprintln!(
+            "avvik: warning: {} notice e-mail(s) could not be sent; they are retried later (see `avvik case show`)",
+            report.failed
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("avvik: warning: notice e-mails were not sent: {e}"),
+    }
 }
 
 /// A password from the environment variable `var`, or asked for on the terminal

@@ -59,7 +59,24 @@ impl Cli {
         self.dir.path().join("avvik.sqlite3")
     }
 
+    fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.stdin(Stdio::null()).output().unwrap()
+    }
+
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut child = self.command(args).spawn().unwrap();
+        let mut pipe = child.stdin.take().unwrap();
+        // The CLI may stop reading early (an oversized document); a broken pipe is expected then.
+        let _ = pipe.write_all(stdin.unwrap_or("").as_bytes());
+        drop(pipe);
+        child.wait_with_output().unwrap()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_avvik"));
         cmd.arg("--db")
             .arg(self.db())
@@ -75,12 +92,7 @@ impl Cli {
         if let Some(user) = &self.user {
             cmd.env("AVVIK_USER", user);
         }
-        let mut child = cmd.spawn().unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        // The CLI may stop reading early (an oversized document); a broken pipe is expected then.
-        let _ = pipe.write_all(stdin.unwrap_or("").as_bytes());
-        drop(pipe);
-        child.wait_with_output().unwrap()
+        cmd
     }
 
     fn ok(&self, args: &[&str], stdin: Option<&str>) -> Value {
@@ -956,4 +968,76 @@ fn the_general_manager_handles_a_case_from_report_to_closing() {
     );
     let err = ansatt.fails(&["handle", "comment", reference, "--text", "Hei"], None);
     assert!(err.contains("may not comment on cases"), "{err}");
+}
+
+#[test]
+fn an_admin_sets_the_contact_point_and_the_mail_settings_and_the_password_never_shows() {
+    let cli = Cli::new().with_employee();
+    let org = cli.ok(
+        &[
+            "org",
+            "set",
+            "--contact-name",
+            "Ola Ombud",
+            "--contact-title",
+            "Personvernombud",
+            "--contact-email",
+            "ombud@fjordtech.no",
+        ],
+        None,
+    );
+    assert_eq!(org["contact"]["name"], "Ola Ombud");
+    assert!(org["general_manager"].is_string());
+    let err = cli.fails(&["org", "set", "--contact-email", "ikke-en-adresse"], None);
+    assert!(err.contains("org.contact.email"), "{err}");
+    let err = cli
+        .as_user("ansatt")
+        .fails(&["org", "set", "--name", "Annet AS"], None);
+    assert!(
+        err.contains("may not change the organisation's settings"),
+        "{err}"
+    );
+
+    let out = cli.run_with_env(
+        &[
+            "mail",
+            "set",
+            "--host",
+            "smtp.fjordtech.no",
+            "--username",
+            "avvik",
+            "--sender",
+            "avvik@fjordtech.no",
+        ],
+        &[("AVVIK_SMTP_PASSWORD", "smtp-hemmelig")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = cli.ok(&["mail", "show"], None);
+    assert_eq!(shown["port"], 587);
+    assert_eq!(shown["has_password"], true);
+    assert!(!shown.to_string().contains("smtp-hemmelig"));
+    let err = cli.fails(
+        &[
+            "mail",
+            "set",
+            "--host",
+            "smtp.fjordtech.no",
+            "--security",
+            "none",
+            "--sender",
+            "a@b.no",
+        ],
+        None,
+    );
+    assert!(
+        err.contains("only allowed to a relay on this machine"),
+        "{err}"
+    );
+    let err = cli.as_user("ansatt").fails(&["mail", "show"], None);
+    assert!(err.contains("may not see the e-mail settings"), "{err}");
+    assert_eq!(cli.ok(&["mail", "send"], None)["sent"], 0);
 }

@@ -3,4 +3,16 @@
 /**
  * A notice as the case shows it: to whom, when, and when acknowledged.
  */
-export type NoticeRecord = { recipient: string, created_at: string, acknowledged_at: string | null, };
+export type NoticeRecord = { recipient: string, created_at: string, acknowledged_at: string | null, 
+/**
+ * When the e-mail went out; none when none was sent (yet).
+ */
+mailed_at: string | null, 
+/**
+ * Why the last try to send the e-mail failed.
+ */
+mail_error: string | null, 
+/**
+ * An e-mail waits to be sent (or retried).
+ */
+mail_pending: boolean, };

@@ -1,0 +1,75 @@
+//! The shell's background work while the app runs: sending the notice e-mails that
+//! wait in the outbox (and retrying failed ones), and a desktop notification for each
+//! new notice in the signed-in general manager's inbox. It wakes every half minute, and
+//! at once when a case is submitted in this window.
+
+use std::collections::HashSet;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use avvik_core::i18n::{self, Lang};
+use avvik_core::{Role, Session};
+use chrono::Utc;
+use tauri::{AppHandle, Manager, Runtime};
+use tauri_plugin_notification::NotificationExt;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+const INTERVAL: Duration = Duration::from_secs(30);
+
+/// Starts the worker and gives the state the means to wake it.
+pub fn start<R: Runtime>(app: &AppHandle<R>) {
+    let (wake, rx) = mpsc::channel::<()>();
+    app.state::<AppState>().set_wake(wake);
+    let app = app.clone();
+    std::thread::Builder::new()
+        .name("avvik-worker".into())
+        .spawn(move || {
+            let mut shown: HashSet<Uuid> = HashSet::new();
+            loop {
+                round(&app, &mut shown);
+                match rx.recv_timeout(INTERVAL) {
+                    Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+        })
+        .expect("the worker thread starts");
+}
+
+fn round<R: Runtime>(app: &AppHandle<R>, shown: &mut HashSet<Uuid>) {
+    let state = app.state::<AppState>();
+    let Ok(store) = state.store.clone() else {
+        return;
+    };
+    let now = Utc::now();
+    // Each failure is recorded on its case and retried; nothing to do with it here.
+    let _ = avvik_mail::deliver_pending(&*store, now);
+    let Some(who) = state.signed_in() else {
+        return;
+    };
+    let Ok(session) = Session::resume(&*store, &who) else {
+        return;
+    };
+    if !session.user().has(Role::Handler) {
+        return;
+    }
+    let Ok(items) = session.inbox(now) else {
+        return;
+    };
+    for item in items.iter().filter(|i| i.acknowledged_at.is_none()) {
+        if !shown.insert(item.id) {
+            continue;
+        }
+        // Only the reference: a notification may be seen by anyone near the screen.
+        let body = i18n::text(Lang::Nb, "desktop.notice.body")
+            .replace("{reference}", &item.reference.to_string());
+        let _ = app
+            .notification()
+            .builder()
+            .title(i18n::text(Lang::Nb, "desktop.notice.title"))
+            .body(body)
+            .show();
+    }
+}

@@ -1,0 +1,261 @@
+import { useEffect, useState } from "preact/hooks";
+import type { Backend } from "./api";
+import { toCommandError } from "./api";
+import type { CommandError } from "./bindings/CommandError";
+import type { Organisation } from "./bindings/Organisation";
+import type { SmtpInput } from "./bindings/SmtpInput";
+import type { SmtpSecurity } from "./bindings/SmtpSecurity";
+import type { SmtpSettings } from "./bindings/SmtpSettings";
+import type { User } from "./bindings/User";
+import { ErrorNotice } from "./ErrorNotice";
+import { type MessageKey, type Translate, fieldKey, problemKey } from "./i18n";
+
+type FieldErrors = Record<string, string>;
+
+function fieldErrors(e: CommandError, t: Translate): FieldErrors {
+  const out: FieldErrors = {};
+  for (const fe of e.errors ?? []) out[fe.field] ??= t(problemKey(fe.problem), { field: t(fieldKey(fe.field)) });
+  return out;
+}
+
+/** One labelled single-line input with its error tied to it. */
+function Input({
+  id,
+  label,
+  value,
+  error,
+  type = "text",
+  help,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  type?: string;
+  help?: string;
+  onInput: (v: string) => void;
+}) {
+  const describedBy = [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={`field ${error ? "has-error" : ""}`}>
+      <label for={id}>{label}</label>
+      {help && <small id={`${id}-help`}>{help}</small>}
+      <input
+        id={id}
+        type={type}
+        value={value}
+        aria-invalid={error ? "true" : "false"}
+        aria-describedby={describedBy}
+        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
+      />
+      {error && (
+        <p id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+const SECURITIES: readonly SmtpSecurity[] = ["starttls", "tls", "none"];
+
+/** The admin's settings: the organisation with its contact point and general manager, and e-mail. */
+export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
+  const [org, setOrg] = useState<Organisation | null>(null);
+  const [people, setPeople] = useState<User[]>([]);
+  const [smtp, setSmtp] = useState<SmtpInput>({ host: "", security: "starttls", sender: "" });
+  const [stored, setStored] = useState<SmtpSettings | null>(null);
+  const [orgErrors, setOrgErrors] = useState<FieldErrors>({});
+  const [smtpErrors, setSmtpErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<CommandError | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [testTo, setTestTo] = useState("");
+
+  useEffect(() => {
+    void (async () => {
+      try {
+        const [auth, users, mail] = await Promise.all([backend.authStatus(), backend.people(), backend.smtpSettings()]);
+        setOrg(auth.organisation);
+        setPeople(users);
+        setStored(mail);
+        if (mail)
+          setSmtp({
+            host: mail.host,
+            port: mail.port,
+            security: mail.security,
+            ...(mail.username ? { username: mail.username } : {}),
+            sender: mail.sender,
+            ...(mail.ca_certificate ? { ca_certificate: mail.ca_certificate } : {}),
+          });
+      } catch (e) {
+        setError(toCommandError(e));
+      }
+    })();
+  }, [backend]);
+
+  if (!org) return error ? <ErrorNotice error={error} t={t} /> : null;
+  const contact = org.contact ?? { name: "" };
+  const setContact = (patch: Partial<typeof contact>) => setOrg({ ...org, contact: { ...contact, ...patch } });
+
+  const act = async (work: () => Promise<void>, setErrors: (e: FieldErrors) => void) => {
+    setStatus(null);
+    try {
+      await work();
+      setErrors({});
+      setError(null);
+    } catch (e) {
+      const err = toCommandError(e);
+      if (err.kind === "validation") setErrors(fieldErrors(err, t));
+      else setError(err);
+    }
+  };
+  const saveOrg = (e: Event) => {
+    e.preventDefault();
+    const payload = { ...org, contact: contact.name || contact.email || contact.phone ? contact : undefined };
+    void act(async () => {
+      setOrg(await backend.updateOrganisation(payload));
+      setStatus(t("settings.orgSaved"));
+    }, setOrgErrors);
+  };
+  const saveSmtp = (e: Event) => {
+    e.preventDefault();
+    void act(async () => {
+      const saved = await backend.saveSmtp(smtp);
+      setStored(saved);
+      setSmtp({ ...smtp, password: "" });
+      setStatus(t("settings.smtpSaved"));
+    }, setSmtpErrors);
+  };
+  const removeSmtp = () =>
+    void act(async () => {
+      await backend.saveSmtp(null);
+      setStored(null);
+      setStatus(t("settings.smtpRemoved"));
+    }, setSmtpErrors);
+  const sendTest = () =>
+    void act(async () => {
+      await backend.testSmtp(testTo);
+      setStatus(t("settings.testSent", { to: testTo }));
+    }, setSmtpErrors);
+
+  const handlers = people.filter((p) => p.roles.includes("handler"));
+  return (
+    <section class="card settings" aria-labelledby="settings-heading">
+      <h2 id="settings-heading">{t("settings.heading")}</h2>
+      {status && (
+        <p class="notice notice-ok" role="status" id="settings-status">
+          {status}
+        </p>
+      )}
+      {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+      <form onSubmit={saveOrg} noValidate aria-labelledby="settings-org-heading">
+        <h3 id="settings-org-heading">{t("settings.org")}</h3>
+        <Input id="org-name" label={t("setup.orgName")} value={org.name} error={orgErrors["org.name"]} onInput={(name) => setOrg({ ...org, name })} />
+        <Input
+          id="org-number"
+          label={t("setup.orgNumber")}
+          value={org.org_number}
+          error={orgErrors["org.org_number"]}
+          onInput={(org_number) => setOrg({ ...org, org_number })}
+        />
+        <Input id="org-address" label={t("settings.address")} value={org.address ?? ""} error={orgErrors["org.address"]} onInput={(address) => setOrg({ ...org, address })} />
+        <label for="org-manager">{t("settings.generalManager")}</label>
+        <select
+          id="org-manager"
+          value={org.general_manager ?? ""}
+          onChange={(e) => setOrg({ ...org, general_manager: (e.currentTarget as HTMLSelectElement).value || undefined })}
+        >
+          {handlers.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+        <fieldset>
+          <legend>{t("settings.contact")}</legend>
+          <p class="help">{t("settings.contact.help")}</p>
+          <Input id="contact-name" label={t("settings.contact.name")} value={contact.name} error={orgErrors["org.contact.name"]} onInput={(name) => setContact({ name })} />
+          <Input id="contact-title" label={t("settings.contact.title")} value={contact.title ?? ""} onInput={(title) => setContact({ title })} />
+          <Input id="contact-email" label={t("settings.contact.email")} value={contact.email ?? ""} error={orgErrors["org.contact.email"]} onInput={(email) => setContact({ email })} />
+          <Input id="contact-phone" label={t("settings.contact.phone")} value={contact.phone ?? ""} error={orgErrors["org.contact.phone"]} onInput={(phone) => setContact({ phone })} />
+        </fieldset>
+        <button type="submit" id="save-org">
+          {t("settings.saveOrg")}
+        </button>
+      </form>
+      <form onSubmit={saveSmtp} noValidate aria-labelledby="settings-smtp-heading">
+        <h3 id="settings-smtp-heading">{t("settings.smtp")}</h3>
+        <p class="help">{t("settings.smtp.help")}</p>
+        <Input id="smtp-host" label={t("field.smtp.host")} value={smtp.host} error={smtpErrors["smtp.host"]} onInput={(host) => setSmtp({ ...smtp, host })} />
+        <label for="smtp-security">{t("field.smtp.security")}</label>
+        <select
+          id="smtp-security"
+          value={smtp.security}
+          aria-describedby={smtpErrors["smtp.security"] ? "smtp-security-error" : undefined}
+          onChange={(e) => setSmtp({ ...smtp, security: (e.currentTarget as HTMLSelectElement).value as SmtpSecurity })}
+        >
+          {SECURITIES.map((s) => (
+            <option key={s} value={s}>
+              {t(`smtp.security.${s}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+        {smtpErrors["smtp.security"] && (
+          <p id="smtp-security-error" class="field-error" role="alert">
+            {smtpErrors["smtp.security"]}
+          </p>
+        )}
+        <Input
+          id="smtp-port"
+          label={t("field.smtp.port")}
+          help={t("settings.smtp.port.help")}
+          value={smtp.port ? String(smtp.port) : ""}
+          error={smtpErrors["smtp.port"]}
+          onInput={(v) => setSmtp({ ...smtp, port: /^\d+$/.test(v) ? Number(v) : undefined })}
+        />
+        <Input id="smtp-username" label={t("field.smtp.username")} value={smtp.username ?? ""} onInput={(username) => setSmtp({ ...smtp, username })} />
+        <Input
+          id="smtp-password"
+          type="password"
+          label={t("field.smtp.password")}
+          help={stored?.has_password ? t("settings.smtp.passwordKept") : undefined}
+          value={smtp.password ?? ""}
+          error={smtpErrors["smtp.password"]}
+          onInput={(password) => setSmtp({ ...smtp, password })}
+        />
+        <Input id="smtp-sender" label={t("field.smtp.sender")} value={smtp.sender} error={smtpErrors["smtp.sender"]} onInput={(sender) => setSmtp({ ...smtp, sender })} />
+        <div class="field">
+          <label for="smtp-ca">{t("field.smtp.ca_certificate")}</label>
+          <small id="smtp-ca-help">{t("settings.smtp.ca.help")}</small>
+          <textarea
+            id="smtp-ca"
+            rows={3}
+            value={smtp.ca_certificate ?? ""}
+            aria-describedby="smtp-ca-help"
+            onInput={(e) => setSmtp({ ...smtp, ca_certificate: (e.currentTarget as HTMLTextAreaElement).value })}
+          />
+          {smtpErrors["smtp.ca_certificate"] && <p class="field-error">{smtpErrors["smtp.ca_certificate"]}</p>}
+        </div>
+        <div class="actions">
+          <button type="submit" id="save-smtp">
+            {t("settings.saveSmtp")}
+          </button>
+          {stored && (
+            <button type="button" class="secondary" onClick={removeSmtp}>
+              {t("settings.removeSmtp")}
+            </button>
+          )}
+        </div>
+        {stored && (
+          <div class="test-mail">
+            <Input id="smtp-test-to" label={t("settings.testTo")} value={testTo} onInput={setTestTo} />
+            <button type="button" class="secondary" id="smtp-test" onClick={sendTest}>
+              {t("settings.sendTest")}
+            </button>
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}
