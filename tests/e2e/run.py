@@ -10,6 +10,7 @@ library only. Prints `N passed, N failed` last and exits non-zero on failure.
 """
 
 import argparse
+import email
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ import tempfile
 import time
 import traceback
 
+from smtp_sink import SmtpSink
 from webdriver import Driver, WebDriverError
 
 
@@ -75,6 +77,8 @@ class Suite:
         self.driver.wait_ready(timeout=20)
 
     def stop(self):
+        if getattr(self, "sink", None):
+            self.sink.stop()
         if self.driver and self.driver.session:
             try:
                 self.driver.end_session()
@@ -143,6 +147,7 @@ class Suite:
         d.type(d.find("#setup-org-number"), "974 760 674")
         d.type(d.find("#setup-user-name"), "Lise Lædre")
         d.type(d.find("#setup-user-username"), "leder")
+        d.type(d.find("#setup-user-email"), "lise@fjordtech.no")
         d.type(d.find("#setup-user-password"), PASSWORD)
         d.type(d.find("#setup-user-password2"), PASSWORD)
         d.click(d.find("#setup-submit"))
@@ -354,6 +359,34 @@ class Suite:
         d.click(d.find("#signin-submit"))
         d.wait_for("#register, #register-empty")
 
+    def the_admin_sets_the_contact_point_and_mail(self):
+        d = self.driver
+        self.sink = SmtpSink()
+        d.click(d.find("#nav-settings"))
+        d.type(d.wait_for("#contact-name"), "Ola Ombud")
+        d.type(d.find("#contact-title"), "Personvernombud")
+        d.type(d.find("#contact-email"), "ikke-en-adresse")
+        d.click(d.find("#save-org"))
+        error = d.text(d.wait_for("#contact-email-error"))
+        assert "feil form" in error, error
+        d.clear(d.find("#contact-email"))
+        d.type(d.find("#contact-email"), "ombud@fjordtech.no")
+        d.click(d.find("#save-org"))
+        d.wait_text("#settings-org-status", lambda t: "lagret" in t)
+        d.type(d.find("#smtp-host"), "127.0.0.1")
+        d.select(d.find("#smtp-security"), "none")
+        d.type(d.find("#smtp-port"), str(self.sink.port))
+        d.type(d.find("#smtp-sender"), "avvik@fjordtech.no")
+        d.click(d.find("#save-smtp"))
+        d.wait_text("#settings-smtp-status", lambda t: "E-postinnstillingene er lagret" in t)
+        d.type(d.wait_for("#smtp-test-to"), "lise@fjordtech.no")
+        d.click(d.find("#smtp-test"))
+        d.wait_text("#settings-smtp-status", lambda t: "Testmeldingen er sendt" in t)
+        assert [m["to"] for m in self.sink.received] == [["<lise@fjordtech.no>"]], self.sink.received
+        self.shot("13b-settings")
+        org = json.loads(self.cli_run("org", "show"))
+        assert org["contact"]["name"] == "Ola Ombud", org
+
     def an_employee_signs_in_and_submits(self):
         d = self.driver
         db = os.path.join(self.data, "avvik.sqlite3")
@@ -402,6 +435,17 @@ class Suite:
         d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
         assert not d.find_all("#save-assessment"), "an employee is offered the assessment"
         self.shot("14-employee-submitted")
+        # The app's worker sends the general manager's e-mail at once: the reference, no content.
+        deadline = time.monotonic() + 15
+        while len(self.sink.received) < 2:
+            assert time.monotonic() < deadline, f"no notice e-mail arrived: {self.sink.received}"
+            time.sleep(0.1)
+        mail = email.message_from_string(self.sink.received[1]["data"])
+        assert mail["Subject"] == f"Nytt avvik {reference} er meldt", mail["Subject"]
+        body = mail.get_payload(decode=True).decode("utf-8")
+        assert "Frist for melding til Datatilsynet" in body, body
+        for secret in ["Faktura sendt", "kontonummer", "Åse", "ase@example.no"]:
+            assert secret not in body, (secret, body)
 
     def the_general_manager_assesses_decides_approves_and_closes(self):
         d = self.driver
@@ -412,6 +456,8 @@ class Suite:
         d.wait_text("#inbox", lambda t: reference in t)
         d.click(d.xpath(f"//table[@id='inbox']//button[normalize-space()='{reference}']"))
         d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
+        notices = d.text(d.find("#case-notices"))
+        assert "e-post sendt" in notices, notices
         # The assessment: ENISA says low (1 × 0.5 + 0.25); the manager judges it a risk and says why.
         d.click(d.find("#assessment-immediate_measures_needed-yes"))
         d.type(d.find("#assessment-immediate_measures_reason"), "Kunden som fikk fakturaen må be om å slette den.")
@@ -487,6 +533,7 @@ class Suite:
                 "the_general_manager_acknowledges_the_notice",
                 "full_text_search_finds_it",
                 "the_cli_sees_the_same_case",
+                "the_admin_sets_the_contact_point_and_mail",
                 "an_employee_signs_in_and_submits",
                 "the_general_manager_assesses_decides_approves_and_closes",
             ]:

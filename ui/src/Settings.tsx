@@ -69,7 +69,7 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
   const [orgErrors, setOrgErrors] = useState<FieldErrors>({});
   const [smtpErrors, setSmtpErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<CommandError | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, setStatus] = useState<{ form: "org" | "smtp"; text: string } | null>(null);
   const [testTo, setTestTo] = useState("");
 
   useEffect(() => {
@@ -115,7 +115,7 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
     const payload = { ...org, contact: contact.name || contact.email || contact.phone ? contact : undefined };
     void act(async () => {
       setOrg(await backend.updateOrganisation(payload));
-      setStatus(t("settings.orgSaved"));
+      setStatus({ form: "org", text: t("settings.orgSaved") });
     }, setOrgErrors);
   };
   const saveSmtp = (e: Event) => {
@@ -124,30 +124,25 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
       const saved = await backend.saveSmtp(smtp);
       setStored(saved);
       setSmtp({ ...smtp, password: "" });
-      setStatus(t("settings.smtpSaved"));
+      setStatus({ form: "smtp", text: t("settings.smtpSaved") });
     }, setSmtpErrors);
   };
   const removeSmtp = () =>
     void act(async () => {
       await backend.saveSmtp(null);
       setStored(null);
-      setStatus(t("settings.smtpRemoved"));
+      setStatus({ form: "smtp", text: t("settings.smtpRemoved") });
     }, setSmtpErrors);
   const sendTest = () =>
     void act(async () => {
       await backend.testSmtp(testTo);
-      setStatus(t("settings.testSent", { to: testTo }));
+      setStatus({ form: "smtp", text: t("settings.testSent", { to: testTo }) });
     }, setSmtpErrors);
 
   const handlers = people.filter((p) => p.roles.includes("handler"));
   return (
     <section class="card settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t("settings.heading")}</h2>
-      {status && (
-        <p class="notice notice-ok" role="status" id="settings-status">
-          {status}
-        </p>
-      )}
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
       <form onSubmit={saveOrg} noValidate aria-labelledby="settings-org-heading">
         <h3 id="settings-org-heading">{t("settings.org")}</h3>
@@ -183,6 +178,7 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
         <button type="submit" id="save-org">
           {t("settings.saveOrg")}
         </button>
+        <Status status={status} form="org" />
       </form>
       <form onSubmit={saveSmtp} noValidate aria-labelledby="settings-smtp-heading">
         <h3 id="settings-smtp-heading">{t("settings.smtp")}</h3>
@@ -255,7 +251,17 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
             </button>
           </div>
         )}
+        <Status status={status} form="smtp" />
       </form>
     </section>
+  );
+}
+
+/** The outcome of a form's last action, announced and shown beside the form. */
+function Status({ status, form }: { status: { form: string; text: string } | null; form: string }) {
+  return (
+    <p class={status?.form === form ? "notice notice-ok" : "sr-only"} role="status" id={`settings-${form}-status`}>
+      {status?.form === form ? status.text : ""}
+    </p>
   );
 }
