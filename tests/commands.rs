@@ -405,3 +405,34 @@ fn first_run_sign_in_and_sign_out() {
         json!([])
     );
 }
+
+#[test]
+fn a_one_person_install_stays_signed_in_across_a_restart_until_signing_out() {
+    let h = harness();
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["single_user"], true);
+    h.invoke("sign_out", json!({})).unwrap();
+    h.invoke(
+        "sign_in",
+        json!({"username": "leder", "password": "et langt passord", "stay_signed_in": true}),
+    )
+    .unwrap();
+    let token = h._dir.path().join("avvik.signed-in");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&token).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "only the user reads the token");
+
+    // A new window over the same store (the next start) is signed in at once.
+    let Harness { _dir: dir, .. } = h;
+    let h = harness_at(dir);
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["user"]["username"], "leder");
+    assert!(h.invoke("list_cases", json!({"filter": {}})).is_ok());
+
+    // Signing out forgets it: the next start asks for the password.
+    h.invoke("sign_out", json!({})).unwrap();
+    assert!(!token.exists());
+    let Harness { _dir: dir, .. } = h;
+    let h = harness_at(dir);
+    assert!(h.invoke("auth_status", json!({})).unwrap()["user"].is_null());
+}

@@ -65,25 +65,51 @@ pub struct AuthStatus {
     pub needs_setup: bool,
     pub user: Option<User>,
     pub organisation: Option<Organisation>,
+    /// Only one user exists: «stay signed in» is offered.
+    pub single_user: bool,
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, CommandError> {
     let store = store(&state)?;
     let signed_in = state.signed_in();
-    blocking(move || {
-        let needs_setup = store.user_count()? == 0;
-        let user = match &signed_in {
-            Some(s) => Session::resume(&*store, s).ok().map(|s| s.user().clone()),
-            None => None,
+    let token = match &signed_in {
+        None => state.remembered_token(),
+        Some(_) => None,
+    };
+    let (status, resumed) = blocking(move || {
+        let users = store.user_count()?;
+        let mut resumed = None;
+        let user = match (&signed_in, token) {
+            (Some(s), _) => Session::resume(&*store, s).ok().map(|s| s.user().clone()),
+            // A one-person install that stayed signed in at the last start.
+            (None, Some(token)) => match Session::resume_remembered(&*store, &token) {
+                Ok(s) => {
+                    resumed = Some(Ok(s.signed_in()));
+                    Some(s.user().clone())
+                }
+                Err(_) => {
+                    resumed = Some(Err(()));
+                    None
+                }
+            },
+            (None, None) => None,
         };
-        Ok(AuthStatus {
-            needs_setup,
+        let status = AuthStatus {
+            needs_setup: users == 0,
             user,
             organisation: store.organisation()?,
-        })
+            single_user: users == 1,
+        };
+        Ok((status, resumed))
     })
-    .await
+    .await?;
+    match resumed {
+        Some(Ok(who)) => state.set_signed_in(Some(who)),
+        Some(Err(())) => state.forget_token(),
+        None => {}
+    }
+    Ok(status)
 }
 
 /// First run: the organisation and its general manager, who is then signed in.
@@ -117,11 +143,18 @@ pub async fn sign_in(
     state: State<'_, AppState>,
     username: String,
     password: String,
+    stay_signed_in: Option<bool>,
 ) -> Result<User, CommandError> {
-    remember(&state, move |store| {
+    let user = remember(&state, move |store| {
         Session::sign_in(store, &username, &password)
     })
-    .await
+    .await?;
+    if stay_signed_in == Some(true) {
+        let now = Utc::now();
+        let token = as_signed_in(&state, move |s| s.remember(now)).await?;
+        state.keep_token(&token)?;
+    }
+    Ok(user)
 }
 
 /// Signs someone in with `work` (off the main thread) and remembers who, for this window.
@@ -140,8 +173,13 @@ async fn remember(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn sign_out(state: State<'_, AppState>) {
+pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
+    if state.signed_in().is_some() {
+        as_signed_in(&state, |s| s.forget()).await?;
+    }
+    state.forget_token();
     state.set_signed_in(None);
+    Ok(())
 }
 
 /// Reads an argument that is not a case document, refusing bad JSON as a validation error.

@@ -19,6 +19,8 @@ pub struct AppState {
     pub signed_in: Mutex<Option<SignedIn>>,
     /// Wakes the background worker (none in tests, which run without it).
     wake: Mutex<Option<Sender<()>>>,
+    /// Where a one-person install keeps its «stay signed in» token, beside the store.
+    token_path: Option<PathBuf>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             location,
             signed_in: Mutex::new(None),
             wake: Mutex::new(None),
+            token_path: Some(path.with_extension("signed-in")),
         }
     }
 
@@ -47,6 +50,7 @@ impl AppState {
                 location: String::new(),
                 signed_in: Mutex::new(None),
                 wake: Mutex::new(None),
+                token_path: None,
             },
         }
     }
@@ -56,6 +60,43 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// The remembered token, if one is kept.
+    pub fn remembered_token(&self) -> Option<String> {
+        let text = std::fs::read_to_string(self.token_path.as_ref()?).ok()?;
+        Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+    }
+
+    /// Keeps the token in a file only this user can read.
+    pub fn keep_token(&self, token: &str) -> Result<(), CommandError> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.token_path.as_ref().ok_or_else(|| {
+            CommandError::internal("there is no data folder to keep the sign-in in")
+        })?;
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(path)?;
+            f.write_all(token.as_bytes())?;
+            f.sync_all()
+        };
+        write().map_err(|e| {
+            CommandError::internal(format!(
+                "cannot keep the sign-in in {}: {e}",
+                path.display()
+            ))
+        })
+    }
+
+    pub fn forget_token(&self) {
+        if let Some(path) = &self.token_path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 
     pub fn set_wake(&self, wake: Sender<()>) {

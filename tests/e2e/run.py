@@ -244,6 +244,7 @@ class Suite:
         seconds = self.restart_app()
         print(f"        (restart to a usable window: {seconds:.2f} s)")
         d.wait_for("#signin-heading")
+        assert d.find_all("#signin-stay"), "a one-person install is offered to stay signed in"
         d.type(d.find("#signin-username"), "leder")
         d.type(d.find("#signin-password"), "feil passord")
         d.click(d.find("#signin-submit"))
@@ -393,7 +394,13 @@ class Suite:
         env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD, AVVIK_NEW_PASSWORD=PASSWORD)
         subprocess.run([self.cli, "--db", db, "user", "add", "--username", "ansatt", "--name", "Åse Ansatt",
                         "--role", "employee"], capture_output=True, text=True, timeout=30, check=True, env=env)
-        self.sign_in_as("ansatt")
+        d.click(d.find("#sign-out"))
+        d.wait_for("#signin-heading")
+        assert not d.find_all("#signin-stay"), "a shared install is not offered to stay signed in"
+        d.type(d.find("#signin-username"), "ansatt")
+        d.type(d.find("#signin-password"), PASSWORD)
+        d.click(d.find("#signin-submit"))
+        d.wait_for("#register, #register-empty")
         who = d.text(d.find("#signed-in-as"))
         assert "Åse Ansatt" in who, who
         assert not d.find_all("#nav-inbox"), "an employee has no inbox"

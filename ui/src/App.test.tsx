@@ -73,6 +73,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       needs_setup: auth === "setup",
       user: auth === "signed" ? LEDER : null,
       organisation: null,
+      single_user: false,
     }),
     setUp: async (organisation, user) => {
       calls.push(`setup ${organisation.org_number} ${user.username}`);

@@ -32,6 +32,7 @@ export function App({ backend }: { backend: Backend }) {
   // Who is signed in; "setup" before the first run, "signin" when nobody is.
   const [auth, setAuth] = useState<"loading" | "setup" | "signin" | User>("loading");
   const [view, setView] = useState<View>({ name: "register" });
+  const [singleUser, setSingleUser] = useState(false);
   const [cases, setCases] = useState<Case[] | null>(null);
   // The query the shown cases answer, so nobody mistakes old results for new ones.
   const [shownQuery, setShownQuery] = useState("");
@@ -57,7 +58,10 @@ export function App({ backend }: { backend: Backend }) {
 
   useEffect(() => {
     backend.authStatus().then(
-      (s) => setAuth(s.needs_setup ? "setup" : (s.user ?? "signin")),
+      (s) => {
+        setSingleUser(s.single_user);
+        setAuth(s.needs_setup ? "setup" : (s.user ?? "signin"));
+      },
       (e) => {
         const err = toCommandError(e);
         if (err.kind === "store_too_new" || err.kind === "storage") setFatal(err);
@@ -99,6 +103,8 @@ export function App({ backend }: { backend: Backend }) {
 
   const signOut = async () => {
     await backend.signOut();
+    // Users may have been added meanwhile: «stay signed in» is offered only to one.
+    setSingleUser((await backend.authStatus()).single_user);
     setCases(null);
     setDrafts([]);
     setNotice(null);
@@ -287,7 +293,7 @@ export function App({ backend }: { backend: Backend }) {
       ) : auth === "signin" ? (
         <main class="workspace">
           {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
-          <SignIn backend={backend} t={t} onSignedIn={onSignedIn} />
+          <SignIn backend={backend} t={t} onSignedIn={onSignedIn} offerStay={singleUser} />
         </main>
       ) : (
         <main class="workspace">

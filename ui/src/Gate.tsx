@@ -144,14 +144,26 @@ export function FirstRun({
   );
 }
 
-export function SignIn({ backend, t, onSignedIn }: { backend: Backend; t: Translate; onSignedIn: (u: User) => void }) {
+export function SignIn({
+  backend,
+  t,
+  onSignedIn,
+  offerStay = false,
+}: {
+  backend: Backend;
+  t: Translate;
+  onSignedIn: (u: User) => void;
+  /** A one-person install may stay signed in on this machine. */
+  offerStay?: boolean;
+}) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const [stay, setStay] = useState(false);
   const [failure, setFailure] = useState<CommandError | null>(null);
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      onSignedIn(await backend.signIn(username, password));
+      onSignedIn(await backend.signIn(username, password, offerStay && stay));
     } catch (e) {
       setFailure(toCommandError(e));
       setPassword("");
@@ -179,6 +191,23 @@ export function SignIn({ backend, t, onSignedIn }: { backend: Backend; t: Transl
         autoComplete="current-password"
         onInput={setPassword}
       />
+      {offerStay && (
+        <label class="choice" for="signin-stay">
+          <input
+            id="signin-stay"
+            type="checkbox"
+            checked={stay}
+            aria-describedby="signin-stay-help"
+            onChange={(e) => setStay((e.currentTarget as HTMLInputElement).checked)}
+          />
+          <span class="choice-text">
+            <span class="choice-label">{t("signin.stay")}</span>
+            <small id="signin-stay-help" class="help">
+              {t("signin.stay.help")}
+            </small>
+          </span>
+        </label>
+      )}
       <div class="actions">
         <button type="submit" id="signin-submit">
           {t("signin.submit")}

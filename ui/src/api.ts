@@ -32,7 +32,7 @@ import type { SystemInput } from "./bindings/SystemInput";
 export interface Backend {
   authStatus(): Promise<AuthStatus>;
   setUp(organisation: Organisation, user: UserInput): Promise<User>;
-  signIn(username: string, password: string): Promise<User>;
+  signIn(username: string, password: string, staySignedIn?: boolean): Promise<User>;
   signOut(): Promise<void>;
   inbox(): Promise<InboxItem[]>;
   acknowledge(id: string): Promise<InboxItem>;
@@ -113,7 +113,8 @@ async function callRaw<T>(cmd: string, body: Uint8Array, headers: Record<string,
 export const tauriBackend: Backend = {
   authStatus: () => call("auth_status"),
   setUp: (organisation, user) => call("set_up", { organisation, user }),
-  signIn: (username, password) => call("sign_in", { username, password }),
+  signIn: (username, password, staySignedIn) =>
+    call("sign_in", { username, password, stay_signed_in: staySignedIn ?? false }),
   signOut: () => call("sign_out"),
   inbox: () => call("inbox"),
   acknowledge: (id) => call("acknowledge", { id }),

@@ -24,6 +24,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::attachment::sha256_hex;
 use crate::attachment::{Attachment, NewAttachment};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
@@ -35,6 +36,7 @@ use crate::org::Organisation;
 use crate::store::{CaseFilter, Store, Visibility};
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, Role, User, verify_password};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 
 /// Proof that someone signed in; only [`Session::sign_in`] makes one. The desktop app
 /// keeps it while the window is open.
@@ -93,6 +95,42 @@ impl<'s> Session<'s> {
             Error::Unauthorized("the signed-in user no longer exists; sign in again".into())
         })?;
         Ok(Session { store, user })
+    }
+
+    /// «Stay signed in»: a token the app keeps for the next start, allowed only while
+    /// the install has a single user (on a shared PC everyone signs in).
+    pub fn remember(&self, now: DateTime<Utc>) -> Result<String> {
+        if self.store.user_count()? != 1 {
+            return Err(Error::Conflict(
+                "staying signed in is only for an install with one user; on a shared PC everyone signs in".into(),
+            ));
+        }
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        self.store
+            .remember_sign_in(self.user.id, &sha256_hex(token.as_bytes()), now)?;
+        Ok(token)
+    }
+
+    /// Continues with a remembered token. Refused once a second user exists, and for an
+    /// unknown token; either way the app asks for the password.
+    pub fn resume_remembered(store: &'s dyn Store, token: &str) -> Result<Session<'s>> {
+        let refused = || Error::Unauthorized("sign in again".into());
+        let user = store
+            .remembered_user(&sha256_hex(token.trim().as_bytes()))?
+            .ok_or_else(refused)?;
+        if store.user_count()? != 1 {
+            store.forget_sign_in(user)?;
+            return Err(refused());
+        }
+        let user = store.user(user)?.ok_or_else(refused)?;
+        Ok(Session { store, user })
+    }
+
+    /// Signs out for good: the remembered token no longer works.
+    pub fn forget(&self) -> Result<()> {
+        self.store.forget_sign_in(self.user.id)
     }
 
     pub fn signed_in(&self) -> SignedIn {

@@ -5,4 +5,8 @@ import type { User } from "./User";
 /**
  * Whether Avvik is set up, and who (if anyone) is signed in.
  */
-export type AuthStatus = { needs_setup: boolean, user: User | null, organisation: Organisation | null, };
+export type AuthStatus = { needs_setup: boolean, user: User | null, organisation: Organisation | null, 
+/**
+ * Only one user exists: «stay signed in» is offered.
+ */
+single_user: boolean, };

@@ -794,3 +794,38 @@ fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set
     );
     assert!(store.pending_mail(t(23)).unwrap().is_empty());
 }
+
+#[test]
+fn a_one_person_install_may_stay_signed_in_until_a_second_user_exists() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let org = Organisation {
+        name: "Enkeltperson AS".into(),
+        org_number: "974 760 673".into(),
+        ..Default::default()
+    };
+    initialize(&store, org, user("eier", &[Role::Handler]), t(0)).unwrap();
+    let eier = sign_in(&store, "eier");
+    let token = eier.remember(t(1)).unwrap();
+    assert_eq!(token.len(), 64);
+    let again = Session::resume_remembered(&store, &token).unwrap();
+    assert_eq!(again.user().username, "eier");
+    assert_eq!(
+        kind(Session::resume_remembered(&store, "feil").map(|_| ())),
+        ErrorKind::Unauthorized
+    );
+    // Signing out forgets the token.
+    eier.forget().unwrap();
+    assert_eq!(
+        kind(Session::resume_remembered(&store, &token).map(|_| ())),
+        ErrorKind::Unauthorized
+    );
+    // With a second user the install is shared: no staying signed in.
+    let token = eier.remember(t(2)).unwrap();
+    eier.add_user(&user("ansatt", &[Role::Employee]), t(3))
+        .unwrap();
+    assert_eq!(
+        kind(Session::resume_remembered(&store, &token).map(|_| ())),
+        ErrorKind::Unauthorized
+    );
+    assert_eq!(kind(eier.remember(t(4))), ErrorKind::Conflict);
+}

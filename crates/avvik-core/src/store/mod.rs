@@ -217,6 +217,15 @@ pub trait Store: Send + Sync {
 
     fn user_count(&self) -> Result<u64>;
 
+    /// Keeps the SHA-256 of a «stay signed in» token for `user` (replacing older ones).
+    fn remember_sign_in(&self, user: Uuid, token_hash: &str, now: DateTime<Utc>) -> Result<()>;
+
+    /// The user a remembered token belongs to.
+    fn remembered_user(&self, token_hash: &str) -> Result<Option<Uuid>>;
+
+    /// Forgets every remembered token of `user`.
+    fn forget_sign_in(&self, user: Uuid) -> Result<()>;
+
     /// Adds a user; the user name must be new.
     fn add_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User>;
 

@@ -971,6 +971,45 @@ impl Store for SqliteStore {
         })
     }
 
+    fn remember_sign_in(&self, user: Uuid, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("DELETE FROM remembered_sign_in WHERE user_id = ?1", [user.to_string()])
+                .map_err(self.err())?;
+            tx.execute(
+                "INSERT INTO remembered_sign_in (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
+                params![token_hash, user.to_string(), time::to_rfc3339(now)],
+            )
+            .map_err(self.err())?;
+            Ok(())
+        })
+    }
+
+    fn remembered_user(&self, token_hash: &str) -> Result<Option<Uuid>> {
+        let found: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT user_id FROM remembered_sign_in WHERE token_hash = ?1",
+                [token_hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        found
+            .map(|id| Uuid::try_parse(&id).map_err(|_| self.err()(bad_value(0, "user id", &id))))
+            .transpose()
+    }
+
+    fn forget_sign_in(&self, user: Uuid) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM remembered_sign_in WHERE user_id = ?1",
+                [user.to_string()],
+            )
+            .map_err(self.err())?;
+            Ok(())
+        })
+    }
+
     fn user_count(&self) -> Result<u64> {
         let n: i64 = self
             .conn()
