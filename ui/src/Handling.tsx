@@ -26,20 +26,10 @@ import {
   VERDICTS,
 } from "./bindings/vocabulary";
 import { Choices } from "./Choices";
-import { ErrorNotice } from "./ErrorNotice";
-import { type Lang, type MessageKey, type Translate, fieldKey, formatInstant, problemKey } from "./i18n";
+import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
+import { type Lang, type MessageKey, type Translate, formatInstant } from "./i18n";
 import { TextField } from "./TextField";
 
-type FieldErrors = Record<string, string>;
-
-/** Field errors of a validation error, in words, keyed by field path. */
-function fieldErrors(e: CommandError, t: Translate): FieldErrors {
-  const out: FieldErrors = {};
-  for (const fe of e.errors ?? []) {
-    out[fe.field] ??= t(problemKey(fe.problem), { field: t(fieldKey(fe.field)) });
-  }
-  return out;
-}
 
 const k = (key: string) => key as MessageKey;
 
@@ -179,8 +169,72 @@ function Stamped({ stamp, lang, t, label }: { stamp: { by: { name: string }; at:
   );
 }
 
-function yesNo(value: boolean | undefined): ("yes" | "no")[] {
-  return value === undefined ? [] : [value ? "yes" : "no"];
+/** A yes/no question as two radio buttons; unanswered until one is chosen. */
+function YesNo({
+  id,
+  legend,
+  value,
+  error,
+  t,
+  onChange,
+}: {
+  id: string;
+  legend: string;
+  value: boolean | undefined;
+  error?: string;
+  t: Translate;
+  onChange: (value: boolean) => void;
+}) {
+  return (
+    <Choices
+      id={id}
+      legend={legend}
+      choices={[
+        { value: "yes", label: t("common.yes") },
+        { value: "no", label: t("common.no") },
+      ]}
+      selected={value === undefined ? [] : [value ? "yes" : "no"]}
+      error={error}
+      onChange={([v]) => onChange(v === "yes")}
+    />
+  );
+}
+
+/** A required free-text note (a reason, a justification) under the shared limit. */
+function Note({
+  id,
+  label,
+  help,
+  value,
+  error,
+  lang,
+  t,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  help: string;
+  value: string | undefined;
+  error?: string;
+  lang: Lang;
+  t: Translate;
+  onInput: (v: string) => void;
+}) {
+  return (
+    <TextField
+      id={id}
+      label={label}
+      help={help}
+      value={value ?? ""}
+      max={NOTE_MAX_CHARS}
+      required
+      multiline
+      error={error}
+      onInput={onInput}
+      lang={lang}
+      t={t}
+    />
+  );
 }
 
 const DEFAULT_ENISA: EnisaInput = {
@@ -305,36 +359,44 @@ function AssessmentSection({
     setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
     if (!err) setEditing(false);
   };
-  const text = (field: keyof AssessmentInput, required: boolean) => (
-    <TextField
-      id={`assessment-${field}`}
-      label={t(k(`field.assessment.${field}`))}
-      help={t(k(`assessment.${field}.help`))}
-      value={(input[field] as string | undefined) ?? ""}
-      max={NOTE_MAX_CHARS}
-      required={required}
-      multiline
-      error={errors[`assessment.${field}`]}
-      onInput={(v) => set({ [field]: v })}
-      lang={lang}
-      t={t}
-    />
-  );
+  const text = (field: keyof AssessmentInput, required: boolean) =>
+    required ? (
+      <Note
+        id={`assessment-${field}`}
+        label={t(k(`field.assessment.${field}`))}
+        help={t(k(`assessment.${field}.help`))}
+        value={input[field] as string | undefined}
+        error={errors[`assessment.${field}`]}
+        onInput={(v) => set({ [field]: v })}
+        lang={lang}
+        t={t}
+      />
+    ) : (
+      <TextField
+        id={`assessment-${field}`}
+        label={t(k(`field.assessment.${field}`))}
+        help={t(k(`assessment.${field}.help`))}
+        value={(input[field] as string | undefined) ?? ""}
+        max={NOTE_MAX_CHARS}
+        multiline
+        error={errors[`assessment.${field}`]}
+        onInput={(v) => set({ [field]: v })}
+        lang={lang}
+        t={t}
+      />
+    );
   const natures = c.nature ?? [];
   return (
     <form class="assessment" aria-labelledby="assessment-heading" onSubmit={save} noValidate>
       <h4 id="assessment-heading">{t("assessment.heading")}</h4>
       <p class="help">{t("assessment.intro")}</p>
-      <Choices
+      <YesNo
         id="assessment-immediate_measures_needed"
         legend={t("field.assessment.immediate_measures_needed")}
-        choices={[
-          { value: "yes", label: t("common.yes") },
-          { value: "no", label: t("common.no") },
-        ]}
-        selected={yesNo(input.immediate_measures_needed)}
+        value={input.immediate_measures_needed}
         error={errors["assessment.immediate_measures_needed"]}
-        onChange={([v]) => set({ immediate_measures_needed: v === "yes" })}
+        t={t}
+        onChange={(v) => set({ immediate_measures_needed: v })}
       />
       {text("immediate_measures_reason", true)}
       {text("consequences_confidentiality", natures.includes("confidentiality"))}
@@ -542,42 +604,33 @@ function DecisionSection({
     <form class="decision" aria-labelledby="decision-heading" onSubmit={save} noValidate>
       <h4 id="decision-heading">{t("decision.heading")}</h4>
       <p class="help">{t(k(`decision.intro.${verdict}`))}</p>
-      <Choices
+      <YesNo
         id="decision-notify_authority"
         legend={t("field.decision.notify_authority")}
-        choices={[
-          { value: "yes", label: t("common.yes") },
-          { value: "no", label: t("common.no") },
-        ]}
-        selected={yesNo(input.notify_authority)}
+        value={input.notify_authority}
         error={errors["decision.notify_authority"]}
-        onChange={([v]) => set({ notify_authority: v === "yes" })}
+        t={t}
+        onChange={(v) => set({ notify_authority: v })}
       />
       {input.notify_authority === false && (
-        <TextField
+        <Note
           id="decision-notify_reason"
           label={t("field.decision.notify_reason")}
           help={t("decision.notify_reason.help")}
-          value={input.notify_reason ?? ""}
-          max={NOTE_MAX_CHARS}
-          required
-          multiline
+          value={input.notify_reason}
           error={errors["decision.notify_reason"]}
           onInput={(v) => set({ notify_reason: v })}
           lang={lang}
           t={t}
         />
       )}
-      <Choices
+      <YesNo
         id="decision-inform_subjects"
         legend={t("field.decision.inform_subjects")}
-        choices={[
-          { value: "yes", label: t("common.yes") },
-          { value: "no", label: t("common.no") },
-        ]}
-        selected={yesNo(input.inform_subjects)}
+        value={input.inform_subjects}
         error={errors["decision.inform_subjects"]}
-        onChange={([v]) => set({ inform_subjects: v === "yes" })}
+        t={t}
+        onChange={(v) => set({ inform_subjects: v })}
       />
       {input.inform_subjects === false && verdict === "high_risk" && (
         <>
@@ -589,14 +642,11 @@ function DecisionSection({
             error={errors["decision.exemption"]}
             onChange={([exemption]) => set({ exemption })}
           />
-          <TextField
+          <Note
             id="decision-inform_reason"
             label={t("field.decision.inform_reason")}
             help={t("decision.inform_reason.help")}
-            value={input.inform_reason ?? ""}
-            max={NOTE_MAX_CHARS}
-            required
-            multiline
+            value={input.inform_reason}
             error={errors["decision.inform_reason"]}
             onInput={(v) => set({ inform_reason: v })}
             lang={lang}
@@ -927,14 +977,11 @@ function CloseSection({
   return (
     <form class="closing" aria-labelledby="closing-heading" onSubmit={close} noValidate>
       <h4 id="closing-heading">{t("closing.heading")}</h4>
-      <TextField
+      <Note
         id="closing-lessons_learned"
         label={t("field.closing.lessons_learned")}
         help={t("closing.help")}
         value={lessons}
-        max={NOTE_MAX_CHARS}
-        required
-        multiline
         error={errors["closing.lessons_learned"]}
         onInput={setLessons}
         lang={lang}

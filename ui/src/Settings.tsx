@@ -7,16 +7,9 @@ import type { SmtpInput } from "./bindings/SmtpInput";
 import type { SmtpSecurity } from "./bindings/SmtpSecurity";
 import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { User } from "./bindings/User";
-import { ErrorNotice } from "./ErrorNotice";
-import { type MessageKey, type Translate, fieldKey, problemKey } from "./i18n";
+import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
+import { type MessageKey, type Translate } from "./i18n";
 
-type FieldErrors = Record<string, string>;
-
-function fieldErrors(e: CommandError, t: Translate): FieldErrors {
-  const out: FieldErrors = {};
-  for (const fe of e.errors ?? []) out[fe.field] ??= t(problemKey(fe.problem), { field: t(fieldKey(fe.field)) });
-  return out;
-}
 
 /** One labelled single-line input with its error tied to it. */
 function Input({

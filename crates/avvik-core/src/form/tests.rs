@@ -37,7 +37,8 @@ pub(crate) fn complete() -> serde_json::Value {
     })
 }
 
-fn with(mut base: serde_json::Value, patch: serde_json::Value) -> serde_json::Value {
+/// `base` with the fields of `patch` set (a null removes the field).
+pub(crate) fn with(mut base: serde_json::Value, patch: serde_json::Value) -> serde_json::Value {
     for (k, v) in patch.as_object().unwrap() {
         if v.is_null() {
             base.as_object_mut().unwrap().remove(k);

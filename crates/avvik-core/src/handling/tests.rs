@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::*;
 use crate::error::field_problems;
+use crate::form::tests::with;
 use crate::vocab::Nature;
 
 /// A complete assessment: a confidentiality breach of simple data sent to a known
@@ -30,16 +31,6 @@ fn assessment(value: serde_json::Value) -> AssessmentInput {
     serde_json::from_value(value).unwrap()
 }
 
-fn with(mut base: serde_json::Value, patch: serde_json::Value) -> serde_json::Value {
-    for (k, v) in patch.as_object().unwrap() {
-        if v.is_null() {
-            base.as_object_mut().unwrap().remove(k);
-        } else {
-            base[k] = v.clone();
-        }
-    }
-    base
-}
 
 fn problems(r: Result<impl std::fmt::Debug>) -> Vec<(String, Problem)> {
     field_problems(&r.unwrap_err())
