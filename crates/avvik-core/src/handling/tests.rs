@@ -31,7 +31,6 @@ fn assessment(value: serde_json::Value) -> AssessmentInput {
     serde_json::from_value(value).unwrap()
 }
 
-
 fn problems(r: Result<impl std::fmt::Debug>) -> Vec<(String, Problem)> {
     field_problems(&r.unwrap_err())
 }
