@@ -145,15 +145,27 @@ pub async fn sign_in(
     password: String,
     stay_signed_in: Option<bool>,
 ) -> Result<User, CommandError> {
-    let user = remember(&state, move |store| {
-        Session::sign_in(store, &username, &password)
+    let store = store(&state)?;
+    let now = Utc::now();
+    // Signing in and «stay signed in» succeed or fail together: the window is never
+    // signed in behind an error, and no token is left without its file.
+    let (user, signed_in, token) = blocking(move || {
+        let session = Session::sign_in(&*store, &username, &password)?;
+        let token = match stay_signed_in {
+            Some(true) => Some(session.remember(now)?),
+            _ => None,
+        };
+        Ok((session.user().clone(), session.signed_in(), token))
     })
     .await?;
-    if stay_signed_in == Some(true) {
-        let now = Utc::now();
-        let token = as_signed_in(&state, move |s| s.remember(now)).await?;
-        state.keep_token(&token)?;
+    if let Some(token) = token {
+        if let Err(e) = state.keep_token(&token) {
+            let store = self::store(&state)?;
+            let _ = blocking(move || Session::resume(&*store, &signed_in)?.forget()).await;
+            return Err(e);
+        }
     }
+    state.set_signed_in(Some(signed_in));
     Ok(user)
 }
 
@@ -174,11 +186,13 @@ async fn remember(
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
-    if state.signed_in().is_some() {
-        as_signed_in(&state, |s| s.forget()).await?;
-    }
-    state.forget_token();
+    // The window signs out and the token file goes first, whatever happens next.
+    let who = state.signed_in();
     state.set_signed_in(None);
+    state.forget_token();
+    if let (Some(who), Ok(store)) = (who, self::store(&state)) {
+        blocking(move || Session::resume(&*store, &who)?.forget()).await?;
+    }
     Ok(())
 }
 

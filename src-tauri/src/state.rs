@@ -82,6 +82,8 @@ impl AppState {
                 .truncate(true)
                 .mode(0o600)
                 .open(path)?;
+            // An existing file keeps its mode on open: make sure only the user reads it.
+            f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
             f.write_all(token.as_bytes())?;
             f.sync_all()
         };

@@ -90,7 +90,12 @@ export function HandlingPanel({
   const closed = handling.status === "closed";
 
   /** Runs a change; the new handling replaces the old, and errors stay by the form. */
-  const run = async (work: () => Promise<Handling>): Promise<CommandError | null> => {
+  /**
+   * Runs a change; the new handling replaces the old. A validation error goes back to
+   * the form, which shows it at its fields; with `noFields` (a change made without a
+   * form) every error is shown at the top.
+   */
+  const run = async (work: () => Promise<Handling>, noFields = false): Promise<CommandError | null> => {
     try {
       setHandling(await work());
       setError(null);
@@ -98,7 +103,7 @@ export function HandlingPanel({
       return null;
     } catch (e) {
       const err = toCommandError(e);
-      if (err.kind !== "validation") setError(err);
+      if (noFields || err.kind !== "validation") setError(err);
       return err;
     }
   };
@@ -122,6 +127,7 @@ export function HandlingPanel({
       )}
       <MeasuresSection
         handling={handling}
+        reporter={c.created_by}
         user={user}
         people={people}
         isHandler={isHandler}
@@ -137,7 +143,7 @@ export function HandlingPanel({
   );
 }
 
-type Run = (work: () => Promise<Handling>) => Promise<CommandError | null>;
+type Run = (work: () => Promise<Handling>, noFields?: boolean) => Promise<CommandError | null>;
 
 function Blockers({ handling, t }: { handling: Handling; t: Translate }) {
   if (handling.status === "closed") return null;
@@ -665,6 +671,7 @@ function DecisionSection({
 
 function MeasuresSection({
   handling,
+  reporter,
   user,
   people,
   isHandler,
@@ -675,6 +682,7 @@ function MeasuresSection({
   run,
 }: {
   handling: Handling;
+  reporter: string | null;
   user: User;
   people: User[];
   isHandler: boolean;
@@ -690,9 +698,9 @@ function MeasuresSection({
     if (status === "dropped") {
       const reason = window.prompt(t("measure.dropReason"));
       if (!reason) return;
-      void run(() => backend.updateMeasure(caseKey, m.number, { ...inputOf(m), status, status_reason: reason }));
+      void run(() => backend.updateMeasure(caseKey, m.number, { ...inputOf(m), status, status_reason: reason }), true);
     } else {
-      void run(() => backend.updateMeasure(caseKey, m.number, { ...inputOf(m), status }));
+      void run(() => backend.updateMeasure(caseKey, m.number, { ...inputOf(m), status }), true);
     }
   };
   return (
@@ -767,7 +775,18 @@ function MeasuresSection({
           {t("measures.approve")}
         </button>
       )}
-      {isHandler && !closed && <NewMeasure people={people} user={user} backend={backend} caseKey={caseKey} lang={lang} t={t} run={run} />}
+      {isHandler && !closed && (
+        <NewMeasure
+          // Only people who can see the case can act on a measure: handlers, the DPO, the reporter.
+          people={people.filter((p) => p.roles.includes("handler") || p.roles.includes("dpo") || p.id === reporter)}
+          user={user}
+          backend={backend}
+          caseKey={caseKey}
+          lang={lang}
+          t={t}
+          run={run}
+        />
+      )}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import type { System } from "./bindings/System";
 import { INCIDENT_TYPES } from "./bindings/vocabulary";
 import { type Lang, type MessageKey, type Translate, formatInstant, statusKey, statusNextKey, vocabKey } from "./i18n";
 
-const STATUSES: readonly CaseStatus[] = ["draft", "reported"];
+const STATUSES: readonly CaseStatus[] = ["draft", "reported", "handling", "closed"];
 const SORTS: readonly CaseSort[] = ["newest_first", "oldest_first", "reference", "title", "status"];
 
 export const EMPTY_FILTER: CaseFilter = { sort: "newest_first" };

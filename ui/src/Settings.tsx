@@ -53,6 +53,22 @@ function Input({
 
 const SECURITIES: readonly SmtpSecurity[] = ["starttls", "tls", "none"];
 
+/** The fields this page shows an error beside. */
+const SHOWN = new Set([
+  "org.name",
+  "org.org_number",
+  "org.address",
+  "org.contact.name",
+  "org.contact.email",
+  "org.contact.phone",
+  "smtp.host",
+  "smtp.security",
+  "smtp.port",
+  "smtp.password",
+  "smtp.sender",
+  "smtp.ca_certificate",
+]);
+
 /** The admin's settings: the organisation with its contact point and general manager, and e-mail. */
 export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
   const [org, setOrg] = useState<Organisation | null>(null);
@@ -100,7 +116,8 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
     } catch (e) {
       const err = toCommandError(e);
       if (err.kind === "validation") setErrors(fieldErrors(err, t));
-      else setError(err);
+      // An error this page has no field for is shown at the top, never swallowed.
+      if (err.kind !== "validation" || (err.errors ?? []).some((fe) => !SHOWN.has(fe.field))) setError(err);
     }
   };
   const saveOrg = (e: Event) => {
@@ -154,6 +171,7 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
           value={org.general_manager ?? ""}
           onChange={(e) => setOrg({ ...org, general_manager: (e.currentTarget as HTMLSelectElement).value || undefined })}
         >
+          <option value="">{t("settings.noGeneralManager")}</option>
           {handlers.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}

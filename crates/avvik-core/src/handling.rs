@@ -108,6 +108,24 @@ pub struct Assessment {
     pub departs: bool,
 }
 
+impl Assessment {
+    /// An assessment as stored: it met the rules of its day, so it is read back as it is
+    /// (a later, stricter rule must not make old cases unreadable). `None` only when the
+    /// stored document lacks its verdict or its ENISA inputs no longer compute: damage.
+    pub fn from_stored(input: AssessmentInput) -> Option<Assessment> {
+        let enisa = input.enisa.as_ref()?.evaluate().ok()?;
+        let verdict = input.verdict?;
+        let presumption = presumption(enisa.band);
+        Some(Assessment {
+            input,
+            enisa,
+            presumption,
+            verdict,
+            departs: presumption != verdict,
+        })
+    }
+}
+
 impl AssessmentInput {
     /// Checks the assessment of a case whose breach has the given natures.
     pub fn check(self, natures: &[Nature]) -> Result<Assessment> {
@@ -392,6 +410,26 @@ impl MeasureInput {
     }
 }
 
+/// What a change of a measure amounts to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureChange {
+    /// Moves its status forward (planned → in progress → done), or changes nothing.
+    Progress,
+    /// Moves its status back (done → in progress, …).
+    Backward,
+    /// Changes what the general manager approved: kind, description, owner, due day,
+    /// or drops it (or takes it back from dropped). Asks for approval again.
+    Content,
+}
+
+fn progress_rank(status: MeasureStatus) -> u8 {
+    match status {
+        MeasureStatus::Planned => 0,
+        MeasureStatus::InProgress => 1,
+        MeasureStatus::Done | MeasureStatus::Dropped => 2,
+    }
+}
+
 fn check_status_reason(
     e: &mut Errors,
     status: MeasureStatus,
@@ -594,27 +632,34 @@ impl Handling {
         Ok(())
     }
 
-    /// Checks a change of measure `number`; returns the measure and whether the change
-    /// asks for approval again. On a closed case only progress is allowed.
+    /// Checks a change of measure `number`; returns the measure and what kind of change
+    /// it is. On a closed case only progress (a step forward) is allowed, so closing
+    /// cannot be undone by reopening a measure.
     pub fn check_measure_change(
         &self,
         label: &str,
         number: u32,
         change: &MeasureInput,
-    ) -> Result<(&Measure, bool)> {
+    ) -> Result<(&Measure, MeasureChange)> {
         self.check_open(label, "changed", true)?;
         let measure = self
             .measures
             .iter()
             .find(|m| m.number == number)
             .ok_or_else(|| Error::NotFound(format!("{label} has no measure {number}")))?;
-        let content = measure.input().changes_content(change);
-        if content && self.status == CaseStatus::Closed {
+        let kind = if measure.input().changes_content(change) {
+            MeasureChange::Content
+        } else if progress_rank(change.status) < progress_rank(measure.status) {
+            MeasureChange::Backward
+        } else {
+            MeasureChange::Progress
+        };
+        if kind != MeasureChange::Progress && self.status == CaseStatus::Closed {
             return Err(Error::Conflict(format!(
                 "{label} is closed; its measures can only be moved forward (in progress, done)"
             )));
         }
-        Ok((measure, content))
+        Ok((measure, kind))
     }
 
     /// Checks approving the measures.

@@ -58,8 +58,8 @@ impl SmtpSecurity {
     }
 }
 
-/// The SMTP settings as an admin enters them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// The SMTP settings as an admin enters them. Never logged: `Debug` hides the password.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmtpInput {
     pub host: String,
@@ -69,7 +69,7 @@ pub struct SmtpInput {
     pub security: SmtpSecurity,
     #[ts(optional)]
     pub username: Option<String>,
-    /// A new password; none keeps the stored one (for the same user name).
+    /// A new password; none keeps the stored one, for the same server and user name.
     #[ts(optional)]
     pub password: Option<String>,
     /// The sender address, e.g. «avvik@fjordtech.no».
@@ -77,6 +77,19 @@ pub struct SmtpInput {
     /// An extra root certificate (PEM) to trust, for a server with a private CA.
     #[ts(optional)]
     pub ca_certificate: Option<String>,
+}
+
+impl std::fmt::Debug for SmtpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpInput")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("sender", &self.sender)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The SMTP settings as shown: the password is never sent back, only whether one is kept.
@@ -155,10 +168,22 @@ impl SmtpInput {
             _ => {}
         }
         let username = e.line("smtp.username", self.username, 200);
-        let password = self.password.filter(|p| !p.is_empty()).or_else(|| {
-            kept.filter(|k| k.settings.username == username)
-                .and_then(|k| k.password.clone())
-        });
+        let port = self.port.unwrap_or(self.security.default_port());
+        let ca_certificate = e.text("smtp.ca_certificate", self.ca_certificate, 20_000);
+        // The stored password is kept only for the very same server and user: it must
+        // never be handed to another server by leaving the field blank.
+        let same_server = |k: &&SmtpConfig| {
+            let s = &k.settings;
+            s.username == username
+                && Some(&s.host) == host.as_ref()
+                && s.port == port
+                && s.security == self.security
+                && s.ca_certificate == ca_certificate
+        };
+        let password = self
+            .password
+            .filter(|p| !p.is_empty())
+            .or_else(|| kept.filter(same_server).and_then(|k| k.password.clone()));
         if username.is_some() && password.is_none() {
             e.push(
                 "smtp.password",
@@ -166,7 +191,6 @@ impl SmtpInput {
                 "a user name needs its password",
             );
         }
-        let ca_certificate = e.text("smtp.ca_certificate", self.ca_certificate, 20_000);
         if ca_certificate
             .as_deref()
             .is_some_and(|c| !c.contains("-----BEGIN CERTIFICATE-----"))
@@ -181,7 +205,7 @@ impl SmtpInput {
         Ok(SmtpConfig {
             settings: SmtpSettings {
                 host: host.unwrap_or_default(),
-                port: self.port.unwrap_or(self.security.default_port()),
+                port,
                 security: self.security,
                 has_password: username.is_some(),
                 username: username.clone(),
@@ -202,6 +226,9 @@ pub struct OutgoingMail {
     pub body: String,
     pub attempts: u32,
 }
+
+/// How long a claimed notice is left to the one sending it before another may try.
+pub const SEND_LEASE: Duration = Duration::minutes(5);
 
 /// The hours Datatilsynet allows from awareness to the notice (GDPR art. 33(1)).
 pub const NOTIFY_WITHIN_HOURS: i64 = 72;
@@ -280,6 +307,16 @@ mod tests {
         .check(Some(&config))
         .unwrap();
         assert_eq!(again.password.as_deref(), Some("hemmelig"));
+        // Another server never gets the stored password.
+        let elsewhere = SmtpInput {
+            host: "smtp.angriper.example".into(),
+            password: None,
+            ..input()
+        };
+        assert_eq!(
+            field_problems(&elsewhere.check(Some(&config)).unwrap_err()),
+            [("smtp.password".to_string(), Problem::Required)]
+        );
         // Another user name needs its own password.
         let other = SmtpInput {
             username: Some("annen@fjordtech.no".into()),

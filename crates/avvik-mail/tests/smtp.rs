@@ -319,7 +319,9 @@ fn a_notice_goes_out_over_starttls_after_a_failed_try_and_holds_no_personal_data
     let s = Session::sign_in(&store, "leder", PASSWORD).unwrap();
     s.save_smtp(
         Some(SmtpInput {
-            password: None, // kept
+            // A changed server setting needs the password again: a stored one is never
+            // handed to settings it was not given for.
+            password: Some("smtp-passord".into()),
             ca_certificate: Some(cert_pem),
             ..smtp
         }),

@@ -2,7 +2,7 @@
 import type { SmtpSecurity } from "./SmtpSecurity";
 
 /**
- * The SMTP settings as an admin enters them.
+ * The SMTP settings as an admin enters them. Never logged: `Debug` hides the password.
  */
 export type SmtpInput = { host: string, 
 /**
@@ -10,7 +10,7 @@ export type SmtpInput = { host: string,
  */
 port?: number, security: SmtpSecurity, username?: string, 
 /**
- * A new password; none keeps the stored one (for the same user name).
+ * A new password; none keeps the stored one, for the same server and user name.
  */
 password?: string, 
 /**

@@ -369,19 +369,45 @@ fn progress_does_not_need_approval_again_but_a_new_content_or_dropping_does() {
         status: MeasureStatus::Done,
         ..m.input()
     };
-    assert!(!h.check_measure_change("S", 1, &progress).unwrap().1);
+    assert_eq!(
+        h.check_measure_change("S", 1, &progress).unwrap().1,
+        MeasureChange::Progress
+    );
     let later = MeasureInput {
         due: "2026-12-01".parse().unwrap(),
         ..m.input()
     };
-    assert!(h.check_measure_change("S", 1, &later).unwrap().1);
+    assert_eq!(
+        h.check_measure_change("S", 1, &later).unwrap().1,
+        MeasureChange::Content
+    );
     let dropped = MeasureInput {
         status: MeasureStatus::Dropped,
         status_reason: Some("Ikke nødvendig".into()),
         ..m.input()
     };
-    assert!(h.check_measure_change("S", 1, &dropped).unwrap().1);
+    assert_eq!(
+        h.check_measure_change("S", 1, &dropped).unwrap().1,
+        MeasureChange::Content
+    );
+    h.measures[0].status = MeasureStatus::Done;
+    let back = MeasureInput {
+        status: MeasureStatus::Planned,
+        ..m.input()
+    };
+    assert_eq!(
+        h.check_measure_change("S", 1, &back).unwrap().1,
+        MeasureChange::Backward
+    );
     h.status = CaseStatus::Closed;
+    assert!(
+        matches!(
+            h.check_measure_change("S", 1, &back),
+            Err(Error::Conflict(_))
+        ),
+        "a closed case's measure is not reopened"
+    );
+    h.measures[0].status = MeasureStatus::Planned;
     assert!(h.check_measure_change("S", 1, &progress).is_ok());
     assert!(matches!(
         h.check_measure_change("S", 1, &later),

@@ -467,10 +467,18 @@ fn a_measures_owner_moves_it_forward_and_nothing_more() {
     let leder = sign_in(&store, "leder");
     let case = kollega.create_case(&complete("Sak"), true, t(12)).unwrap();
     let key = CaseKey::Id(case.id);
-    let m = measure("limit", ansatt.user(), "2026-11-25");
+    // Someone who cannot see the case could never act on a measure: refused as owner.
+    assert_eq!(
+        field_problems(
+            &leder
+                .add_measure(key, &measure("limit", ansatt.user(), "2026-11-25"), t(13))
+                .unwrap_err()
+        ),
+        [("measure.owner".to_string(), Problem::NotApplicable)]
+    );
+    let m = measure("limit", leder.user(), "2026-11-25");
     leder.add_measure(key, &m, t(13)).unwrap();
     leder.approve_measures(key, t(13)).unwrap();
-    // The owner cannot see the case (not theirs), so cannot change the measure either.
     assert_eq!(
         kind(ansatt.update_measure(key, 1, &m, t(14))),
         ErrorKind::Forbidden
@@ -521,6 +529,27 @@ fn a_measures_owner_moves_it_forward_and_nothing_more() {
             .to_string(),
         "2026-12-31"
     );
+    // Done, the owner cannot take it back: a step backwards is a handler's call.
+    kollega
+        .update_measure(
+            key,
+            2,
+            &MeasureInput {
+                status: MeasureStatus::Done,
+                ..measure("prevent", kollega.user(), "2026-12-31")
+            },
+            t(17),
+        )
+        .unwrap();
+    let back = MeasureInput {
+        status: MeasureStatus::InProgress,
+        ..measure("prevent", kollega.user(), "2026-12-31")
+    };
+    assert_eq!(
+        kind(kollega.update_measure(key, 2, &back, t(17))),
+        ErrorKind::Forbidden
+    );
+    assert!(leder.update_measure(key, 2, &back, t(17)).is_ok());
 }
 
 #[test]
@@ -729,7 +758,7 @@ fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set
     let leder = sign_in(&store, "leder");
     // No SMTP: no e-mail.
     let first = ansatt.create_case(&complete("Først"), true, t(12)).unwrap();
-    assert!(store.pending_mail(t(12)).unwrap().is_empty());
+    assert!(store.claim_mail(t(12)).unwrap().is_empty());
     assert!(!first.notices[0].mail_pending);
 
     let mut with_email = user("leder2", &[Role::Handler]);
@@ -745,7 +774,7 @@ fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set
     let case = ansatt
         .create_case(&complete("Feilsendt"), true, t(13))
         .unwrap();
-    let pending = store.pending_mail(t(13)).unwrap();
+    let pending = store.claim_mail(t(13)).unwrap();
     assert_eq!(pending.len(), 1, "only the handler with an address");
     assert_eq!(pending[0].to, "leder2@fjordtech.no");
     assert!(
@@ -757,13 +786,17 @@ fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set
         !pending[0].body.contains("Feilsendt"),
         "no content of the case"
     );
+    assert!(
+        store.claim_mail(t(13)).unwrap().is_empty(),
+        "a claimed notice is not handed to a second sender"
+    );
 
     // A failure is recorded and retried later; success is recorded on the case.
     store
         .record_mail_attempt(pending[0].id, Err("connection refused".into()), t(13))
         .unwrap();
     assert!(
-        store.pending_mail(t(13)).unwrap().is_empty(),
+        store.claim_mail(t(13)).unwrap().is_empty(),
         "not before the pause"
     );
     let shown = leder.case(CaseKey::Id(case.id)).unwrap();
@@ -777,7 +810,7 @@ fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set
         (true, Some("connection refused"))
     );
     let later = t(14);
-    let again = store.pending_mail(later).unwrap();
+    let again = store.claim_mail(later).unwrap();
     assert_eq!(again[0].attempts, 1);
     store
         .record_mail_attempt(again[0].id, Ok(()), later)
@@ -792,7 +825,7 @@ fn submitting_queues_an_email_for_every_handler_with_an_address_when_smtp_is_set
         (n.mail_pending, n.mailed_at, n.mail_error.as_deref()),
         (false, Some(later), None)
     );
-    assert!(store.pending_mail(t(23)).unwrap().is_empty());
+    assert!(store.claim_mail(t(23)).unwrap().is_empty());
 }
 
 #[test]

@@ -200,8 +200,10 @@ pub trait Store: Send + Sync {
     /// Stores the SMTP settings, or (`None`) removes them.
     fn save_smtp(&self, config: Option<&SmtpConfig>, now: DateTime<Utc>) -> Result<()>;
 
-    /// Notices by e-mail that are due to be sent (or tried again) at `now`.
-    fn pending_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>>;
+    /// Takes the notices by e-mail that are due at `now` (sent for the first time or
+    /// tried again), and holds them for [`crate::mail::SEND_LEASE`] so that no other
+    /// process sends them meanwhile.
+    fn claim_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>>;
 
     /// Records a send: when it went out, or the error and when to try again.
     fn record_mail_attempt(

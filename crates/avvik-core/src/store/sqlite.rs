@@ -63,7 +63,16 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let new = !path.exists();
         let conn = Connection::open_with_flags(path, flags).map_err(sql_err(&label))?;
+        if new {
+            // The register holds personal data: only its user reads the file (SQLite
+            // gives the -wal and -shm files the same mode).
+            restrict_to_owner(path).map_err(|e| Error::Storage {
+                path: label.clone(),
+                message: format!("cannot make the new store private: {e}"),
+            })?;
+        }
         Self::init(conn, label)
     }
 
@@ -123,6 +132,17 @@ impl SqliteStore {
         tx.commit().map_err(self.err())?;
         Ok(out)
     }
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -930,8 +950,8 @@ impl Store for SqliteStore {
         self.do_save_smtp(config, now)
     }
 
-    fn pending_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>> {
-        self.do_pending_mail(now)
+    fn claim_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>> {
+        self.do_claim_mail(now)
     }
 
     fn record_mail_attempt(

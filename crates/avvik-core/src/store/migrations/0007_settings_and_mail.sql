@@ -9,8 +9,8 @@ UPDATE organisation SET general_manager = (
     ORDER BY u.created_at, u.username LIMIT 1
 );
 
--- One row. The password is kept here, in the store (encrypted with it), never in a
--- configuration file.
+-- One row. The password is kept here, in the store (a file only its user may read;
+-- encryption at rest is a separate step), never in a configuration file.
 CREATE TABLE smtp_settings (
     id             INTEGER PRIMARY KEY CHECK (id = 1),
     host           TEXT    NOT NULL CHECK (length(host) > 0),

@@ -11,8 +11,8 @@ use super::{SqliteStore, bad_value, instant};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::handling::{
-    Approval, AssessmentInput, AssessmentRecord, Closing, Comment, DecisionInput, DecisionRecord,
-    Handling, Measure, MeasureInput, Person, Stamp, check_comment,
+    Approval, Assessment, AssessmentInput, AssessmentRecord, Closing, Comment, DecisionInput,
+    DecisionRecord, Handling, Measure, MeasureChange, MeasureInput, Person, Stamp, check_comment,
 };
 use crate::time;
 use crate::user::User;
@@ -111,7 +111,6 @@ impl SqliteStore {
                 .collect()
             })
             .map_err(self.err())?;
-        let natures = case.form.nature.clone();
         let row = tx
             .prepare_cached(HANDLING_SELECT)
             .and_then(|mut s| {
@@ -150,7 +149,7 @@ impl SqliteStore {
         if let Some((text, stamp)) = assessment {
             let input: AssessmentInput =
                 serde_json::from_str(&text).map_err(|_| damaged("assessment"))?;
-            let assessment = input.check(&natures).map_err(|_| damaged("assessment"))?;
+            let assessment = Assessment::from_stored(input).ok_or_else(|| damaged("assessment"))?;
             handling.assessment = Some(AssessmentRecord { assessment, stamp });
         }
         if let Some((text, stamp)) = decision {
@@ -267,23 +266,36 @@ impl SqliteStore {
         })
     }
 
-    fn check_owner(&self, tx: &Connection, owner: Uuid) -> Result<()> {
-        let found: i64 = tx
+    /// A measure's owner must exist and be able to see the case (a handler, the DPO,
+    /// or its reporter), or they could never move it forward.
+    fn check_owner(&self, tx: &Connection, case: &Case, owner: Uuid) -> Result<()> {
+        let sees: Option<i64> = tx
             .query_row(
-                "SELECT count(*) FROM users WHERE id = ?1",
+                "SELECT EXISTS (SELECT 1 FROM json_each(u.roles) WHERE value IN ('handler', 'dpo'))
+                 FROM users u WHERE u.id = ?1",
                 [owner.to_string()],
                 |r| r.get(0),
             )
+            .optional()
             .map_err(self.err())?;
-        if found == 0 {
-            return Err(ValidationError::new(
+        match sees {
+            None => Err(ValidationError::new(
                 "measure.owner",
                 Problem::Unknown,
                 format!("no user has the id {owner}"),
             )
-            .into());
+            .into()),
+            Some(0) if case.created_by != Some(owner) => Err(ValidationError::new(
+                "measure.owner",
+                Problem::NotApplicable,
+                format!(
+                    "the owner cannot see {}: choose a handler, the DPO or the person who reported it",
+                    case.label()
+                ),
+            )
+            .into()),
+            Some(_) => Ok(()),
         }
-        Ok(())
     }
 
     fn bump_revision(&self, tx: &Transaction<'_>, id: &str) -> Result<()> {
@@ -306,7 +318,7 @@ impl SqliteStore {
         self.change_handling(key, now, |tx, case, handling, id| {
             handling.check_new_measure(&case.label())?;
             let m = input.clone().check()?;
-            self.check_owner(tx, m.owner)?;
+            self.check_owner(tx, case, m.owner)?;
             let number = handling
                 .measures
                 .iter()
@@ -357,15 +369,16 @@ impl SqliteStore {
         let now = now.trunc_subsecs(6);
         self.change_handling(key, now, |tx, case, handling, id| {
             let m = input.clone().check()?;
-            let (measure, content) = handling.check_measure_change(&case.label(), number, &m)?;
-            if content && progress_only {
+            let (measure, change) = handling.check_measure_change(&case.label(), number, &m)?;
+            if progress_only && (change != MeasureChange::Progress || measure.owner.id != by.id) {
                 return Err(Error::Forbidden(format!(
-                    "{} may only move measure {number} of {} forward; a handler changes the rest",
+                    "{} may only move measure {number} of {} forward, and only while it is theirs; a handler changes the rest",
                     by.username,
                     case.label()
                 )));
             }
-            self.check_owner(tx, m.owner)?;
+            let content = change == MeasureChange::Content;
+            self.check_owner(tx, case, m.owner)?;
             let old = measure.input();
             if old == m {
                 return Ok(());

@@ -186,26 +186,40 @@ impl SqliteStore {
         Ok(())
     }
 
-    pub(super) fn do_pending_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT id, address, subject, body, attempts FROM mail_outbox
-                 WHERE sent_at IS NULL AND next_attempt_at <= ?1 ORDER BY created_at, id",
-            )
-            .map_err(self.err())?;
-        stmt.query_map([time::to_rfc3339(now)], |r| {
-            let id: String = r.get(0)?;
-            Ok(OutgoingMail {
-                id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "mail id", &id))?,
-                to: r.get(1)?,
-                subject: r.get(2)?,
-                body: r.get(3)?,
-                attempts: r.get(4)?,
-            })
+    /// Takes the notices due at `now` and pushes their next attempt a few minutes on
+    /// in the same transaction, so the app and the CLI never send the same one at once.
+    pub(super) fn do_claim_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let due: Vec<OutgoingMail> = tx
+                .prepare_cached(
+                    "SELECT id, address, subject, body, attempts FROM mail_outbox
+                     WHERE sent_at IS NULL AND next_attempt_at <= ?1 ORDER BY created_at, id",
+                )
+                .and_then(|mut stmt| {
+                    stmt.query_map([time::to_rfc3339(now)], |r| {
+                        let id: String = r.get(0)?;
+                        Ok(OutgoingMail {
+                            id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "mail id", &id))?,
+                            to: r.get(1)?,
+                            subject: r.get(2)?,
+                            body: r.get(3)?,
+                            attempts: r.get(4)?,
+                        })
+                    })?
+                    .collect()
+                })
+                .map_err(self.err())?;
+            let lease = time::to_rfc3339(now + mail::SEND_LEASE);
+            for m in &due {
+                tx.execute(
+                    "UPDATE mail_outbox SET next_attempt_at = ?2 WHERE id = ?1",
+                    params![m.id.to_string(), lease],
+                )
+                .map_err(self.err())?;
+            }
+            Ok(due)
         })
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(self.err())
     }
 
     pub(super) fn do_record_mail_attempt(

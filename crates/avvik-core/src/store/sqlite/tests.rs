@@ -506,6 +506,10 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
     let path = dir.path().join("nested/folder/avvik.sqlite3");
     let created = {
         let store = SqliteStore::open(&path).unwrap();
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&path).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600, "only its user reads the register");
         {
             let conn = store.conn();
             let mode: String = conn
