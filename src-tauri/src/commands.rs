@@ -166,6 +166,8 @@ pub async fn sign_in(
         }
     }
     state.set_signed_in(Some(signed_in));
+    // A general manager signing in hears at once of the notices that wait.
+    state.wake_worker();
     Ok(user)
 }
 

@@ -66,6 +66,13 @@ class Suite:
     # -- life cycle ---------------------------------------------------------
 
     def start_driver(self):
+        # The app's desktop notifications are D-Bus calls on the session bus: recorded here
+        # (no notification daemon runs under Xvfb; the calls are seen all the same).
+        self.notifications = os.path.join(self.out, "notifications.log")
+        self.monitor = subprocess.Popen(
+            ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications',member='Notify'"],
+            stdout=open(self.notifications, "w"), stderr=subprocess.DEVNULL,
+        )
         port = free_port()
         env = dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true", AVVIK_DATA_DIR=self.data)
         log = open(os.path.join(self.out, "webkitwebdriver.log"), "w")
@@ -77,6 +84,8 @@ class Suite:
         self.driver.wait_ready(timeout=20)
 
     def stop(self):
+        if getattr(self, "monitor", None):
+            self.monitor.terminate()
         if getattr(self, "sink", None):
             self.sink.stop()
         if self.driver and self.driver.session:
@@ -459,6 +468,13 @@ class Suite:
         reference = self.state["employee_reference"]
         self.sign_in_as("leder")
         d.wait_text("#nav-inbox", lambda t: t == "Innboks (1 nye)")
+        # A desktop notification names the reference, and nothing of the case.
+        deadline = time.monotonic() + 10
+        while reference not in open(self.notifications, encoding="utf-8").read():
+            assert time.monotonic() < deadline, "no desktop notification for " + reference
+            time.sleep(0.1)
+        seen = open(self.notifications, encoding="utf-8").read()
+        assert "Nytt avvik er meldt" in seen and "Faktura sendt" not in seen, seen
         d.click(d.find("#nav-inbox"))
         d.wait_text("#inbox", lambda t: reference in t)
         d.click(d.xpath(f"//table[@id='inbox']//button[normalize-space()='{reference}']"))
