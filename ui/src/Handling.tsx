@@ -600,6 +600,18 @@ function DecisionSection({
     );
   }
   if (!editable) return null;
+  const note = (field: "notify_reason" | "inform_reason") => (
+    <Note
+      id={`decision-${field}`}
+      label={t(k(`field.decision.${field}`))}
+      help={t(k(`decision.${field}.help`))}
+      value={input[field]}
+      error={errors[`decision.${field}`]}
+      onInput={(v) => set({ [field]: v })}
+      lang={lang}
+      t={t}
+    />
+  );
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.recordDecision(caseKey, input));
@@ -618,18 +630,7 @@ function DecisionSection({
         t={t}
         onChange={(v) => set({ notify_authority: v })}
       />
-      {input.notify_authority === false && (
-        <Note
-          id="decision-notify_reason"
-          label={t("field.decision.notify_reason")}
-          help={t("decision.notify_reason.help")}
-          value={input.notify_reason}
-          error={errors["decision.notify_reason"]}
-          onInput={(v) => set({ notify_reason: v })}
-          lang={lang}
-          t={t}
-        />
-      )}
+      {input.notify_authority === false && note("notify_reason")}
       <YesNo
         id="decision-inform_subjects"
         legend={t("field.decision.inform_subjects")}
@@ -648,16 +649,7 @@ function DecisionSection({
             error={errors["decision.exemption"]}
             onChange={([exemption]) => set({ exemption })}
           />
-          <Note
-            id="decision-inform_reason"
-            label={t("field.decision.inform_reason")}
-            help={t("decision.inform_reason.help")}
-            value={input.inform_reason}
-            error={errors["decision.inform_reason"]}
-            onInput={(v) => set({ inform_reason: v })}
-            lang={lang}
-            t={t}
-          />
+          {note("inform_reason")}
         </>
       )}
       <div class="actions">
