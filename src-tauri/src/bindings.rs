@@ -62,6 +62,10 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::attachment::Attachment>(cfg, &mut out);
     render::<avvik_core::handling::Handling>(cfg, &mut out);
     render::<avvik_core::handling::EnisaPreview>(cfg, &mut out);
+    render::<avvik_core::awareness::Awareness>(cfg, &mut out);
+    render::<avvik_core::awareness::AwareInput>(cfg, &mut out);
+    render::<avvik_core::clock::Clock>(cfg, &mut out);
+    render::<avvik_core::clock::ClockState>(cfg, &mut out);
     render::<avvik_core::handling::AssessmentInput>(cfg, &mut out);
     render::<avvik_core::handling::Assessment>(cfg, &mut out);
     render::<avvik_core::handling::AssessmentRecord>(cfg, &mut out);

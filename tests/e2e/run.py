@@ -481,6 +481,12 @@ class Suite:
         d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
         notices = d.text(d.find("#case-notices"))
         assert "e-post sendt" in notices, notices
+        # The countdown to Datatilsynet ticks in the window.
+        first = d.text(d.wait_for("#clock-left"))
+        assert first.endswith("igjen") and first.startswith("2 d 23 t"), first
+        assert d.text(d.find("#clock-state")) == "Løper"
+        d.wait_text("#clock-left", lambda t: t != first, timeout=3)
+        self.shot("14b-countdown")
         # The assessment: ENISA says low (1 × 0.5 + 0.25); the manager judges it a risk and says why.
         d.click(d.find("#assessment-immediate_measures_needed-yes"))
         d.type(d.find("#assessment-immediate_measures_reason"), "Kunden som fikk fakturaen må be om å slette den.")

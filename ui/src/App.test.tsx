@@ -65,6 +65,16 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     approval: null,
     closing: null,
     comments: [],
+    awareness: null,
+    clock: {
+      regime: "gdpr-33-1",
+      hours: 72,
+      aware_at: "2026-11-22T09:00:00Z",
+      deadline_at: "2026-11-25T09:00:00Z",
+      deadline_local: "2026-11-25T10:00:00+01:00",
+      seconds_left: 3 * 86400,
+      state: "running",
+    },
     overdue: [],
     blockers: assessed ? [{ kind: "decision" }] : [{ kind: "assessment" }],
   });
@@ -357,6 +367,7 @@ describe("the general manager's handling", () => {
     render(<App backend={backend} />);
     fireEvent.click(await screen.findByRole("button", { name: "AVVIK-2026-0001" }));
     expect(await screen.findByText("Avviket må vurderes.")).toBeTruthy();
+    expect(screen.getByText(/Frist 25\. nov\. 2026.*72 timer/)).toBeTruthy();
     await screen.findByText(/ENISA: 0,5 \(lav\)/);
     fireEvent.click(screen.getByRole("button", { name: "Lagre vurderingen" }));
     const error = await screen.findByText("Risiko for de berørte må fylles ut.");

@@ -26,6 +26,7 @@ import {
   VERDICTS,
 } from "./bindings/vocabulary";
 import { Choices } from "./Choices";
+import { Countdown } from "./Countdown";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import { type Lang, type MessageKey, type Translate, formatInstant } from "./i18n";
 import { TextField } from "./TextField";
@@ -81,8 +82,14 @@ export function HandlingPanel({
       (e) => live && setError(toCommandError(e)),
     );
     if (isHandler) backend.people().then((p) => live && setPeople(p), () => {});
+    // The clock's state is the core's: asked for again every minute.
+    const refresh = setInterval(
+      () => backend.getHandling(c.id).then((h) => live && setHandling(h), () => {}),
+      60_000,
+    );
     return () => {
       live = false;
+      clearInterval(refresh);
     };
   }, [c.id, backend, isHandler]);
 
@@ -112,6 +119,7 @@ export function HandlingPanel({
     <section class="handling" aria-labelledby="handling-heading">
       <h3 id="handling-heading">{t("handling.heading")}</h3>
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+      {handling.clock && <Countdown clock={handling.clock} lang={lang} t={t} />}
       <Blockers handling={handling} t={t} />
       <AssessmentSection
         handling={handling}

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::awareness::Awareness;
 use crate::case::CaseStatus;
+use crate::clock::{self, Clock};
 use crate::enisa::{Band, EnisaInput, EnisaResult};
 use crate::error::{Error, Problem, Result};
 use crate::form::{Errors, NOTE_MAX_CHARS};
@@ -551,6 +553,10 @@ pub struct Handling {
     pub approval: Option<Approval>,
     pub closing: Option<Closing>,
     pub comments: Vec<Comment>,
+    /// When the company became aware (none for a draft).
+    pub awareness: Option<Awareness>,
+    /// The clock to Datatilsynet as of when the handling was read (none for a draft).
+    pub clock: Option<Clock>,
     /// Measures open after their due day, by number (as of when the handling was read).
     pub overdue: Vec<u32>,
     /// What keeps the case from being closed, in the order to deal with it.
@@ -558,8 +564,17 @@ pub struct Handling {
 }
 
 impl Handling {
-    /// Fills in what depends on the time: overdue measures and the closing blockers.
+    /// Fills in what depends on the time: the clock, overdue measures and the closing
+    /// blockers.
     pub fn at(mut self, now: DateTime<Utc>) -> Handling {
+        let not_required = self
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.decision.notify_authority == Some(false));
+        self.clock = self
+            .awareness
+            .as_ref()
+            .map(|a| clock::clock(a.aware_at, None, not_required, now));
         self.overdue = self
             .measures
             .iter()

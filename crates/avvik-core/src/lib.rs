@@ -6,7 +6,9 @@
 //! no caller can bypass a rule.
 
 pub mod attachment;
+pub mod awareness;
 pub mod case;
+pub mod clock;
 pub mod enisa;
 pub mod error;
 pub mod export;

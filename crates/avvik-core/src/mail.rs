@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::clock;
 use crate::error::{Problem, Result};
 use crate::form::Errors;
 use crate::org::looks_like_email;
@@ -230,17 +231,17 @@ pub struct OutgoingMail {
 /// How long a claimed notice is left to the one sending it before another may try.
 pub const SEND_LEASE: Duration = Duration::minutes(5);
 
-/// The hours Datatilsynet allows from awareness to the notice (GDPR art. 33(1)).
-pub const NOTIFY_WITHIN_HOURS: i64 = 72;
-
 /// The e-mail that tells the general manager a case was submitted. Only the reference,
-/// the times and where to look: never anything from the case's content.
+/// the times and where to look: never anything from the case's content. The deadline
+/// counts from the report, which is when the company became aware unless the handler
+/// records an earlier moment.
 pub fn notice_message(
     reference: Reference,
     reported_at: DateTime<Utc>,
     organisation: &str,
 ) -> (String, String) {
-    let deadline = reported_at + Duration::hours(NOTIFY_WITHIN_HOURS);
+    let deadline = clock::deadline(reported_at);
+    let hours = clock::regime_at(reported_at).hours;
     let oslo = |t: DateTime<Utc>| {
         t.with_timezone(&DISPLAY_TZ)
             .format("%d.%m.%Y kl. %H:%M")
@@ -252,7 +253,7 @@ pub fn notice_message(
          Referanse: {reference}\n\
          Meldt: {reported}\n\
          Frist for melding til Datatilsynet, hvis avviket er meldepliktig: {deadline} \
-         ({NOTIFY_WITHIN_HOURS} timer)\n\n\
+         ({hours} timer)\n\n\
          Åpne Avvik og se innboksen for å vurdere avviket. Denne e-posten inneholder med \
          vilje ingen opplysninger om hva som har skjedd.\n\n\
          --\n\

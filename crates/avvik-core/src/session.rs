@@ -15,6 +15,7 @@
 //! | see the handling of a case one can see   |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | assess, decide, add and change measures  |          |    ✓    |     |       |
 //! | approve the measures; close the case     |          |    ✓    |     |       |
+//! | set when the company became aware        |          |    ✓    |     |       |
 //! | move one's own measure forward           |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | comment (advise) on a submitted case     |          |    ✓    |  ✓  |       |
 //!
@@ -26,6 +27,7 @@ use uuid::Uuid;
 
 use crate::attachment::sha256_hex;
 use crate::attachment::{Attachment, NewAttachment};
+use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
 use crate::form::Draft;
@@ -344,6 +346,20 @@ impl<'s> Session<'s> {
         Ok(self
             .store
             .update_measure(key, number, input, !handler, &self.user, now)?
+            .at(now))
+    }
+
+    /// Records when the company became aware: the start of the clock.
+    pub fn set_awareness(
+        &self,
+        key: CaseKey,
+        input: &AwareInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "set when the company became aware")?;
+        Ok(self
+            .store
+            .set_awareness(key, input, &self.user, now)?
             .at(now))
     }
 

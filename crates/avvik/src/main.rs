@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
+use avvik_core::awareness::AwareInput;
 use avvik_core::export;
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
 use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
@@ -101,6 +102,15 @@ enum Command {
     /// Notices by e-mail: the SMTP settings, a test message, and sending what waits.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
+    /// (negative when overdue) and state, as JSON.
+    Clock {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// Evaluate at this moment (RFC 3339, e.g. 2026-11-23T09:00:00+01:00) instead of now.
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        at: Option<DateTime<Utc>>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -205,6 +215,23 @@ enum HandleCommand {
         /// Why the people affected are not informed (needed for a high risk).
         #[arg(long, value_name = "TEXT")]
         inform_reason: Option<String>,
+    },
+    /// Record when the company became aware of the breach (the start of the clock), when
+    /// it is not the moment the report came in; that needs --reason.
+    Aware {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// RFC 3339 with an offset, e.g. 2026-11-20T08:30:00+01:00.
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        at: DateTime<Utc>,
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// When the processor became aware (RFC 3339).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        processor_aware: Option<DateTime<Utc>>,
+        /// When the processor told the company (RFC 3339).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        processor_notified: Option<DateTime<Utc>>,
     },
     /// Approve the case's current set of measures (handlers: the general manager).
     Approve {
@@ -719,6 +746,15 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&session.acknowledge(id, now).map_err(text_of)?)
         }
         Command::Handle(command) => handle(&session, command, now),
+        Command::Clock { case, at } => {
+            let handling = session
+                .handling(case_key(&case)?, at.unwrap_or(now))
+                .map_err(text_of)?;
+            let clock = handling.clock.ok_or_else(|| {
+                format!("{case} is a draft: its clock starts when it is submitted")
+            })?;
+            print_json(&clock)
+        }
         Command::Org(command) => org(&session, command, now),
         Command::Mail(command) => mail(&session, &store, command, now),
         Command::Measure(command) => measure(&session, command, now),
@@ -877,6 +913,12 @@ fn mail(
     }
 }
 
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| "a time in RFC 3339 with an offset, e.g. 2026-11-20T08:30:00+01:00".into())
+}
+
 fn parse_security(s: &str) -> Result<SmtpSecurity, String> {
     SmtpSecurity::from_key(s).ok_or_else(|| "one of: starttls, tls, none".into())
 }
@@ -912,6 +954,21 @@ fn handle(session: &Session<'_>, command: HandleCommand, now: DateTime<Utc>) -> 
             session.record_decision(case_key(&case)?, &input, now)
         }
         HandleCommand::Approve { case } => session.approve_measures(case_key(&case)?, now),
+        HandleCommand::Aware {
+            case,
+            at,
+            reason,
+            processor_aware,
+            processor_notified,
+        } => {
+            let input = AwareInput {
+                aware_at: at,
+                reason,
+                processor_aware_at: processor_aware,
+                processor_notified_at: processor_notified,
+            };
+            session.set_awareness(case_key(&case)?, &input, now)
+        }
         HandleCommand::Close { case, lessons } => {
             session.close_case(case_key(&case)?, Some(&lessons), now)
         }

@@ -1041,3 +1041,64 @@ fn an_admin_sets_the_contact_point_and_the_mail_settings_and_the_password_never_
     assert!(err.contains("may not see the e-mail settings"), "{err}");
     assert_eq!(cli.ok(&["mail", "send"], None)["sent"], 0);
 }
+
+#[test]
+fn the_clock_prints_the_deadline_in_utc_and_oslo_time_and_follows_the_awareness() {
+    let cli = Cli::new().with_systems();
+    let case = cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let reference = case["reference"].as_str().unwrap();
+    let submitted =
+        chrono::DateTime::parse_from_rfc3339(case["submitted_at"].as_str().unwrap()).unwrap();
+    let at = (submitted + chrono::Duration::hours(1)).to_rfc3339();
+    let clock = cli.ok(&["clock", reference, "--at", &at], None);
+    assert_eq!(clock["state"], "running");
+    assert_eq!(clock["seconds_left"], 71 * 3600);
+    assert_eq!(clock["hours"], 72);
+    assert!(
+        clock["deadline_local"]
+            .as_str()
+            .unwrap()
+            .ends_with("+01:00"),
+        "{clock}"
+    );
+
+    // The misdirected e-mail was discovered at 11:40 on 20 November; the manager records
+    // that as the moment of awareness. Evaluated three days later, the deadline has passed.
+    let err = cli.fails(
+        &[
+            "handle",
+            "aware",
+            reference,
+            "--at",
+            "2026-11-20T11:40:00+01:00",
+        ],
+        None,
+    );
+    assert!(err.contains("aware.reason"), "{err}");
+    cli.ok(
+        &[
+            "handle",
+            "aware",
+            reference,
+            "--at",
+            "2026-11-20T11:40:00+01:00",
+            "--reason",
+            "Regnskapsføreren ringte da e-posten kom.",
+        ],
+        None,
+    );
+    let clock = cli.ok(
+        &["clock", reference, "--at", "2026-11-23T12:40:00+01:00"],
+        None,
+    );
+    assert_eq!(clock["deadline_at"], "2026-11-23T10:40:00Z");
+    assert_eq!(clock["deadline_local"], "2026-11-23T11:40:00+01:00");
+    assert_eq!(clock["seconds_left"], -3600);
+    assert_eq!(clock["state"], "overdue");
+    let out = cli.run(&["clock", reference, "--at", "i morgen"], None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}

@@ -271,6 +271,8 @@ fn handling() -> Handling {
         approval: None,
         closing: None,
         comments: vec![],
+        awareness: None,
+        clock: None,
         overdue: vec![],
         blockers: vec![],
     }

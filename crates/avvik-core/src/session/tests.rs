@@ -862,3 +862,58 @@ fn a_one_person_install_may_stay_signed_in_until_a_second_user_exists() {
     );
     assert_eq!(kind(eier.remember(t(4))), ErrorKind::Conflict);
 }
+
+#[test]
+fn the_clock_starts_at_the_report_unless_the_handler_records_an_earlier_moment() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    let case = ansatt.create_case(&complete("Sak"), true, t(12)).unwrap();
+    let key = CaseKey::Id(case.id);
+    let h = leder.handling(key, t(13)).unwrap();
+    let clock = h.clock.unwrap();
+    assert_eq!(
+        clock.aware_at,
+        t(12),
+        "by default, the moment of the report"
+    );
+    assert_eq!(clock.deadline_at, t(12) + chrono::Duration::hours(72));
+    assert_eq!(clock.seconds_left, 71 * 3600);
+    assert_eq!(clock.state, crate::clock::ClockState::Running);
+
+    let earlier = crate::awareness::AwareInput {
+        aware_at: t(9),
+        reason: None,
+        processor_aware_at: None,
+        processor_notified_at: None,
+    };
+    assert_eq!(
+        kind(ansatt.set_awareness(key, &earlier, t(13))),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(
+        field_problems(&leder.set_awareness(key, &earlier, t(13)).unwrap_err()),
+        [("aware.reason".to_string(), Problem::Required)]
+    );
+    let with_reason = crate::awareness::AwareInput {
+        reason: Some("Mottakeren ringte kl. 09, før skjemaet ble sendt.".into()),
+        ..earlier
+    };
+    let h = leder.set_awareness(key, &with_reason, t(13)).unwrap();
+    let a = h.awareness.unwrap();
+    assert_eq!(
+        (a.aware_at, a.set.unwrap().by.name.as_str()),
+        (t(9), "leder Testesen")
+    );
+    assert_eq!(
+        h.clock.unwrap().deadline_at,
+        t(9) + chrono::Duration::hours(72)
+    );
+    // Not notifiable: the clock says so.
+    leder.save_assessment(key, &low_risk(), t(14)).unwrap();
+    let h = leder.record_decision(key, &not_notified(), t(14)).unwrap();
+    assert_eq!(
+        h.clock.unwrap().state,
+        crate::clock::ClockState::NotRequired
+    );
+}

@@ -17,6 +17,7 @@ pub use migrations::SCHEMA_VERSION;
 pub use sqlite::SqliteStore;
 
 use crate::attachment::{Attachment, NewAttachment};
+use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
 use crate::form::Draft;
@@ -163,6 +164,15 @@ pub trait Store: Send + Sync {
         number: u32,
         input: &MeasureInput,
         progress_only: bool,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Records when the company became aware (and the processor's times).
+    fn set_awareness(
+        &self,
+        key: CaseKey,
+        input: &AwareInput,
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling>;

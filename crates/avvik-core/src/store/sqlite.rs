@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::migrations::{self, MigrateError};
 use super::{CaseFilter, CaseSort, Store, Visibility};
 use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
+use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
@@ -1119,6 +1120,16 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         self.do_update_measure(key, number, input, progress_only, by, now)
+    }
+
+    fn set_awareness(
+        &self,
+        key: CaseKey,
+        input: &AwareInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_set_awareness(key, input, by, now)
     }
 
     fn approve_measures(&self, key: CaseKey, by: &User, now: DateTime<Utc>) -> Result<Handling> {

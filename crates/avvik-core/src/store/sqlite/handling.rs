@@ -8,6 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{SqliteStore, bad_value, instant};
+use crate::awareness::{AwareInput, Awareness};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::handling::{
@@ -64,13 +65,23 @@ fn measure_from_row(row: &Row<'_>) -> rusqlite::Result<Measure> {
 const HANDLING_SELECT: &str = "SELECT h.assessment, h.assessed_by, ua.name, h.assessed_at,
         h.decision, h.decided_by, ud.name, h.decided_at,
         h.measures_revision, h.approved_revision, h.approved_by, up.name, h.approved_at,
-        h.lessons_learned, h.closed_by, uc.name, h.closed_at
+        h.lessons_learned, h.closed_by, uc.name, h.closed_at,
+        h.aware_at, h.aware_reason, h.aware_set_by, uw.name, h.aware_set_at,
+        h.processor_aware_at, h.processor_notified_at
     FROM case_handling h
     LEFT JOIN users ua ON ua.id = h.assessed_by
     LEFT JOIN users ud ON ud.id = h.decided_by
     LEFT JOIN users up ON up.id = h.approved_by
     LEFT JOIN users uc ON uc.id = h.closed_by
+    LEFT JOIN users uw ON uw.id = h.aware_set_by
     WHERE h.case_id = ?1";
+
+/// An optional instant column.
+fn maybe_instant(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    row.get::<_, Option<String>>(i)?
+        .map(|t| instant(i, t))
+        .transpose()
+}
 
 impl SqliteStore {
     pub(super) fn load_handling(&self, tx: &Connection, case: &Case) -> Result<Handling> {
@@ -84,6 +95,14 @@ impl SqliteStore {
             approval: None,
             closing: None,
             comments: Vec::new(),
+            awareness: case.submitted_at.map(|reported| Awareness {
+                aware_at: reported,
+                reason: None,
+                set: None,
+                processor_aware_at: None,
+                processor_notified_at: None,
+            }),
+            clock: None,
             overdue: Vec::new(),
             blockers: Vec::new(),
         };
@@ -134,14 +153,31 @@ impl SqliteStore {
                                 stamp,
                             },
                         ),
+                        (
+                            maybe_instant(r, 17)?,
+                            r.get::<_, Option<String>>(18)?,
+                            stamp(r, 19, 21)?,
+                            maybe_instant(r, 22)?,
+                            maybe_instant(r, 23)?,
+                        ),
                     ))
                 })
                 .optional()
             })
             .map_err(self.err())?;
-        let Some((assessment, decision, approval, closing)) = row else {
+        let Some((assessment, decision, approval, closing, aware)) = row else {
             return Ok(handling);
         };
+        let (aware_at, reason, set, processor_aware_at, processor_notified_at) = aware;
+        if let Some(a) = handling.awareness.as_mut() {
+            if let Some(at) = aware_at {
+                a.aware_at = at;
+                a.reason = reason;
+                a.set = set;
+            }
+            a.processor_aware_at = processor_aware_at;
+            a.processor_notified_at = processor_notified_at;
+        }
         let damaged = |what: &str| Error::Storage {
             path: self.label().to_owned(),
             message: format!("the {what} of {} in the store is damaged", case.label()),
@@ -409,6 +445,48 @@ impl SqliteStore {
                 &by.username,
                 now,
                 json!({ "number": number, "old": old, "new": m }),
+            )
+        })
+    }
+
+    pub(super) fn do_set_awareness(
+        &self,
+        key: CaseKey,
+        input: &AwareInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            handling.check_open(&case.label(), "given a new awareness time", false)?;
+            let reported = case.submitted_at.expect("a case past the draft has been submitted");
+            let occurred = case.form.occurred.and_then(|o| o.from);
+            let a = input.clone().check(reported, occurred, now)?;
+            let default = a.aware_at == reported && a.reason.is_none();
+            tx.execute(
+                "UPDATE case_handling SET aware_at = ?2, aware_reason = ?3, aware_set_by = ?4, aware_set_at = ?5,
+                        processor_aware_at = ?6, processor_notified_at = ?7 WHERE case_id = ?1",
+                params![
+                    id,
+                    (!default).then(|| time::to_rfc3339(a.aware_at)),
+                    a.reason,
+                    (!default).then(|| by.id.to_string()),
+                    (!default).then(|| time::to_rfc3339(now)),
+                    a.processor_aware_at.map(time::to_rfc3339),
+                    a.processor_notified_at.map(time::to_rfc3339),
+                ],
+            )
+            .map_err(self.err())?;
+            let old = handling.awareness.as_ref().map(|o| {
+                json!({ "aware_at": time::to_rfc3339(o.aware_at), "reason": o.reason })
+            });
+            self.record_event(
+                tx,
+                case.id,
+                "awareness_set",
+                &by.username,
+                now,
+                json!({ "old": old, "new": a }),
             )
         })
     }

@@ -1,0 +1,57 @@
+import { useEffect, useState } from "preact/hooks";
+import type { Clock } from "./bindings/Clock";
+import { type Lang, type MessageKey, type Translate, formatInstant } from "./i18n";
+
+/** Seconds as «2 d 03 t 04 min 05 s» (or the English units). */
+export function formatDuration(seconds: number, t: Translate): string {
+  const s = Math.abs(Math.trunc(seconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return t("clock.duration", { d, h: d ? two(h) : h, m: two(m), s: two(sec) }).replace(/^0 \S+ /, "");
+}
+
+/**
+ * The live countdown to Datatilsynet's deadline. The core gives the deadline and the
+ * state; the seconds tick here, once a second, against the deadline itself, so a
+ * sleeping laptop shows the right time as soon as it wakes.
+ */
+export function Countdown({ clock, lang, t, now: fixedNow }: { clock: Clock; lang: Lang; t: Translate; now?: number }) {
+  const [now, setNow] = useState(() => fixedNow ?? Date.now());
+  useEffect(() => {
+    if (fixedNow !== undefined) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [fixedNow]);
+  const deadline = new Date(clock.deadline_at).getTime();
+  const open = clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
+  const left = Math.floor((deadline - now) / 1000);
+  // The core's state, unless the ticking has just crossed the deadline.
+  const state = open && left < 0 ? "overdue" : clock.state;
+  return (
+    <section class={`clock clock-${state}`} aria-labelledby="clock-heading" id="clock">
+      <h3 id="clock-heading">{t("clock.heading")}</h3>
+      <p class="clock-line">
+        <span class={`badge clock-state`} id="clock-state">
+          {t(`clock.state.${state}` as MessageKey)}
+        </span>{" "}
+        {open && (
+          <strong id="clock-left" aria-live="off">
+            {left >= 0
+              ? t("clock.left", { time: formatDuration(left, t) })
+              : t("clock.over", { time: formatDuration(left, t) })}
+          </strong>
+        )}
+      </p>
+      <p class="help">
+        {t("clock.deadline", {
+          deadline: formatInstant(clock.deadline_at, lang),
+          aware: formatInstant(clock.aware_at, lang),
+          hours: clock.hours,
+        })}
+      </p>
+    </section>
+  );
+}
