@@ -1,6 +1,7 @@
 //! The IPC commands of the general manager's handling: thin wrappers over the
 //! session, which checks every role and rule.
 
+use avvik_core::awareness::AwareInput;
 use avvik_core::enisa::EnisaInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
 use avvik_core::{CaseKey, User};
@@ -70,6 +71,19 @@ pub async fn update_measure(
     let input: MeasureInput = parse("measure", measure)?;
     let now = Utc::now();
     as_signed_in(&state, move |s| s.update_measure(key, number, &input, now)).await
+}
+
+/// Records when the company became aware of the breach: the start of the clock.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_awareness(
+    state: State<'_, AppState>,
+    key: String,
+    awareness: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: AwareInput = parse("aware", awareness)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.set_awareness(key, &input, now)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

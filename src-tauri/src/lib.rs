@@ -34,6 +34,7 @@ pub fn builder<R: tauri::Runtime>(
             handling::people,
             handling::record_decision,
             handling::save_assessment,
+            handling::set_awareness,
             handling::update_measure,
             settings::save_smtp,
             settings::smtp_settings,

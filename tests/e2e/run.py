@@ -10,6 +10,7 @@ library only. Prints `N passed, N failed` last and exits non-zero on failure.
 """
 
 import argparse
+import datetime
 import email
 import json
 import os
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 import traceback
+import zoneinfo
 
 from smtp_sink import SmtpSink
 from webdriver import Driver, WebDriverError
@@ -487,6 +489,20 @@ class Suite:
         assert d.text(d.find("#clock-state")) == "Løper"
         d.wait_text("#clock-left", lambda t: t != first, timeout=3)
         self.shot("14b-countdown")
+        # The manager heard of it by phone an hour before the report: the clock moves.
+        earlier = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo")) - datetime.timedelta(hours=1)
+        d.click(d.find("#awareness-edit"))
+        field = d.wait_for("#aware-at")
+        d.clear(field)
+        d.type(field, earlier.strftime("%d.%m.%Y %H:%M"))
+        time.sleep(0.5)  # the core resolves the typed Oslo time (a local IPC call)
+        d.click(d.find("#save-awareness"))
+        error = d.text(d.wait_for("#aware-reason-error"))
+        assert "må fylles ut" in error, error
+        d.type(d.find("#aware-reason"), "Kunden ringte før skjemaet ble sendt.")
+        d.click(d.find("#save-awareness"))
+        d.wait_text("#awareness-summary", lambda t: "satt av Lise Lædre" in t)
+        d.wait_text("#clock-left", lambda t: t.startswith("2 d 22 t"))
         # The assessment: ENISA says low (1 × 0.5 + 0.25); the manager judges it a risk and says why.
         d.click(d.find("#assessment-immediate_measures_needed-yes"))
         d.type(d.find("#assessment-immediate_measures_reason"), "Kunden som fikk fakturaen må be om å slette den.")

@@ -196,6 +196,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     addMeasure: async (key) => handling(key),
     updateMeasure: async (key) => handling(key),
     approveMeasures: async (key) => handling(key),
+    setAwareness: async (key) => handling(key),
     closeCase: async (key) => handling(key),
     addComment: async (key) => handling(key),
     people: async () => [LEDER],

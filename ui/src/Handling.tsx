@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Backend } from "./api";
 import { toCommandError } from "./api";
 import type { AssessmentInput } from "./bindings/AssessmentInput";
+import type { AwareInput } from "./bindings/AwareInput";
 import type { Case } from "./bindings/Case";
 import type { CommandError } from "./bindings/CommandError";
 import type { DecisionInput } from "./bindings/DecisionInput";
@@ -30,6 +31,7 @@ import { Countdown } from "./Countdown";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import { type Lang, type MessageKey, type Translate, formatInstant } from "./i18n";
 import { TextField } from "./TextField";
+import { TimeField } from "./TimeField";
 
 
 const k = (key: string) => key as MessageKey;
@@ -120,6 +122,17 @@ export function HandlingPanel({
       <h3 id="handling-heading">{t("handling.heading")}</h3>
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
       {handling.clock && <Countdown clock={handling.clock} lang={lang} t={t} />}
+      {handling.awareness && (
+        <AwarenessSection
+          handling={handling}
+          editable={isHandler && !closed}
+          backend={backend}
+          caseKey={c.id}
+          lang={lang}
+          t={t}
+          run={run}
+        />
+      )}
       <Blockers handling={handling} t={t} />
       <AssessmentSection
         handling={handling}
@@ -152,6 +165,113 @@ export function HandlingPanel({
 }
 
 type Run = (work: () => Promise<Handling>, noFields?: boolean) => Promise<CommandError | null>;
+
+/**
+ * When the company became aware: the report by default; the handler may record an
+ * earlier moment with a reason (and a processor's times). The core checks it.
+ */
+function AwarenessSection({
+  handling,
+  editable,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  editable: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const a = handling.awareness!;
+  const [editing, setEditing] = useState(false);
+  const [input, setInput] = useState<AwareInput>({ aware_at: a.aware_at });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const start = () => {
+    setInput({
+      aware_at: a.aware_at,
+      ...(a.reason ? { reason: a.reason } : {}),
+      ...(a.processor_aware_at ? { processor_aware_at: a.processor_aware_at } : {}),
+      ...(a.processor_notified_at ? { processor_notified_at: a.processor_notified_at } : {}),
+    });
+    setEditing(true);
+  };
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.setAwareness(caseKey, input));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) setEditing(false);
+  };
+  return (
+    <section class="awareness" aria-labelledby="awareness-heading">
+      <h4 id="awareness-heading">{t("aware.heading")}</h4>
+      <p id="awareness-summary">
+        {a.set
+          ? t("aware.set", { time: formatInstant(a.aware_at, lang), name: a.set.by.name, reason: a.reason ?? "" })
+          : t("aware.default", { time: formatInstant(a.aware_at, lang) })}
+      </p>
+      {editable && !editing && (
+        <button type="button" class="secondary" id="awareness-edit" onClick={start}>
+          {t("aware.edit")}
+        </button>
+      )}
+      {editing && (
+        <form onSubmit={save} noValidate>
+          <p class="help">{t("aware.help")}</p>
+          <TimeField
+            id="aware-at"
+            label={t("field.aware.aware_at")}
+            value={input.aware_at}
+            error={errors["aware.aware_at"]}
+            onChange={(v) => v && setInput({ ...input, aware_at: v })}
+            backend={backend}
+            t={t}
+          />
+          <Note
+            id="aware-reason"
+            label={t("field.aware.reason")}
+            help={t("aware.reason.help")}
+            value={input.reason}
+            error={errors["aware.reason"]}
+            onInput={(reason) => setInput({ ...input, reason })}
+            lang={lang}
+            t={t}
+          />
+          <TimeField
+            id="aware-processor_aware_at"
+            label={t("field.aware.processor_aware_at")}
+            value={input.processor_aware_at}
+            error={errors["aware.processor_aware_at"]}
+            onChange={(v) => setInput({ ...input, processor_aware_at: v })}
+            backend={backend}
+            t={t}
+          />
+          <TimeField
+            id="aware-processor_notified_at"
+            label={t("field.aware.processor_notified_at")}
+            value={input.processor_notified_at}
+            error={errors["aware.processor_notified_at"]}
+            onChange={(v) => setInput({ ...input, processor_notified_at: v })}
+            backend={backend}
+            t={t}
+          />
+          <div class="actions">
+            <button type="submit" id="save-awareness">
+              {t("aware.save")}
+            </button>
+            <button type="button" class="secondary" onClick={() => setEditing(false)}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
 
 function Blockers({ handling, t }: { handling: Handling; t: Translate }) {
   if (handling.status === "closed") return null;

@@ -5,6 +5,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { AuthStatus } from "./bindings/AuthStatus";
 import type { InboxItem } from "./bindings/InboxItem";
 import type { AssessmentInput } from "./bindings/AssessmentInput";
+import type { AwareInput } from "./bindings/AwareInput";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { EnisaInput } from "./bindings/EnisaInput";
 import type { EnisaPreview } from "./bindings/EnisaPreview";
@@ -61,6 +62,7 @@ export interface Backend {
   addMeasure(caseKey: string, measure: MeasureInput): Promise<Handling>;
   updateMeasure(caseKey: string, number: number, measure: MeasureInput): Promise<Handling>;
   approveMeasures(caseKey: string): Promise<Handling>;
+  setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
   addComment(caseKey: string, text: string): Promise<Handling>;
   people(): Promise<User[]>;
@@ -146,6 +148,7 @@ export const tauriBackend: Backend = {
   addMeasure: (key, measure) => call("add_measure", { key, measure }),
   updateMeasure: (key, number, measure) => call("update_measure", { key, number, measure }),
   approveMeasures: (key) => call("approve_measures", { key }),
+  setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
   closeCase: (key, lessonsLearned) => call("close_case", { key, lessons_learned: lessonsLearned }),
   addComment: (key, text) => call("add_comment", { key, text }),
   people: () => call("people"),
