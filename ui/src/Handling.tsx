@@ -241,24 +241,18 @@ function AwarenessSection({
             lang={lang}
             t={t}
           />
-          <TimeField
-            id="aware-processor_aware_at"
-            label={t("field.aware.processor_aware_at")}
-            value={input.processor_aware_at}
-            error={errors["aware.processor_aware_at"]}
-            onChange={(v) => setInput({ ...input, processor_aware_at: v })}
-            backend={backend}
-            t={t}
-          />
-          <TimeField
-            id="aware-processor_notified_at"
-            label={t("field.aware.processor_notified_at")}
-            value={input.processor_notified_at}
-            error={errors["aware.processor_notified_at"]}
-            onChange={(v) => setInput({ ...input, processor_notified_at: v })}
-            backend={backend}
-            t={t}
-          />
+          {(["processor_aware_at", "processor_notified_at"] as const).map((field) => (
+            <TimeField
+              key={field}
+              id={`aware-${field}`}
+              label={t(k(`field.aware.${field}`))}
+              value={input[field]}
+              error={errors[`aware.${field}`]}
+              onChange={(v) => setInput({ ...input, [field]: v })}
+              backend={backend}
+              t={t}
+            />
+          ))}
           <div class="actions">
             <button type="submit" id="save-awareness">
               {t("aware.save")}
