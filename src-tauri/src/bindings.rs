@@ -66,6 +66,10 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::awareness::AwareInput>(cfg, &mut out);
     render::<avvik_core::clock::Clock>(cfg, &mut out);
     render::<avvik_core::clock::ClockState>(cfg, &mut out);
+    render::<avvik_core::filing::Filing>(cfg, &mut out);
+    render::<avvik_core::filing::FilingInput>(cfg, &mut out);
+    render::<avvik_core::filing::FilingKind>(cfg, &mut out);
+    render::<avvik_core::filing::Channel>(cfg, &mut out);
     render::<avvik_core::handling::AssessmentInput>(cfg, &mut out);
     render::<avvik_core::handling::Assessment>(cfg, &mut out);
     render::<avvik_core::handling::AssessmentRecord>(cfg, &mut out);

@@ -3,6 +3,7 @@
 
 use avvik_core::awareness::AwareInput;
 use avvik_core::enisa::EnisaInput;
+use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
 use avvik_core::{CaseKey, User};
 use chrono::Utc;
@@ -71,6 +72,42 @@ pub async fn update_measure(
     let input: MeasureInput = parse("measure", measure)?;
     let now = Utc::now();
     as_signed_in(&state, move |s| s.update_measure(key, number, &input, now)).await
+}
+
+/// Records a filing to Datatilsynet (append-only).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_filing(
+    state: State<'_, AppState>,
+    key: String,
+    filing: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: FilingInput = parse("filing", filing)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.add_filing(key, &input, now)).await
+}
+
+/// Sets a filing's Altinn receipt and/or Datatilsynet's case number, each once.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_filing_receipt(
+    state: State<'_, AppState>,
+    key: String,
+    number: u32,
+    altinn_reference: Option<String>,
+    authority_case_number: Option<String>,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| {
+        s.set_filing_receipt(
+            key,
+            number,
+            altinn_reference.as_deref(),
+            authority_case_number.as_deref(),
+            now,
+        )
+    })
+    .await
 }
 
 /// Records when the company became aware of the breach: the start of the clock.

@@ -26,6 +26,8 @@ pub fn builder<R: tauri::Runtime>(
         .invoke_handler(tauri::generate_handler![
             commands::acknowledge,
             handling::add_comment,
+            handling::add_filing,
+            handling::set_filing_receipt,
             handling::add_measure,
             handling::approve_measures,
             handling::close_case,

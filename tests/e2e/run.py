@@ -431,7 +431,8 @@ class Suite:
         d.click(d.find("#q-data_subjects-customers"))
         d.click(d.find("#q-subjects_count-exact"))
         d.type(d.wait_for("#q-subjects_count-value"), "1")
-        d.click(d.find("#q-records_count-unknown"))
+        d.click(d.find("#q-records_count-exact"))
+        d.type(d.wait_for("#q-records_count-value"), "1")
         d.click(d.find("#wizard-next"))
         d.click(d.wait_for("#q-occurred-at"))
         d.type(d.wait_for("#occurred-from"), "21.11.2026 14:00")
@@ -532,6 +533,15 @@ class Suite:
         d.click(d.find("#save-decision"))
         summary = d.text(d.wait_for("#decision-summary"))
         assert "Meldes til Datatilsynet" in summary, summary
+        # The notice goes to Datatilsynet in Altinn; the app records it, and the clock is met.
+        blockers = d.text(d.find("#handling-blockers"))
+        assert "ingenting er meldt ennå" in blockers, blockers
+        d.select(d.find("#filing-kind"), "complete")
+        d.click(d.find("#add-filing"))
+        row = d.text(d.wait_for("#filings-table tbody tr"))
+        assert "Fullstendig melding" in row and "Altinn" in row, row
+        d.wait_text("#clock-state", lambda t: t == "Meldt i tide")
+        assert not d.find_all("#clock-left"), "a met deadline does not count down"
         # Measures: an immediate one due today, then the approval.
         today = time.strftime("%d.%m.%Y", time.localtime())
         d.select(d.find("#measure-kind"), "immediate")
@@ -558,6 +568,8 @@ class Suite:
         assert handling["decision"]["decision"]["notify_authority"] is True
         assert handling["approval"]["current"] is True
         assert [m["status"] for m in handling["measures"]] == ["done"]
+        assert [(f["kind"], f["late"]) for f in handling["filings"]] == [("complete", False)]
+        assert handling["clock"]["state"] == "met"
 
     def run(self):
         try:

@@ -66,6 +66,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     closing: null,
     comments: [],
     awareness: null,
+    filings: [],
     clock: {
       regime: "gdpr-33-1",
       hours: 72,
@@ -197,6 +198,8 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     updateMeasure: async (key) => handling(key),
     approveMeasures: async (key) => handling(key),
     setAwareness: async (key) => handling(key),
+    addFiling: async (key) => handling(key),
+    setFilingReceipt: async (key) => handling(key),
     closeCase: async (key) => handling(key),
     addComment: async (key) => handling(key),
     people: async () => [LEDER],

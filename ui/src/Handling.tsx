@@ -3,6 +3,9 @@ import type { Backend } from "./api";
 import { toCommandError } from "./api";
 import type { AssessmentInput } from "./bindings/AssessmentInput";
 import type { AwareInput } from "./bindings/AwareInput";
+import type { Channel } from "./bindings/Channel";
+import type { FilingInput } from "./bindings/FilingInput";
+import type { FilingKind } from "./bindings/FilingKind";
 import type { Case } from "./bindings/Case";
 import type { CommandError } from "./bindings/CommandError";
 import type { DecisionInput } from "./bindings/DecisionInput";
@@ -146,6 +149,17 @@ export function HandlingPanel({
       {handling.assessment && (
         <DecisionSection handling={handling} editable={isHandler && !closed} lang={lang} t={t} run={run} caseKey={c.id} backend={backend} />
       )}
+      {(handling.filings.length > 0 || (isHandler && !closed && handling.decision?.decision.notify_authority !== false)) && (
+        <FilingsSection
+          handling={handling}
+          editable={isHandler && !closed}
+          backend={backend}
+          caseKey={c.id}
+          lang={lang}
+          t={t}
+          run={run}
+        />
+      )}
       <MeasuresSection
         handling={handling}
         reporter={c.created_by}
@@ -259,6 +273,178 @@ function AwarenessSection({
             </button>
             <button type="button" class="secondary" onClick={() => setEditing(false)}>
               {t("common.cancel")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+const FILING_KINDS: readonly FilingKind[] = ["preliminary", "follow_up", "complete", "withdrawal"];
+const CHANNELS: readonly Channel[] = ["altinn", "email", "post"];
+
+/** The filings to Datatilsynet, append-only, and the form that records the next one. */
+function FilingsSection({
+  handling,
+  editable,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  editable: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const first = handling.filings.length === 0;
+  const [input, setInput] = useState<FilingInput>({ kind: first ? "preliminary" : "follow_up", channel: "altinn" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [receipts, setReceipts] = useState<Record<number, { ar: string; no: string }>>({});
+  const withdrawn = handling.filings.some((f) => f.kind === "withdrawal");
+  const overdue = first && handling.clock !== null && handling.clock.seconds_left < 0;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.addFiling(caseKey, input));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) setInput({ kind: "follow_up", channel: input.channel });
+  };
+  const saveReceipt = (number: number) => {
+    const r = receipts[number];
+    if (!r) return;
+    void run(() => backend.setFilingReceipt(caseKey, number, r.ar.trim() || null, r.no.trim() || null), true);
+  };
+  return (
+    <section class="filings" aria-labelledby="filings-heading">
+      <h4 id="filings-heading">{t("filings.heading")}</h4>
+      {handling.filings.length === 0 ? (
+        <p>{t("filings.none")}</p>
+      ) : (
+        <table id="filings-table">
+          <thead>
+            <tr>
+              <th scope="col">{t("filings.col.number")}</th>
+              <th scope="col">{t("filings.col.kind")}</th>
+              <th scope="col">{t("filings.col.channel")}</th>
+              <th scope="col">{t("filings.col.filed")}</th>
+              <th scope="col">{t("filings.receipt")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {handling.filings.map((f) => (
+              <tr key={f.id}>
+                <td>{f.number}</td>
+                <td>
+                  {f.follow_up ? t("filings.followUp", { n: f.follow_up }) : t(k(`filing_kind.${f.kind}`))}
+                  {f.late && <span class="badge warn">{t("filings.late")}</span>}
+                  {(f.delay_reason ?? f.withdrawal_reason) && <small class="help"> ({f.delay_reason ?? f.withdrawal_reason})</small>}
+                </td>
+                <td>{t(k(`channel.${f.channel}`))}</td>
+                <td>
+                  {formatInstant(f.filed_at, lang)}, {f.stamp.by.name}
+                </td>
+                <td>
+                  {f.altinn_reference && <div>{f.altinn_reference}</div>}
+                  {f.authority_case_number && <div>{f.authority_case_number}</div>}
+                  {editable && (!f.altinn_reference || !f.authority_case_number) && (
+                    <div class="receipt">
+                      {!f.altinn_reference && (
+                        <input
+                          aria-label={`${t("filings.receipt")} ${f.number}`}
+                          placeholder="AR…"
+                          value={receipts[f.number]?.ar ?? ""}
+                          onInput={(e) =>
+                            setReceipts({ ...receipts, [f.number]: { no: receipts[f.number]?.no ?? "", ar: (e.currentTarget as HTMLInputElement).value } })
+                          }
+                        />
+                      )}
+                      {!f.authority_case_number && (
+                        <input
+                          aria-label={`${t("filings.caseNumber")} ${f.number}`}
+                          placeholder={t("filings.caseNumber")}
+                          value={receipts[f.number]?.no ?? ""}
+                          onInput={(e) =>
+                            setReceipts({ ...receipts, [f.number]: { ar: receipts[f.number]?.ar ?? "", no: (e.currentTarget as HTMLInputElement).value } })
+                          }
+                        />
+                      )}
+                      <button type="button" class="secondary" onClick={() => saveReceipt(f.number)}>
+                        {t("filings.saveReceipt")}
+                      </button>
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {editable && !withdrawn && (
+        <form class="new-filing" onSubmit={save} noValidate>
+          <p class="help">{t("filings.intro")}</p>
+          <label for="filing-kind">{t("field.filing.kind")}</label>
+          <select
+            id="filing-kind"
+            value={input.kind}
+            onChange={(e) => setInput({ ...input, kind: (e.currentTarget as HTMLSelectElement).value as FilingKind })}
+          >
+            {FILING_KINDS.filter((f) => !first || f === "preliminary" || f === "complete").map((f) => (
+              <option key={f} value={f}>
+                {t(k(`filing_kind.${f}`))}
+              </option>
+            ))}
+          </select>
+          <label for="filing-channel">{t("field.filing.channel")}</label>
+          <select
+            id="filing-channel"
+            value={input.channel}
+            onChange={(e) => setInput({ ...input, channel: (e.currentTarget as HTMLSelectElement).value as Channel })}
+          >
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {t(k(`channel.${c}`))}
+              </option>
+            ))}
+          </select>
+          {Object.entries(errors)
+            .filter(([field]) => !["filing.delay_reason", "filing.withdrawal_reason"].includes(field))
+            .map(([field, message]) => (
+              <p key={field} class="field-error" role="alert">
+                {message}
+              </p>
+            ))}
+          {(overdue || errors["filing.delay_reason"]) && (
+            <Note
+              id="filing-delay_reason"
+              label={t("field.filing.delay_reason")}
+              help={t("filing.delay_reason.help")}
+              value={input.delay_reason}
+              error={errors["filing.delay_reason"]}
+              onInput={(delay_reason) => setInput({ ...input, delay_reason })}
+              lang={lang}
+              t={t}
+            />
+          )}
+          {input.kind === "withdrawal" && (
+            <Note
+              id="filing-withdrawal_reason"
+              label={t("field.filing.withdrawal_reason")}
+              help={t("filing.withdrawal_reason.help")}
+              value={input.withdrawal_reason}
+              error={errors["filing.withdrawal_reason"]}
+              onInput={(withdrawal_reason) => setInput({ ...input, withdrawal_reason })}
+              lang={lang}
+              t={t}
+            />
+          )}
+          <div class="actions">
+            <button type="submit" id="add-filing">
+              {t("filings.add")}
             </button>
           </div>
         </form>

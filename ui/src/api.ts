@@ -6,6 +6,7 @@ import type { AuthStatus } from "./bindings/AuthStatus";
 import type { InboxItem } from "./bindings/InboxItem";
 import type { AssessmentInput } from "./bindings/AssessmentInput";
 import type { AwareInput } from "./bindings/AwareInput";
+import type { FilingInput } from "./bindings/FilingInput";
 import type { DecisionInput } from "./bindings/DecisionInput";
 import type { EnisaInput } from "./bindings/EnisaInput";
 import type { EnisaPreview } from "./bindings/EnisaPreview";
@@ -63,6 +64,8 @@ export interface Backend {
   updateMeasure(caseKey: string, number: number, measure: MeasureInput): Promise<Handling>;
   approveMeasures(caseKey: string): Promise<Handling>;
   setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
+  addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
+  setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
   addComment(caseKey: string, text: string): Promise<Handling>;
   people(): Promise<User[]>;
@@ -149,6 +152,9 @@ export const tauriBackend: Backend = {
   updateMeasure: (key, number, measure) => call("update_measure", { key, number, measure }),
   approveMeasures: (key) => call("approve_measures", { key }),
   setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
+  addFiling: (key, filing) => call("add_filing", { key, filing }),
+  setFilingReceipt: (key, number, altinnReference, caseNumber) =>
+    call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),
   closeCase: (key, lessonsLearned) => call("close_case", { key, lessons_learned: lessonsLearned }),
   addComment: (key, text) => call("add_comment", { key, text }),
   people: () => call("people"),

@@ -16,6 +16,7 @@ use crate::case::CaseStatus;
 use crate::clock::{self, Clock};
 use crate::enisa::{Band, EnisaInput, EnisaResult};
 use crate::error::{Error, Problem, Result};
+use crate::filing::{Filing, FilingKind};
 use crate::form::{Errors, NOTE_MAX_CHARS};
 use crate::time;
 use crate::vocab::{Art34Ground, Impact, MeasureKind, MeasureStatus, Nature, Severity, Verdict};
@@ -540,6 +541,10 @@ pub enum Blocker {
     Approval,
     /// An immediate or limiting measure is still open.
     OpenMeasure { number: u32 },
+    /// Datatilsynet is to be notified, and nothing is filed yet.
+    Filing,
+    /// Filed in stages, and no complete filing (or withdrawal) has followed.
+    CompleteFiling,
 }
 
 /// Everything the handling of one case holds.
@@ -555,6 +560,8 @@ pub struct Handling {
     pub comments: Vec<Comment>,
     /// When the company became aware (none for a draft).
     pub awareness: Option<Awareness>,
+    /// The filings to Datatilsynet, oldest first.
+    pub filings: Vec<Filing>,
     /// The clock to Datatilsynet as of when the handling was read (none for a draft).
     pub clock: Option<Clock>,
     /// Measures open after their due day, by number (as of when the handling was read).
@@ -571,10 +578,19 @@ impl Handling {
             .decision
             .as_ref()
             .is_some_and(|d| d.decision.notify_authority == Some(false));
-        self.clock = self
-            .awareness
-            .as_ref()
-            .map(|a| clock::clock(a.aware_at, None, not_required, now));
+        self.clock = self.awareness.as_ref().map(|a| {
+            let first = self.filings.first();
+            let mut c = clock::clock(a.aware_at, first.map(|f| f.filed_at), not_required, now);
+            // Lateness was decided at the first filing and stays as it was decided.
+            if let Some(f) = first {
+                c.state = if f.late {
+                    clock::ClockState::MetLate
+                } else {
+                    clock::ClockState::Met
+                };
+            }
+            c
+        });
         self.overdue = self
             .measures
             .iter()
@@ -612,6 +628,20 @@ impl Handling {
                 .filter(|m| m.kind != MeasureKind::Prevent && m.status.is_open())
                 .map(|m| Blocker::OpenMeasure { number: m.number }),
         );
+        let notify = self
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.decision.notify_authority == Some(true));
+        if notify && self.filings.is_empty() {
+            out.push(Blocker::Filing);
+        } else if !self.filings.is_empty()
+            && !self
+                .filings
+                .iter()
+                .any(|f| matches!(f.kind, FilingKind::Complete | FilingKind::Withdrawal))
+        {
+            out.push(Blocker::CompleteFiling);
+        }
         out
     }
 
@@ -741,6 +771,10 @@ impl Blocker {
             Blocker::ImmediateMeasure => "immediate measures are needed, and none is recorded".into(),
             Blocker::Approval => "the general manager has not approved the measures (or they changed since)".into(),
             Blocker::OpenMeasure { number } => format!("measure {number} is still open"),
+            Blocker::Filing => "Datatilsynet is to be notified and nothing is filed yet".into(),
+            Blocker::CompleteFiling => {
+                "the notice was filed in stages and no complete filing has followed".into()
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod enisa;
 pub mod error;
 pub mod export;
+pub mod filing;
 pub mod form;
 pub mod handling;
 pub mod i18n;

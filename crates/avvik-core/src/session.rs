@@ -16,6 +16,7 @@
 //! | assess, decide, add and change measures  |          |    ✓    |     |       |
 //! | approve the measures; close the case     |          |    ✓    |     |       |
 //! | set when the company became aware        |          |    ✓    |     |       |
+//! | record filings to Datatilsynet           |          |    ✓    |     |       |
 //! | move one's own measure forward           |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | comment (advise) on a submitted case     |          |    ✓    |  ✓  |       |
 //!
@@ -30,6 +31,7 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
+use crate::filing::FilingInput;
 use crate::form::Draft;
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
@@ -360,6 +362,40 @@ impl<'s> Session<'s> {
         Ok(self
             .store
             .set_awareness(key, input, &self.user, now)?
+            .at(now))
+    }
+
+    /// Records a filing to Datatilsynet (append-only).
+    pub fn add_filing(
+        &self,
+        key: CaseKey,
+        input: &FilingInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "record filings to Datatilsynet")?;
+        Ok(self.store.add_filing(key, input, &self.user, now)?.at(now))
+    }
+
+    /// Sets a filing's Altinn receipt and/or Datatilsynet's case number, each once.
+    pub fn set_filing_receipt(
+        &self,
+        key: CaseKey,
+        number: u32,
+        altinn_reference: Option<&str>,
+        authority_case_number: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "record filings to Datatilsynet")?;
+        Ok(self
+            .store
+            .set_filing_receipt(
+                key,
+                number,
+                altinn_reference,
+                authority_case_number,
+                &self.user,
+                now,
+            )?
             .at(now))
     }
 

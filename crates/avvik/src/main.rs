@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
 use avvik_core::awareness::AwareInput;
 use avvik_core::export;
+use avvik_core::filing::{Channel, FilingInput, FilingKind};
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
 use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
 use avvik_core::i18n::Lang;
@@ -102,6 +103,9 @@ enum Command {
     /// Notices by e-mail: the SMTP settings, a test message, and sending what waits.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Filings to Datatilsynet (append-only): add, list, and set the receipt.
+    #[command(subcommand)]
+    Filing(FilingCommand),
     /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
     /// (negative when overdue) and state, as JSON.
     Clock {
@@ -312,6 +316,47 @@ enum MeasureCommand {
     List {
         #[arg(value_name = "CASE")]
         case: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum FilingCommand {
+    /// Record a filing (preliminary, follow-up, complete or withdrawal) and print the handling.
+    Add {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// preliminary, follow-up, complete or withdrawal.
+        #[arg(long, value_parser = parse_filing_kind)]
+        kind: FilingKind,
+        /// altinn, email or post.
+        #[arg(long, default_value = "altinn", value_parser = parse_channel)]
+        channel: Channel,
+        /// When it was filed (RFC 3339); defaults to now.
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        at: Option<DateTime<Utc>>,
+        /// Why the first filing comes after the deadline (required then).
+        #[arg(long, value_name = "TEXT")]
+        delay_reason: Option<String>,
+        /// Why the notice is withdrawn (required for a withdrawal).
+        #[arg(long, value_name = "TEXT")]
+        withdrawal_reason: Option<String>,
+    },
+    /// Print a case's filings as a JSON array.
+    List {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+    },
+    /// Set a filing's Altinn receipt (AR…) and/or Datatilsynet's case number; each once.
+    Receipt {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// The filing's number on the case (1, 2, …).
+        #[arg(value_name = "NUMBER")]
+        number: u32,
+        #[arg(long, value_name = "AR…")]
+        altinn: Option<String>,
+        #[arg(long, value_name = "NUMBER")]
+        case_number: Option<String>,
     },
 }
 
@@ -746,6 +791,49 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&session.acknowledge(id, now).map_err(text_of)?)
         }
         Command::Handle(command) => handle(&session, command, now),
+        Command::Filing(FilingCommand::Add {
+            case,
+            kind,
+            channel,
+            at,
+            delay_reason,
+            withdrawal_reason,
+        }) => {
+            let input = FilingInput {
+                kind,
+                channel,
+                filed_at: at,
+                delay_reason,
+                withdrawal_reason,
+            };
+            print_json(
+                &session
+                    .add_filing(case_key(&case)?, &input, now)
+                    .map_err(text_of)?,
+            )
+        }
+        Command::Filing(FilingCommand::List { case }) => print_json(
+            &session
+                .handling(case_key(&case)?, now)
+                .map_err(text_of)?
+                .filings,
+        ),
+        Command::Filing(FilingCommand::Receipt {
+            case,
+            number,
+            altinn,
+            case_number,
+        }) => print_json(
+            &session
+                .set_filing_receipt(
+                    case_key(&case)?,
+                    number,
+                    altinn.as_deref(),
+                    case_number.as_deref(),
+                    now,
+                )
+                .map_err(text_of)?,
+        ),
         Command::Clock { case, at } => {
             let handling = session
                 .handling(case_key(&case)?, at.unwrap_or(now))
@@ -917,6 +1005,15 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| "a time in RFC 3339 with an offset, e.g. 2026-11-20T08:30:00+01:00".into())
+}
+
+fn parse_filing_kind(s: &str) -> Result<FilingKind, String> {
+    FilingKind::from_key(&s.replace('-', "_"))
+        .ok_or_else(|| "one of: preliminary, follow-up, complete, withdrawal".into())
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    Channel::from_key(s).ok_or_else(|| "one of: altinn, email, post".into())
 }
 
 fn parse_security(s: &str) -> Result<SmtpSecurity, String> {

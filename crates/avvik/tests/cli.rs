@@ -946,6 +946,47 @@ fn the_general_manager_handles_a_case_from_report_to_closing() {
     assert_eq!(measures[1]["status"], "in_progress");
     assert_eq!(measures[1]["due"], "2027-01-31");
 
+    // Datatilsynet is to be notified: closing waits for a complete filing.
+    let err = cli.fails(&["handle", "close", reference, "--lessons", "Lært"], None);
+    assert!(err.contains("nothing is filed yet"), "{err}");
+    let h = cli.ok(
+        &[
+            "filing",
+            "add",
+            reference,
+            "--kind",
+            "complete",
+            "--channel",
+            "altinn",
+        ],
+        None,
+    );
+    assert_eq!(h["filings"][0]["kind"], "complete");
+    assert_eq!(h["clock"]["state"], "met");
+    let h = cli.ok(
+        &[
+            "filing",
+            "receipt",
+            reference,
+            "1",
+            "--altinn",
+            "AR987654321",
+        ],
+        None,
+    );
+    assert_eq!(h["filings"][0]["altinn_reference"], "AR987654321");
+    let err = cli.fails(
+        &["filing", "receipt", reference, "1", "--altinn", "AR1"],
+        None,
+    );
+    assert!(err.contains("set once"), "{err}");
+    assert_eq!(
+        cli.ok(&["filing", "list", reference], None)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let err = cli.fails(&["handle", "close", reference, "--lessons", "  "], None);
     assert!(err.contains("closing.lessons_learned"), "{err}");
     let h = cli.ok(

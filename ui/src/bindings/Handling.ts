@@ -8,6 +8,7 @@ import type { Clock } from "./Clock";
 import type { Closing } from "./Closing";
 import type { Comment } from "./Comment";
 import type { DecisionRecord } from "./DecisionRecord";
+import type { Filing } from "./Filing";
 import type { Measure } from "./Measure";
 
 /**
@@ -18,6 +19,10 @@ export type Handling = { case_id: string, status: CaseStatus, assessment: Assess
  * When the company became aware (none for a draft).
  */
 awareness: Awareness | null, 
+/**
+ * The filings to Datatilsynet, oldest first.
+ */
+filings: Array<Filing>, 
 /**
  * The clock to Datatilsynet as of when the handling was read (none for a draft).
  */

@@ -272,6 +272,7 @@ fn handling() -> Handling {
         closing: None,
         comments: vec![],
         awareness: None,
+        filings: vec![],
         clock: None,
         overdue: vec![],
         blockers: vec![],

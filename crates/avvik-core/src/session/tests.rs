@@ -917,3 +917,217 @@ fn the_clock_starts_at_the_report_unless_the_handler_records_an_earlier_moment()
         crate::clock::ClockState::NotRequired
     );
 }
+
+fn filing(value: serde_json::Value) -> crate::filing::FilingInput {
+    serde_json::from_value(value).unwrap()
+}
+
+/// A case reported at t(12) with the risk decided: Datatilsynet is to be notified.
+fn notifiable(store: &SqliteStore) -> CaseKey {
+    let ansatt = sign_in(store, "ansatt");
+    let leder = sign_in(store, "leder");
+    let mut doc = crate::form::tests::complete();
+    doc["occurred"] = json!({"kind": "unknown"});
+    doc["discovered_at"] = json!("2026-11-20T08:00:00Z");
+    let draft = CaseDocument::from_value(doc).unwrap().check(t(12)).unwrap();
+    let case = ansatt.create_case(&draft, true, t(12)).unwrap();
+    let key = CaseKey::Id(case.id);
+    leder.save_assessment(key, &high_risk(), t(13)).unwrap();
+    let notify: DecisionInput =
+        serde_json::from_value(json!({"notify_authority": true, "inform_subjects": true})).unwrap();
+    leder.record_decision(key, &notify, t(13)).unwrap();
+    key
+}
+
+#[test]
+fn filings_go_in_stages_until_complete_and_the_gate_waits_for_them() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let key = notifiable(&store);
+    let h = leder.handling(key, t(14)).unwrap();
+    assert!(h.blockers.contains(&Blocker::Filing));
+    assert_eq!(
+        kind(leder.add_filing(key, &filing(json!({"kind": "follow_up"})), t(14))),
+        ErrorKind::Conflict,
+        "the first filing is preliminary or complete"
+    );
+    assert_eq!(
+        kind(sign_in(&store, "ombud").add_filing(
+            key,
+            &filing(json!({"kind": "preliminary"})),
+            t(14)
+        )),
+        ErrorKind::Forbidden
+    );
+    // When it happened is not yet known: a complete filing is refused, a preliminary one is fine.
+    assert_eq!(
+        field_problems(
+            &leder
+                .add_filing(key, &filing(json!({"kind": "complete"})), t(14))
+                .unwrap_err()
+        ),
+        [("filing.occurred".to_string(), Problem::NotApplicable)]
+    );
+    let h = leder
+        .add_filing(
+            key,
+            &filing(json!({"kind": "preliminary", "channel": "altinn"})),
+            t(14),
+        )
+        .unwrap();
+    assert_eq!(
+        h.clock.as_ref().unwrap().state,
+        crate::clock::ClockState::Met
+    );
+    assert!(h.blockers.contains(&Blocker::CompleteFiling));
+    let h = leder
+        .add_filing(
+            key,
+            &filing(json!({"kind": "follow_up", "channel": "email"})),
+            t(15),
+        )
+        .unwrap();
+    assert_eq!((h.filings[1].number, h.filings[1].follow_up), (2, Some(1)));
+    // The receipt and the case number are set once.
+    let h = leder
+        .set_filing_receipt(key, 1, Some("AR123456789"), None, t(16))
+        .unwrap();
+    assert_eq!(
+        h.filings[0].altinn_reference.as_deref(),
+        Some("AR123456789")
+    );
+    assert_eq!(
+        kind(leder.set_filing_receipt(key, 1, Some("AR999"), None, t(16))),
+        ErrorKind::Conflict
+    );
+    leder
+        .set_filing_receipt(key, 1, None, Some("26/01234"), t(16))
+        .unwrap();
+    // A withdrawal needs a reason, and ends the filing.
+    assert_eq!(
+        field_problems(
+            &leder
+                .add_filing(key, &filing(json!({"kind": "withdrawal"})), t(17))
+                .unwrap_err()
+        ),
+        [("filing.withdrawal_reason".to_string(), Problem::Required)]
+    );
+    let h = leder
+        .add_filing(
+            key,
+            &filing(json!({"kind": "withdrawal", "withdrawal_reason": "Det viste seg å ikke være personopplysninger."})),
+            t(17),
+        )
+        .unwrap();
+    assert!(!h.blockers.contains(&Blocker::CompleteFiling));
+    assert_eq!(
+        kind(leder.add_filing(key, &filing(json!({"kind": "follow_up"})), t(18))),
+        ErrorKind::Conflict
+    );
+}
+
+#[test]
+fn a_late_first_filing_needs_a_reason_and_stays_late() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let key = notifiable(&store);
+    let late = t(12) + chrono::Duration::hours(73);
+    assert_eq!(
+        field_problems(
+            &leder
+                .add_filing(key, &filing(json!({"kind": "preliminary"})), late)
+                .unwrap_err()
+        ),
+        [("filing.delay_reason".to_string(), Problem::Required)]
+    );
+    let h = leder
+        .add_filing(
+            key,
+            &filing(json!({"kind": "preliminary", "delay_reason": "Leverandøren svarte ikke før i dag."})),
+            late,
+        )
+        .unwrap();
+    assert!(h.filings[0].late);
+    assert_eq!(
+        h.clock.as_ref().unwrap().state,
+        crate::clock::ClockState::MetLate
+    );
+    // Moving the moment of awareness later cannot clear the lateness.
+    let later_awareness = crate::awareness::AwareInput {
+        aware_at: t(14),
+        reason: Some("Først da var det sikkert at personopplysninger var rammet.".into()),
+        processor_aware_at: None,
+        processor_notified_at: None,
+    };
+    let h = leder.set_awareness(key, &later_awareness, late).unwrap();
+    assert_eq!(
+        h.clock.as_ref().unwrap().state,
+        crate::clock::ClockState::MetLate
+    );
+    assert!(h.filings[0].late);
+}
+
+#[test]
+fn a_filing_cannot_be_changed_or_deleted_even_with_plain_sql() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        initialize(
+            &store,
+            Organisation {
+                name: "Fjordtech AS".into(),
+                org_number: "974760673".into(),
+                ..Default::default()
+            },
+            user("leder", &[Role::Handler]),
+            t(0),
+        )
+        .unwrap();
+        let leder = sign_in(&store, "leder");
+        let system = SystemInput {
+            name: "Microsoft 365".into(),
+            ..Default::default()
+        }
+        .check()
+        .unwrap();
+        leder.add_system(&system, t(0)).unwrap();
+        let case = leder.create_case(&complete("Sak"), true, t(12)).unwrap();
+        leder
+            .add_filing(
+                CaseKey::Id(case.id),
+                &filing(json!({"kind": "preliminary"})),
+                t(13),
+            )
+            .unwrap();
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let err = conn.execute("DELETE FROM filings", []).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn
+        .execute("UPDATE filings SET kind = 'complete'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn
+        .execute(
+            "UPDATE filings SET filed_at = '2026-01-01T00:00:00.000000Z'",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    // The receipt is the one thing that can be set, once.
+    conn.execute("UPDATE filings SET altinn_reference = 'AR1'", [])
+        .unwrap();
+    let err = conn
+        .execute("UPDATE filings SET altinn_reference = 'AR2'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let count: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM filings WHERE kind = 'preliminary'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(count, 1);
+}

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_settings_and_mail.sql"),
     include_str!("migrations/0008_remembered_sign_in.sql"),
     include_str!("migrations/0009_awareness.sql"),
+    include_str!("migrations/0010_filings.sql"),
 ];
 
 /// The schema version this binary writes and understands.

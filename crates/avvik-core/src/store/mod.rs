@@ -20,6 +20,7 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::Result;
+use crate::filing::FilingInput;
 use crate::form::Draft;
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{OutgoingMail, SmtpConfig};
@@ -173,6 +174,26 @@ pub trait Store: Send + Sync {
         &self,
         key: CaseKey,
         input: &AwareInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Records a filing to Datatilsynet (append-only).
+    fn add_filing(
+        &self,
+        key: CaseKey,
+        input: &FilingInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Sets filing `number`'s Altinn receipt and/or Datatilsynet's case number, each once.
+    fn set_filing_receipt(
+        &self,
+        key: CaseKey,
+        number: u32,
+        altinn_reference: Option<&str>,
+        authority_case_number: Option<&str>,
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling>;

@@ -22,6 +22,7 @@ use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachme
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Problem, Result, ValidationError};
+use crate::filing::FilingInput;
 use crate::form::{CaseDocument, Draft};
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{OutgoingMail, SmtpConfig};
@@ -1130,6 +1131,35 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         self.do_set_awareness(key, input, by, now)
+    }
+
+    fn add_filing(
+        &self,
+        key: CaseKey,
+        input: &FilingInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_add_filing(key, input, by, now)
+    }
+
+    fn set_filing_receipt(
+        &self,
+        key: CaseKey,
+        number: u32,
+        altinn_reference: Option<&str>,
+        authority_case_number: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_set_filing_receipt(
+            key,
+            number,
+            altinn_reference,
+            authority_case_number,
+            by,
+            now,
+        )
     }
 
     fn approve_measures(&self, key: CaseKey, by: &User, now: DateTime<Utc>) -> Result<Handling> {

@@ -10,7 +10,9 @@ use uuid::Uuid;
 use super::{SqliteStore, bad_value, instant};
 use crate::awareness::{AwareInput, Awareness};
 use crate::case::{Case, CaseKey, CaseStatus};
+use crate::clock;
 use crate::error::{Error, Problem, Result, ValidationError};
+use crate::filing::{Channel, Filing, FilingInput, FilingKind, check_receipt};
 use crate::handling::{
     Approval, Assessment, AssessmentInput, AssessmentRecord, Closing, Comment, DecisionInput,
     DecisionRecord, Handling, Measure, MeasureChange, MeasureInput, Person, Stamp, check_comment,
@@ -61,6 +63,26 @@ fn measure_from_row(row: &Row<'_>) -> rusqlite::Result<Measure> {
     })
 }
 
+fn filing_from_row(row: &Row<'_>) -> rusqlite::Result<Filing> {
+    let id: String = row.get(0)?;
+    let kind: String = row.get(2)?;
+    let channel: String = row.get(4)?;
+    Ok(Filing {
+        id: Uuid::try_parse(&id).map_err(|_| bad_value(0, "filing id", &id))?,
+        number: row.get(1)?,
+        kind: FilingKind::from_key(&kind).ok_or_else(|| bad_value(2, "kind", &kind))?,
+        follow_up: row.get(3)?,
+        channel: Channel::from_key(&channel).ok_or_else(|| bad_value(4, "channel", &channel))?,
+        filed_at: instant(5, row.get(5)?)?,
+        late: row.get(6)?,
+        delay_reason: row.get(7)?,
+        withdrawal_reason: row.get(8)?,
+        altinn_reference: row.get(9)?,
+        authority_case_number: row.get(10)?,
+        stamp: stamp(row, 11, 13)?.ok_or_else(|| bad_value(13, "time", "null"))?,
+    })
+}
+
 /// The columns of `case_handling` with the names of the people in it.
 const HANDLING_SELECT: &str = "SELECT h.assessment, h.assessed_by, ua.name, h.assessed_at,
         h.decision, h.decided_by, ud.name, h.decided_at,
@@ -95,6 +117,7 @@ impl SqliteStore {
             approval: None,
             closing: None,
             comments: Vec::new(),
+            filings: Vec::new(),
             awareness: case.submitted_at.map(|reported| Awareness {
                 aware_at: reported,
                 reason: None,
@@ -129,6 +152,16 @@ impl SqliteStore {
                 })?
                 .collect()
             })
+            .map_err(self.err())?;
+        handling.filings = tx
+            .prepare_cached(
+                "SELECT f.id, f.number, f.kind, f.follow_up, f.channel, f.filed_at, f.late,
+                        f.delay_reason, f.withdrawal_reason, f.altinn_reference,
+                        f.authority_case_number, f.filed_by, u.name, f.recorded_at
+                 FROM filings f LEFT JOIN users u ON u.id = f.filed_by
+                 WHERE f.case_id = ?1 ORDER BY f.number",
+            )
+            .and_then(|mut s| s.query_map([&id], filing_from_row)?.collect())
             .map_err(self.err())?;
         let row = tx
             .prepare_cached(HANDLING_SELECT)
@@ -487,6 +520,114 @@ impl SqliteStore {
                 &by.username,
                 now,
                 json!({ "old": old, "new": a }),
+            )
+        })
+    }
+
+    pub(super) fn do_add_filing(
+        &self,
+        key: CaseKey,
+        input: &FilingInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        self.change_handling(key, now, |tx, case, handling, id| {
+            handling.check_open(&case.label(), "filed", false)?;
+            let aware = handling
+                .awareness
+                .as_ref()
+                .expect("a submitted case has its awareness")
+                .aware_at;
+            let f = input.clone().check(
+                case,
+                handling,
+                &handling.filings,
+                clock::deadline(aware),
+                now,
+            )?;
+            let number = handling.filings.len() as u32 + 1;
+            tx.execute(
+                "INSERT INTO filings (id, case_id, number, kind, follow_up, channel, filed_at, late,
+                                      delay_reason, withdrawal_reason, snapshot, filed_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                params![
+                    Uuid::new_v4().to_string(),
+                    id,
+                    number,
+                    f.kind.key(),
+                    f.follow_up,
+                    f.channel.key(),
+                    time::to_rfc3339(f.filed_at.trunc_subsecs(6)),
+                    f.late,
+                    f.delay_reason,
+                    f.withdrawal_reason,
+                    f.snapshot.to_string(),
+                    by.id.to_string(),
+                    time::to_rfc3339(now)
+                ],
+            )
+            .map_err(self.err())?;
+            self.record_event(
+                tx,
+                case.id,
+                "filed",
+                &by.username,
+                now,
+                json!({ "number": number, "kind": f.kind, "channel": f.channel, "late": f.late }),
+            )
+        })
+    }
+
+    pub(super) fn do_set_filing_receipt(
+        &self,
+        key: CaseKey,
+        number: u32,
+        altinn_reference: Option<&str>,
+        authority_case_number: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let now = now.trunc_subsecs(6);
+        let altinn = check_receipt(
+            "filing.altinn_reference",
+            altinn_reference.map(str::to_owned),
+        )?;
+        let number_at_authority = check_receipt(
+            "filing.authority_case_number",
+            authority_case_number.map(str::to_owned),
+        )?;
+        self.change_handling(key, now, |tx, case, handling, _id| {
+            let filing = handling
+                .filings
+                .iter()
+                .find(|f| f.number == number)
+                .ok_or_else(|| Error::NotFound(format!("{} has no filing {number}", case.label())))?;
+            for (given, kept, what) in [
+                (&altinn, &filing.altinn_reference, "Altinn receipt"),
+                (&number_at_authority, &filing.authority_case_number, "case number"),
+            ] {
+                if given.is_some() && kept.is_some() && given != kept {
+                    return Err(Error::Conflict(format!(
+                        "filing {number} of {} already has its {what}; it is set once",
+                        case.label()
+                    )));
+                }
+            }
+            tx.execute(
+                "UPDATE filings SET altinn_reference = coalesce(altinn_reference, ?2),
+                                    authority_case_number = coalesce(authority_case_number, ?3)
+                 WHERE id = ?1",
+                params![filing.id.to_string(), altinn, number_at_authority],
+            )
+            .map_err(self.err())?;
+            self.record_event(
+                tx,
+                case.id,
+                "filing_receipt",
+                &by.username,
+                now,
+                json!({ "number": number, "altinn_reference": altinn, "authority_case_number": number_at_authority }),
             )
         })
     }
