@@ -230,14 +230,16 @@ pub async fn list_cases(
     filter: serde_json::Value,
 ) -> Result<Vec<Case>, CommandError> {
     let filter: CaseFilter = parse("filter", filter)?;
-    as_signed_in(&state, move |s| s.list_cases(&filter)).await
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.list_cases(&filter, now)).await
 }
 
 /// One case by id or reference.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn get_case(state: State<'_, AppState>, key: String) -> Result<Case, CommandError> {
     let key = CaseKey::parse(&key)?;
-    as_signed_in(&state, move |s| s.case(key)).await
+    let now = Utc::now();
+    as_signed_in(&state, move |s| Ok(s.case(key)?.with_clock(now))).await
 }
 
 /// Starts a draft from what the form holds so far.

@@ -340,6 +340,7 @@ class Suite:
             if found:
                 row = d.text(d.wait_for(f'#register[data-query="{query}"] tbody tr'))
                 assert self.state["reference"] in row and self.state["title"] in row, (query, row)
+                assert " igjen" in row, f"the register shows the time left: {row!r}"
             else:
                 d.wait_for(f'#register-empty[data-query="{query}"]')
             if query == "blåbærsyltetøy":

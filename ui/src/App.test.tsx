@@ -53,6 +53,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     submitted_at: old?.submitted_at ?? null,
     created_by: "u1",
     notices: [],
+    clock: null,
     warnings: doc.description?.match(/\d{11}/) ? [{ field: "description", warning: "national_id_number", step: 6 }] : [],
   });
   let assessed: Handling["assessment"] = null;
@@ -364,6 +365,15 @@ describe("the general manager's handling", () => {
       submitted_at: "2026-11-22T09:00:00Z",
       created_by: "u2",
       notices: [],
+      clock: {
+        regime: "gdpr-33-1",
+        hours: 72,
+        aware_at: "2026-11-22T09:00:00Z",
+        deadline_at: "2999-11-25T09:00:00Z",
+        deadline_local: "2999-11-25T10:00:00+01:00",
+        seconds_left: 0,
+        state: "running",
+      },
       warnings: [],
       title: "Lønnsslipper sendt til feil mottaker",
       nature: ["confidentiality"],

@@ -55,3 +55,27 @@ export function Countdown({ clock, lang, t, now: fixedNow }: { clock: Clock; lan
     </section>
   );
 }
+
+/** The clock in a register row: time left (ticking) or the state once filed or not required. */
+export function ClockCell({ clock, t, now }: { clock: Clock | null; t: Translate; now: number }) {
+  if (!clock) return null;
+  const open = clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
+  if (!open) return <span class={`badge clock-badge clock-${clock.state}`}>{t(`clock.state.${clock.state}` as MessageKey)}</span>;
+  const left = Math.floor((new Date(clock.deadline_at).getTime() - now) / 1000);
+  const state = left < 0 ? "overdue" : clock.state;
+  return (
+    <span class={`clock-cell clock-${state}`}>
+      {left >= 0 ? t("clock.left", { time: formatDuration(left, t) }) : t("clock.overShort", { time: formatDuration(left, t) })}
+    </span>
+  );
+}
+
+/** The current time, once a second, for every countdown on a page. */
+export function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}

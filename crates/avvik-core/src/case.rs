@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use crate::clock::{self, Clock, FirstFiling};
 use crate::error::{Problem, Result, ValidationError};
 use crate::form::{CaseDocument, FieldWarning};
 use crate::notice::NoticeRecord;
@@ -71,12 +72,35 @@ pub struct Case {
     pub warnings: Vec<FieldWarning>,
     /// The notices to the general manager: when each went out and was acknowledged.
     pub notices: Vec<NoticeRecord>,
+    /// The clock to Datatilsynet, in a listing (see [`Case::with_clock`]); none for a
+    /// draft and where not computed.
+    pub clock: Option<Clock>,
+    /// What the clock is computed from, as the store read it.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub clock_inputs: Option<ClockInputs>,
     /// Everything the mapping form captured.
     #[serde(flatten)]
     pub form: CaseDocument,
 }
 
+/// What a case's clock needs, read with the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockInputs {
+    pub aware_at: DateTime<Utc>,
+    pub first_filing: Option<FirstFiling>,
+    pub not_required: bool,
+}
+
 impl Case {
+    /// The case with its clock as of `now`.
+    pub fn with_clock(mut self, now: DateTime<Utc>) -> Case {
+        self.clock = self
+            .clock_inputs
+            .map(|c| clock::clock(c.aware_at, c.first_filing, c.not_required, now));
+        self
+    }
+
     /// The reference, or for a draft its id: what to show people.
     pub fn label(&self) -> String {
         self.reference

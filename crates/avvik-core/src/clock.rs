@@ -96,21 +96,31 @@ pub struct Clock {
     pub state: ClockState,
 }
 
-/// The clock at `now` for a case the company became aware of at `aware`; `first_filed`
-/// is when the first filing went in, `not_required` a recorded «not notifiable».
+/// The first filing as the clock needs it: when, and whether it was late (decided
+/// when it was filed, and frozen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstFiling {
+    pub at: DateTime<Utc>,
+    pub late: bool,
+}
+
+/// The clock at `now` for a case the company became aware of at `aware`;
+/// `first_filing` is the first filing, `not_required` a recorded «not notifiable».
+/// Once filed, the state is met or met late as decided at that filing.
 pub fn clock(
     aware: DateTime<Utc>,
-    first_filed: Option<DateTime<Utc>>,
+    first_filing: Option<FirstFiling>,
     not_required: bool,
     now: DateTime<Utc>,
 ) -> Clock {
+    let first_filed = first_filing.map(|f| f.at);
     let regime = regime_at(aware);
     let deadline_at = deadline(aware);
     let until = first_filed.unwrap_or(now);
     let seconds_left = (deadline_at - until).num_seconds();
     let total = regime.hours * 3600;
-    let state = match first_filed {
-        Some(filed) if filed <= deadline_at => ClockState::Met,
+    let state = match first_filing {
+        Some(f) if !f.late => ClockState::Met,
         Some(_) => ClockState::MetLate,
         None if not_required => ClockState::NotRequired,
         None if seconds_left < 0 => ClockState::Overdue,
@@ -205,11 +215,12 @@ mod tests {
             (over.state, over.seconds_left),
             (ClockState::Overdue, -3600)
         );
+        let filed = |h: i64, late: bool| Some(FirstFiling { at: at(h), late });
         assert_eq!(
-            clock(aware, Some(at(70)), false, at(100)).state,
+            clock(aware, filed(70, false), false, at(100)).state,
             ClockState::Met
         );
-        let late = clock(aware, Some(at(75)), false, at(100));
+        let late = clock(aware, filed(75, true), false, at(100));
         assert_eq!(
             (late.state, late.seconds_left),
             (ClockState::MetLate, -3 * 3600)

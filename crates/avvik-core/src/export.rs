@@ -199,6 +199,8 @@ mod tests {
             submitted_at: Some(t),
             warnings: vec![],
             notices: vec![],
+            clock: None,
+            clock_inputs: None,
             form,
         }
     }

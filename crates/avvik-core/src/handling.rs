@@ -579,17 +579,11 @@ impl Handling {
             .as_ref()
             .is_some_and(|d| d.decision.notify_authority == Some(false));
         self.clock = self.awareness.as_ref().map(|a| {
-            let first = self.filings.first();
-            let mut c = clock::clock(a.aware_at, first.map(|f| f.filed_at), not_required, now);
-            // Lateness was decided at the first filing and stays as it was decided.
-            if let Some(f) = first {
-                c.state = if f.late {
-                    clock::ClockState::MetLate
-                } else {
-                    clock::ClockState::Met
-                };
-            }
-            c
+            let first = self.filings.first().map(|f| clock::FirstFiling {
+                at: f.filed_at,
+                late: f.late,
+            });
+            clock::clock(a.aware_at, first, not_required, now)
         });
         self.overdue = self
             .measures

@@ -190,19 +190,28 @@ impl<'s> Session<'s> {
         }
     }
 
-    pub fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>> {
-        self.store.list_cases(filter, &self.visibility())
+    /// The cases the filter selects that this user may see, each with its clock at `now`.
+    pub fn list_cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<Vec<Case>> {
+        Ok(self
+            .store
+            .list_cases(filter, &self.visibility())?
+            .into_iter()
+            .map(|c| c.with_clock(now))
+            .collect())
     }
 
     /// Every case the filter selects, for an export; for those who see every case.
     pub fn export_cases(&self, filter: &CaseFilter) -> Result<Vec<Case>> {
         self.require(&[Role::Handler, Role::Dpo], "export the register")?;
-        self.list_cases(filter)
+        self.store.list_cases(filter, &self.visibility())
     }
 
     /// Reports a case: a draft, or (`submit`) a complete case at once.
     pub fn create_case(&self, draft: &Draft, submit: bool, now: DateTime<Utc>) -> Result<Case> {
-        self.store.create_case(draft, submit, &self.user, now)
+        Ok(self
+            .store
+            .create_case(draft, submit, &self.user, now)?
+            .with_clock(now))
     }
 
     fn own_draft(&self, key: CaseKey) -> Result<Case> {
@@ -223,8 +232,10 @@ impl<'s> Session<'s> {
 
     pub fn submit_case(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Case> {
         let case = self.own_draft(key)?;
-        self.store
-            .submit_case(CaseKey::Id(case.id), &self.user, now)
+        Ok(self
+            .store
+            .submit_case(CaseKey::Id(case.id), &self.user, now)?
+            .with_clock(now))
     }
 
     pub fn systems(&self) -> Result<Vec<System>> {

@@ -719,11 +719,13 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Case(CaseCommand::Show { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
-            print_json(&session.case(key).map_err(text_of)?)
+            print_json(&session.case(key).map_err(text_of)?.with_clock(now))
         }
-        Command::Case(CaseCommand::List { filter }) => {
-            print_json(&session.list_cases(&filter.into_filter()).map_err(text_of)?)
-        }
+        Command::Case(CaseCommand::List { filter }) => print_json(
+            &session
+                .list_cases(&filter.into_filter(), now)
+                .map_err(text_of)?,
+        ),
         Command::Case(CaseCommand::Export {
             filter,
             format,

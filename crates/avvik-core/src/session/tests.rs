@@ -150,7 +150,7 @@ fn an_employee_sees_only_their_own_cases_and_nobody_sees_another_persons_draft()
         .unwrap();
 
     let titles = |s: &Session<'_>| -> Vec<String> {
-        s.list_cases(&CaseFilter::default())
+        s.list_cases(&CaseFilter::default(), t(20))
             .unwrap()
             .into_iter()
             .filter_map(|c| c.form.title)
@@ -295,14 +295,14 @@ fn an_anonymous_report_cannot_be_traced_to_its_author_after_submission() {
     assert_eq!(case.created_by, None);
     assert!(
         ansatt
-            .list_cases(&CaseFilter::default())
+            .list_cases(&CaseFilter::default(), t(20))
             .unwrap()
             .is_empty(),
         "the cost of anonymity"
     );
     assert_eq!(
         sign_in(&store, "leder")
-            .list_cases(&CaseFilter::default())
+            .list_cases(&CaseFilter::default(), t(20))
             .unwrap()
             .len(),
         1
@@ -1130,4 +1130,36 @@ fn a_filing_cannot_be_changed_or_deleted_even_with_plain_sql() {
         )
         .unwrap();
     assert_eq!(count, 1);
+}
+
+#[test]
+fn the_register_lists_each_case_with_its_clock() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    ansatt.create_case(&draft("Utkast"), false, t(12)).unwrap();
+    let key = notifiable(&store);
+    let at = |h: i64| t(12) + chrono::Duration::hours(h);
+    let clock_of = |now| {
+        leder
+            .list_cases(&CaseFilter::default(), now)
+            .unwrap()
+            .into_iter()
+            .find(|c| CaseKey::Id(c.id) == key)
+            .unwrap()
+            .clock
+            .unwrap()
+    };
+    assert_eq!(clock_of(at(1)).state, crate::clock::ClockState::Running);
+    assert_eq!(clock_of(at(73)).state, crate::clock::ClockState::Overdue);
+    let drafts = ansatt.list_cases(&CaseFilter::default(), at(1)).unwrap();
+    assert!(
+        drafts
+            .iter()
+            .all(|c| c.status != CaseStatus::Draft || c.clock.is_none())
+    );
+    leder
+        .add_filing(key, &filing(json!({"kind": "preliminary"})), at(2))
+        .unwrap();
+    assert_eq!(clock_of(at(100)).state, crate::clock::ClockState::Met);
 }

@@ -20,7 +20,8 @@ use super::migrations::{self, MigrateError};
 use super::{CaseFilter, CaseSort, Store, Visibility};
 use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
 use crate::awareness::AwareInput;
-use crate::case::{Case, CaseKey, CaseStatus};
+use crate::case::{Case, CaseKey, CaseStatus, ClockInputs};
+use crate::clock::FirstFiling;
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::filing::FilingInput;
 use crate::form::{CaseDocument, Draft};
@@ -197,7 +198,13 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
                                  ORDER BY n.created_at, u.name)
            FROM notices n JOIN users u ON u.id = n.recipient
            LEFT JOIN mail_outbox m ON m.case_id = n.case_id AND m.recipient = n.recipient
-          WHERE n.case_id = c.id) AS notices
+          WHERE n.case_id = c.id) AS notices,
+        coalesce((SELECT h.aware_at FROM case_handling h WHERE h.case_id = c.id), c.submitted_at)
+            AS aware_at,
+        (SELECT f.filed_at FROM filings f WHERE f.case_id = c.id AND f.number = 1) AS first_filed_at,
+        (SELECT f.late FROM filings f WHERE f.case_id = c.id AND f.number = 1) AS first_late,
+        coalesce((SELECT json_extract(h.decision, '$.notify_authority') = 0
+                    FROM case_handling h WHERE h.case_id = c.id), 0) AS not_notifiable
     FROM cases c";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -229,6 +236,21 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
             .transpose()?,
         warnings: form.warnings(),
         notices: serde_json::from_str(&notices).map_err(|_| bad_value(10, "notices", &notices))?,
+        clock: None,
+        clock_inputs: match row.get::<_, Option<String>>(11)? {
+            None => None,
+            Some(aware) => Some(ClockInputs {
+                aware_at: instant(11, aware)?,
+                first_filing: match row.get::<_, Option<String>>(12)? {
+                    None => None,
+                    Some(at) => Some(FirstFiling {
+                        at: instant(12, at)?,
+                        late: row.get::<_, Option<bool>>(13)?.unwrap_or(false),
+                    }),
+                },
+                not_required: row.get::<_, Option<bool>>(14)?.unwrap_or(false),
+            }),
+        },
         form,
     })
 }
