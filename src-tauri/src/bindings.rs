@@ -66,6 +66,7 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::awareness::AwareInput>(cfg, &mut out);
     render::<avvik_core::clock::Clock>(cfg, &mut out);
     render::<avvik_core::clock::ClockState>(cfg, &mut out);
+    render::<avvik_core::clock::ReminderPoint>(cfg, &mut out);
     render::<avvik_core::filing::Filing>(cfg, &mut out);
     render::<avvik_core::filing::FilingInput>(cfg, &mut out);
     render::<avvik_core::filing::FilingKind>(cfg, &mut out);
@@ -131,6 +132,7 @@ fn vocabulary() -> String {
             .collect()
     }
     for ty in [
+        "ReminderPoint",
         "Art34Ground",
         "DpcCategory",
         "Identification",
@@ -217,6 +219,12 @@ fn vocabulary() -> String {
             .map(IncidentType::key),
     );
     list(&mut out, "VERDICTS", "Verdict", keys(Verdict::ALL));
+    list(
+        &mut out,
+        "REMINDER_POINTS",
+        "ReminderPoint",
+        keys(avvik_core::clock::ReminderPoint::ALL),
+    );
     list(&mut out, "SEVERITIES", "Severity", keys(Severity::ALL));
     list(&mut out, "IMPACTS", "Impact", keys(Impact::ALL));
     list(

@@ -120,7 +120,10 @@ pub async fn set_awareness(
     let key = CaseKey::parse(&key)?;
     let input: AwareInput = parse("aware", awareness)?;
     let now = Utc::now();
-    as_signed_in(&state, move |s| s.set_awareness(key, &input, now)).await
+    let handling = as_signed_in(&state, move |s| s.set_awareness(key, &input, now)).await?;
+    // A moment set further back may bring reminders due at once.
+    state.wake_worker();
+    Ok(handling)
 }
 
 #[tauri::command(rename_all = "snake_case")]

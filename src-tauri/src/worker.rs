@@ -55,6 +55,19 @@ fn round<R: Runtime>(app: &AppHandle<R>, shown: &mut HashSet<Uuid>) {
     if !session.user().has(Role::Handler) {
         return;
     }
+    // Reminders of the deadline: each point once, also those passed while the app was closed.
+    for r in session.take_due_reminders(now).unwrap_or_default() {
+        let deadline = r
+            .deadline_at
+            .with_timezone(&avvik_core::time::DISPLAY_TZ)
+            .format("%d.%m.%Y kl. %H:%M")
+            .to_string();
+        let title =
+            i18n::text(Lang::Nb, "reminder.title").replace("{reference}", &r.reference.to_string());
+        let body = i18n::text(Lang::Nb, &format!("reminder.{}", r.point.key()))
+            .replace("{deadline}", &deadline);
+        let _ = app.notification().builder().title(title).body(body).show();
+    }
     let Ok(items) = session.inbox(now) else {
         return;
     };

@@ -436,8 +436,10 @@ class Suite:
         d.type(d.wait_for("#q-records_count-value"), "1")
         d.click(d.find("#wizard-next"))
         d.click(d.wait_for("#q-occurred-at"))
-        d.type(d.wait_for("#occurred-from"), "21.11.2026 14:00")
-        d.type(d.find("#discovered_at"), "21.11.2026 15:30")
+        # Three days ago, found two days ago: room to move the awareness back later.
+        oslo_now = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo"))
+        d.type(d.wait_for("#occurred-from"), (oslo_now - datetime.timedelta(days=3)).strftime("%d.%m.%Y %H:%M"))
+        d.type(d.find("#discovered_at"), (oslo_now - datetime.timedelta(days=2)).strftime("%d.%m.%Y %H:%M"))
         d.click(d.find("#q-discovered_by-outsider"))
         d.click(d.find("#wizard-next"))
         d.type(d.wait_for("#q-title"), "Faktura sendt til feil kunde")
@@ -491,8 +493,9 @@ class Suite:
         assert d.text(d.find("#clock-state")) == "Løper"
         d.wait_text("#clock-left", lambda t: t != first, timeout=3)
         self.shot("14b-countdown")
-        # The manager heard of it by phone an hour before the report: the clock moves.
-        earlier = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo")) - datetime.timedelta(hours=1)
+        # The manager heard of it by phone 37 hours before the report: the clock moves, and
+        # with half the time gone, a reminder comes on the desktop.
+        earlier = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo")) - datetime.timedelta(hours=37)
         d.click(d.find("#awareness-edit"))
         field = d.wait_for("#aware-at")
         d.clear(field)
@@ -504,7 +507,13 @@ class Suite:
         d.type(d.find("#aware-reason"), "Kunden ringte før skjemaet ble sendt.")
         d.click(d.find("#save-awareness"))
         d.wait_text("#awareness-summary", lambda t: "satt av Lise Lædre" in t)
-        d.wait_text("#clock-left", lambda t: t.startswith("2 d 22 t"))
+        d.wait_text("#clock-left", lambda t: t.startswith("1 d 10 t"))
+        deadline = time.monotonic() + 10
+        while "Halve tiden er gått" not in open(self.notifications, encoding="utf-8").read():
+            assert time.monotonic() < deadline, "no reminder when half the time was gone"
+            time.sleep(0.1)
+        seen = open(self.notifications, encoding="utf-8").read()
+        assert f"Frist til Datatilsynet: {reference}" in seen, seen
         # The assessment: ENISA says low (1 × 0.5 + 0.25); the manager judges it a risk and says why.
         d.click(d.find("#assessment-immediate_measures_needed-yes"))
         d.type(d.find("#assessment-immediate_measures_reason"), "Kunden som fikk fakturaen må be om å slette den.")

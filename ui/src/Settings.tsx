@@ -7,6 +7,8 @@ import type { SmtpInput } from "./bindings/SmtpInput";
 import type { SmtpSecurity } from "./bindings/SmtpSecurity";
 import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { User } from "./bindings/User";
+import { REMINDER_POINTS } from "./bindings/vocabulary";
+import { Choices } from "./Choices";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import { type MessageKey, type Translate } from "./i18n";
 
@@ -178,6 +180,15 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
             </option>
           ))}
         </select>
+        <Choices
+          id="org-reminders"
+          legend={t("settings.reminders")}
+          help={t("settings.reminders.help")}
+          multiple
+          choices={REMINDER_POINTS.map((p) => ({ value: p, label: t(`reminder_point.${p}` as MessageKey) }))}
+          selected={org.reminder_points ?? REMINDER_POINTS}
+          onChange={(points) => setOrg({ ...org, reminder_points: points })}
+        />
         <fieldset>
           <legend>{t("settings.contact")}</legend>
           <p class="help">{t("settings.contact.help")}</p>

@@ -138,6 +138,89 @@ pub fn clock(
     }
 }
 
+/// A moment to remind the handler of the deadline, while nothing is filed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderPoint {
+    /// Half the time is gone.
+    Half,
+    /// 80 % of the time is gone.
+    EightyPercent,
+    /// One hour is left.
+    OneHourLeft,
+    /// The deadline has passed.
+    Overdue,
+}
+
+impl ReminderPoint {
+    /// Every point, in the order they come; also the default.
+    pub const ALL: &'static [ReminderPoint] = &[
+        ReminderPoint::Half,
+        ReminderPoint::EightyPercent,
+        ReminderPoint::OneHourLeft,
+        ReminderPoint::Overdue,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ReminderPoint::Half => "half",
+            ReminderPoint::EightyPercent => "eighty_percent",
+            ReminderPoint::OneHourLeft => "one_hour_left",
+            ReminderPoint::Overdue => "overdue",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<ReminderPoint> {
+        ReminderPoint::ALL.iter().copied().find(|p| p.key() == key)
+    }
+
+    /// When this point comes for a clock that started at `aware` and ends at `deadline`.
+    pub fn at(self, aware: DateTime<Utc>, deadline: DateTime<Utc>) -> DateTime<Utc> {
+        let span = deadline - aware;
+        match self {
+            ReminderPoint::Half => aware + span / 2,
+            ReminderPoint::EightyPercent => aware + span * 4 / 5,
+            ReminderPoint::OneHourLeft => deadline - Duration::hours(1),
+            ReminderPoint::Overdue => deadline,
+        }
+    }
+}
+
+/// The reminder points of `clock` that have come by `now` and are not in `shown`, in
+/// order. None once something is filed or the case is not notifiable.
+pub fn due_reminders(
+    clock: &Clock,
+    points: &[ReminderPoint],
+    shown: &[ReminderPoint],
+    now: DateTime<Utc>,
+) -> Vec<ReminderPoint> {
+    if !matches!(
+        clock.state,
+        ClockState::Running | ClockState::DueSoon | ClockState::Overdue
+    ) {
+        return Vec::new();
+    }
+    let mut due: Vec<ReminderPoint> = points
+        .iter()
+        .copied()
+        .filter(|p| !shown.contains(p) && p.at(clock.aware_at, clock.deadline_at) <= now)
+        .collect();
+    due.sort();
+    due.dedup();
+    due
+}
+
+/// A reminder to show: which case, which point, and its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Reminder {
+    pub case_id: uuid::Uuid,
+    #[ts(type = "string")]
+    pub reference: crate::reference::Reference,
+    pub point: ReminderPoint,
+    #[ts(type = "string")]
+    pub deadline_at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{NaiveDate, TimeZone};
@@ -200,6 +283,58 @@ mod tests {
             oslo(2026, 11, 19, 15, 0),
         );
         assert_eq!(c.deadline_at, oslo(2026, 11, 22, 15, 0));
+    }
+
+    #[test]
+    fn reminders_come_at_half_80_percent_one_hour_left_and_overdue_once_each() {
+        let aware = oslo(2026, 11, 19, 15, 0);
+        let at = |h: i64| aware + Duration::hours(h);
+        let due = |now: DateTime<Utc>, shown: &[ReminderPoint]| {
+            due_reminders(
+                &clock(aware, None, false, now),
+                ReminderPoint::ALL,
+                shown,
+                now,
+            )
+        };
+        assert_eq!(due(at(35), &[]), []);
+        assert_eq!(due(at(36), &[]), [ReminderPoint::Half]);
+        assert_eq!(due(at(57), &[ReminderPoint::Half]), []);
+        // 80 % of 72 hours is 57 h 36 min.
+        assert_eq!(
+            due(at(58), &[ReminderPoint::Half]),
+            [ReminderPoint::EightyPercent]
+        );
+        // Points passed while the app was closed all come at the next start.
+        assert_eq!(
+            due(at(80), &[]),
+            [
+                ReminderPoint::Half,
+                ReminderPoint::EightyPercent,
+                ReminderPoint::OneHourLeft,
+                ReminderPoint::Overdue
+            ]
+        );
+        // Only the points asked for, and none once filed.
+        assert_eq!(
+            due_reminders(
+                &clock(aware, None, false, at(80)),
+                &[ReminderPoint::Overdue],
+                &[],
+                at(80)
+            ),
+            [ReminderPoint::Overdue]
+        );
+        let filed = clock(
+            aware,
+            Some(FirstFiling {
+                at: at(10),
+                late: false,
+            }),
+            false,
+            at(80),
+        );
+        assert_eq!(due_reminders(&filed, ReminderPoint::ALL, &[], at(80)), []);
     }
 
     #[test]

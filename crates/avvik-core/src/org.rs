@@ -29,6 +29,12 @@ pub struct Organisation {
     #[serde(default)]
     #[ts(optional)]
     pub general_manager: Option<uuid::Uuid>,
+    /// When to remind of the deadline; none means every point
+    /// ([`crate::clock::ReminderPoint::ALL`]), an empty list no reminders.
+    #[serde(default)]
+    #[ts(optional)]
+    #[schemars(skip)]
+    pub reminder_points: Option<Vec<crate::clock::ReminderPoint>>,
 }
 
 /// Who Datatilsynet and the people affected can contact (art. 33(3)(b)).
@@ -139,6 +145,11 @@ impl Organisation {
             address,
             contact,
             general_manager: self.general_manager,
+            reminder_points: self.reminder_points.map(|mut p| {
+                p.sort();
+                p.dedup();
+                p
+            }),
         })
     }
 }

@@ -30,6 +30,7 @@ use crate::attachment::sha256_hex;
 use crate::attachment::{Attachment, NewAttachment};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
+use crate::clock::{self, Reminder, ReminderPoint};
 use crate::error::{Error, Result};
 use crate::filing::FilingInput;
 use crate::form::Draft;
@@ -360,6 +361,41 @@ impl<'s> Session<'s> {
             .store
             .update_measure(key, number, input, !handler, &self.user, now)?
             .at(now))
+    }
+
+    /// The reminders of the deadline that have come by `now` and were not shown yet, for
+    /// the cases this handler sees; they are recorded as shown, so each comes once,
+    /// also when its point passed while the app was closed.
+    pub fn take_due_reminders(&self, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+        self.require(&[Role::Handler], "be reminded of deadlines")?;
+        let points = self
+            .store
+            .organisation()?
+            .and_then(|o| o.reminder_points)
+            .unwrap_or_else(|| ReminderPoint::ALL.to_vec());
+        let mut out = Vec::new();
+        for case in self.list_cases(&CaseFilter::default(), now)? {
+            let (Some(clock), Some(reference)) = (&case.clock, case.reference) else {
+                continue;
+            };
+            if case.status == CaseStatus::Closed {
+                continue;
+            }
+            let shown = self.store.shown_reminders(case.id)?;
+            let due = clock::due_reminders(clock, &points, &shown, now);
+            if due.is_empty() {
+                continue;
+            }
+            for point in self.store.mark_reminders_shown(case.id, &due, now)? {
+                out.push(Reminder {
+                    case_id: case.id,
+                    reference,
+                    point,
+                    deadline_at: clock.deadline_at,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Records when the company became aware: the start of the clock.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
 use avvik_core::awareness::AwareInput;
+use avvik_core::clock::ReminderPoint;
 use avvik_core::export;
 use avvik_core::filing::{Channel, FilingInput, FilingKind};
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
@@ -117,6 +118,8 @@ enum Command {
     },
 }
 
+// Parsed once per process: boxing the large variant would gain nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum OrgCommand {
     /// Print the organisation's settings as JSON.
@@ -141,6 +144,13 @@ enum OrgCommand {
         /// The general manager's user name (a handler).
         #[arg(long, value_name = "USERNAME")]
         general_manager: Option<String>,
+        /// When to remind of the deadline (repeat for several): half, eighty_percent,
+        /// one_hour_left, overdue. Replaces the current choice.
+        #[arg(long = "reminder", value_name = "POINT", value_parser = parse_reminder)]
+        reminders: Vec<ReminderPoint>,
+        /// No reminders of the deadline at all.
+        #[arg(long, conflicts_with = "reminders")]
+        no_reminders: bool,
     },
 }
 
@@ -891,8 +901,15 @@ fn org(session: &Session<'_>, command: OrgCommand, now: DateTime<Utc>) -> Result
             contact_email,
             contact_phone,
             general_manager,
+            reminders,
+            no_reminders,
         } => {
             let mut org = current;
+            if no_reminders {
+                org.reminder_points = Some(Vec::new());
+            } else if !reminders.is_empty() {
+                org.reminder_points = Some(reminders);
+            }
             if let Some(v) = name {
                 org.name = v;
             }
@@ -1007,6 +1024,11 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| "a time in RFC 3339 with an offset, e.g. 2026-11-20T08:30:00+01:00".into())
+}
+
+fn parse_reminder(s: &str) -> Result<ReminderPoint, String> {
+    ReminderPoint::from_key(s)
+        .ok_or_else(|| "one of: half, eighty_percent, one_hour_left, overdue".into())
 }
 
 fn parse_filing_kind(s: &str) -> Result<FilingKind, String> {

@@ -1163,3 +1163,43 @@ fn the_register_lists_each_case_with_its_clock() {
         .unwrap();
     assert_eq!(clock_of(at(100)).state, crate::clock::ClockState::Met);
 }
+
+#[test]
+fn reminders_come_once_each_for_the_points_the_organisation_chose() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let key = notifiable(&store); // reported at t(12)
+    let at = |h: i64| t(12) + chrono::Duration::hours(h);
+    assert!(leder.take_due_reminders(at(35)).unwrap().is_empty());
+    let first = leder.take_due_reminders(at(37)).unwrap();
+    assert_eq!(
+        first.iter().map(|r| r.point).collect::<Vec<_>>(),
+        [crate::clock::ReminderPoint::Half]
+    );
+    assert_eq!(CaseKey::Id(first[0].case_id), key);
+    assert!(leder.take_due_reminders(at(38)).unwrap().is_empty(), "once");
+    // Closed for a day and a half: what passed meanwhile comes at the next start.
+    let later = leder.take_due_reminders(at(73)).unwrap();
+    assert_eq!(later.len(), 3);
+    assert_eq!(
+        kind(sign_in(&store, "ansatt").take_due_reminders(at(73))),
+        ErrorKind::Forbidden
+    );
+
+    // An organisation that wants only the overdue reminder gets only that.
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    notifiable(&store);
+    let it = sign_in(&store, "it");
+    let org = store.organisation().unwrap().unwrap();
+    it.update_organisation(
+        Organisation {
+            reminder_points: Some(vec![crate::clock::ReminderPoint::Overdue]),
+            ..org
+        },
+        t(12),
+    )
+    .unwrap();
+    assert!(leder.take_due_reminders(at(60)).unwrap().is_empty());
+    assert_eq!(leder.take_due_reminders(at(73)).unwrap().len(), 1);
+}

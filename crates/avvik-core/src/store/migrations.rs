@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_remembered_sign_in.sql"),
     include_str!("migrations/0009_awareness.sql"),
     include_str!("migrations/0010_filings.sql"),
+    include_str!("migrations/0011_reminders.sql"),
 ];
 
 /// The schema version this binary writes and understands.

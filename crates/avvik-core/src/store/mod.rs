@@ -19,6 +19,7 @@ pub use sqlite::SqliteStore;
 use crate::attachment::{Attachment, NewAttachment};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
+use crate::clock::ReminderPoint;
 use crate::error::Result;
 use crate::filing::FilingInput;
 use crate::form::Draft;
@@ -218,6 +219,18 @@ pub trait Store: Send + Sync {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling>;
+
+    /// The reminder points already shown for a case.
+    fn shown_reminders(&self, case: Uuid) -> Result<Vec<ReminderPoint>>;
+
+    /// Records reminders as shown; returns those not shown before (two windows never
+    /// show the same reminder twice).
+    fn mark_reminders_shown(
+        &self,
+        case: Uuid,
+        points: &[ReminderPoint],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ReminderPoint>>;
 
     /// The organisation, once set up.
     fn organisation(&self) -> Result<Option<Organisation>>;

@@ -21,7 +21,7 @@ use super::{CaseFilter, CaseSort, Store, Visibility};
 use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus, ClockInputs};
-use crate::clock::FirstFiling;
+use crate::clock::{FirstFiling, ReminderPoint};
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::filing::FilingInput;
 use crate::form::{CaseDocument, Draft};
@@ -1051,6 +1051,44 @@ impl Store for SqliteStore {
             )
             .map_err(self.err())?;
             Ok(())
+        })
+    }
+
+    fn shown_reminders(&self, case: Uuid) -> Result<Vec<ReminderPoint>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT point FROM reminders_shown WHERE case_id = ?1")
+            .map_err(self.err())?;
+        let keys: Vec<String> = stmt
+            .query_map([case.to_string()], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(self.err())?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| ReminderPoint::from_key(k))
+            .collect())
+    }
+
+    fn mark_reminders_shown(
+        &self,
+        case: Uuid,
+        points: &[ReminderPoint],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ReminderPoint>> {
+        self.write(|tx| {
+            let mut newly = Vec::new();
+            for p in points {
+                let n = tx
+                    .execute(
+                        "INSERT OR IGNORE INTO reminders_shown (case_id, point, shown_at) VALUES (?1, ?2, ?3)",
+                        params![case.to_string(), p.key(), time::to_rfc3339(now)],
+                    )
+                    .map_err(self.err())?;
+                if n == 1 {
+                    newly.push(*p);
+                }
+            }
+            Ok(newly)
         })
     }
 

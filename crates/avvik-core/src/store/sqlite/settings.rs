@@ -14,11 +14,13 @@ use crate::time;
 impl SqliteStore {
     pub(super) fn load_organisation(&self, conn: &Connection) -> Result<Option<Organisation>> {
         conn.query_row(
-            "SELECT name, org_number, address, contact, general_manager FROM organisation WHERE id = 1",
+            "SELECT name, org_number, address, contact, general_manager, reminder_points
+             FROM organisation WHERE id = 1",
             [],
             |r| {
                 let contact: Option<String> = r.get(3)?;
                 let manager: Option<String> = r.get(4)?;
+                let points: Option<String> = r.get(5)?;
                 Ok(Organisation {
                     name: r.get(0)?,
                     org_number: r.get(1)?,
@@ -28,6 +30,12 @@ impl SqliteStore {
                         .transpose()?,
                     general_manager: manager
                         .map(|m| Uuid::try_parse(&m).map_err(|_| bad_value(4, "user id", &m)))
+                        .transpose()?,
+                    reminder_points: points
+                        .map(|p| {
+                            serde_json::from_str(&p)
+                                .map_err(|_| bad_value(5, "reminder points", &p))
+                        })
                         .transpose()?,
                 })
             },
@@ -69,7 +77,7 @@ impl SqliteStore {
             }
             tx.execute(
                 "UPDATE organisation SET name = ?1, org_number = ?2, address = ?3, contact = ?4,
-                        general_manager = ?5, updated_at = ?6 WHERE id = 1",
+                        general_manager = ?5, reminder_points = ?7, updated_at = ?6 WHERE id = 1",
                 params![
                     org.name,
                     org.org_number,
@@ -78,7 +86,10 @@ impl SqliteStore {
                         .as_ref()
                         .map(|c| serde_json::to_string(c).expect("a contact serialises")),
                     org.general_manager.map(|m| m.to_string()),
-                    time::to_rfc3339(now)
+                    time::to_rfc3339(now),
+                    org.reminder_points
+                        .as_ref()
+                        .map(|p| serde_json::to_string(p).expect("reminder points serialise")),
                 ],
             )
             .map_err(self.err())?;
