@@ -44,16 +44,8 @@ pub async fn save_smtp(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn test_smtp(state: State<'_, AppState>, to: String) -> Result<(), CommandError> {
     let config = as_signed_in(&state, |s| s.smtp_config()).await?;
-    tauri::async_runtime::spawn_blocking(move || {
-        avvik_mail::send(
-            &config,
-            to.trim(),
-            "Avvik: testmelding",
-            "Dette er en testmelding fra Avvik. E-postvarsler til daglig leder virker.\n\n\
-             This is a test message from Avvik: notices by e-mail work.\n",
-        )
-    })
-    .await
-    .map_err(|e| CommandError::internal(format!("background task failed: {e}")))?
-    .map_err(|message| CommandError::from(avvik_core::Error::Delivery(message)))
+    tauri::async_runtime::spawn_blocking(move || avvik_mail::send_test(&config, &to))
+        .await
+        .map_err(|e| CommandError::internal(format!("background task failed: {e}")))?
+        .map_err(|message| CommandError::from(avvik_core::Error::Delivery(message)))
 }

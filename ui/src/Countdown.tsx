@@ -56,8 +56,13 @@ export function Countdown({ clock, lang, t, now: fixedNow }: { clock: Clock; lan
   );
 }
 
-/** The clock in a register row: time left (ticking) or the state once filed or not required. */
-export function ClockCell({ clock, t, now }: { clock: Clock | null; t: Translate; now: number }) {
+/**
+ * The clock in a register row: time left (ticking) or the state once filed or not
+ * required. Each cell ticks by itself, so the rest of the register (the search field
+ * with what is being typed) is not redrawn every second.
+ */
+export function ClockCell({ clock, t }: { clock: Clock | null; t: Translate }) {
+  const now = useNow();
   if (!clock) return null;
   const open = clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
   if (!open) return <span class={`badge clock-badge clock-${clock.state}`}>{t(`clock.state.${clock.state}` as MessageKey)}</span>;

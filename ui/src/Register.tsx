@@ -5,7 +5,7 @@ import type { CaseStatus } from "./bindings/CaseStatus";
 import type { IncidentType } from "./bindings/IncidentType";
 import type { System } from "./bindings/System";
 import { INCIDENT_TYPES } from "./bindings/vocabulary";
-import { ClockCell, useNow } from "./Countdown";
+import { ClockCell } from "./Countdown";
 import { type Lang, type MessageKey, type Translate, formatInstant, statusKey, statusNextKey, vocabKey } from "./i18n";
 
 const STATUSES: readonly CaseStatus[] = ["draft", "reported", "handling", "closed"];
@@ -36,7 +36,6 @@ export function Register({
   lang: Lang;
   t: Translate;
 }) {
-  const now = useNow();
   const set = (patch: Partial<CaseFilter>) => onFilter({ ...filter, ...patch });
   const value = (e: Event) => (e.currentTarget as HTMLInputElement | HTMLSelectElement).value;
   const filtered =
@@ -167,7 +166,7 @@ export function Register({
                     {t(statusKey(c.status))}
                   </span>
                 </td>
-                <td class="clock-col">{c.status !== "closed" && <ClockCell clock={c.clock} t={t} now={now} />}</td>
+                <td class="clock-col">{c.status !== "closed" && <ClockCell clock={c.clock} t={t} />}</td>
                 <td>{(c.systems ?? []).join(", ")}</td>
                 <td>{c.incident_type ? t(vocabKey("incident_type", c.incident_type)) : ""}</td>
                 <td>

@@ -783,20 +783,5 @@ pub fn check_comment(text: Option<String>) -> Result<String> {
     e.into_result(text.unwrap_or_default())
 }
 
-/// Checks a change of status alone (by a measure's owner).
-pub fn check_progress(
-    measure: &Measure,
-    status: MeasureStatus,
-    reason: Option<String>,
-) -> Result<MeasureInput> {
-    let mut e = Errors::default();
-    let status_reason = check_status_reason(&mut e, status, reason);
-    e.into_result(MeasureInput {
-        status,
-        status_reason,
-        ..measure.input()
-    })
-}
-
 #[cfg(test)]
 pub(crate) mod tests;

@@ -265,6 +265,15 @@ pub fn notice_message(
     (subject, body)
 }
 
+/// The message an admin sends to check the settings.
+pub fn test_message() -> (&'static str, &'static str) {
+    (
+        "Avvik: testmelding",
+        "Dette er en testmelding fra Avvik. E-postvarsler til daglig leder virker.\n\n\
+         This is a test message from Avvik: notices by e-mail work.\n",
+    )
+}
+
 /// When to try again after `attempts` failed sends: 1, 2, 5, 10, 30 minutes, then hourly.
 pub fn next_attempt(attempts: u32, now: DateTime<Utc>) -> DateTime<Utc> {
     let minutes = match attempts {

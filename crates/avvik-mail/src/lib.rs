@@ -67,6 +67,12 @@ pub fn send(config: &SmtpConfig, to: &str, subject: &str, body: &str) -> Result<
         .map_err(|e| format!("{}:{}: {e}", config.settings.host, config.settings.port))
 }
 
+/// Sends the admin's test message to `to`.
+pub fn send_test(config: &SmtpConfig, to: &str) -> Result<(), String> {
+    let (subject, body) = avvik_core::mail::test_message();
+    send(config, to.trim(), subject, body)
+}
+
 /// What one round of [`deliver_pending`] did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Delivery {

@@ -1004,13 +1004,7 @@ fn mail(
         MailCommand::Remove => print_json(&session.save_smtp(None, now).map_err(text_of)?),
         MailCommand::Test { to } => {
             let config = session.smtp_config().map_err(text_of)?;
-            avvik_mail::send(
-                &config,
-                &to,
-                "Avvik: testmelding",
-                "Dette er en testmelding fra Avvik. E-postvarsler til daglig leder virker.\n\n\
-                 This is a test message from Avvik: notices by e-mail work.\n",
-            )?;
+            avvik_mail::send_test(&config, &to)?;
             print_json(&serde_json::json!({ "sent_to": to }))
         }
         MailCommand::Send => {

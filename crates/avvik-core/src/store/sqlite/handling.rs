@@ -237,8 +237,10 @@ impl SqliteStore {
         &self,
         key: CaseKey,
         now: DateTime<Utc>,
-        f: impl FnOnce(&Transaction<'_>, &Case, &Handling, &str) -> Result<T>,
+        f: impl FnOnce(&Transaction<'_>, &Case, &Handling, &str, DateTime<Utc>) -> Result<T>,
     ) -> Result<Handling> {
+        // The store keeps microseconds: every change records this one instant.
+        let now = now.trunc_subsecs(6);
         self.write(|tx| {
             let case = self.load_existing(tx, key)?;
             let handling = self.load_handling(tx, &case)?;
@@ -248,7 +250,7 @@ impl SqliteStore {
                 [&id],
             )
             .map_err(self.err())?;
-            f(tx, &case, &handling, &id)?;
+            f(tx, &case, &handling, &id, now)?;
             tx.execute(
                 "UPDATE cases SET status = CASE status WHEN 'reported' THEN 'handling' ELSE status END,
                                   updated_at = ?2 WHERE id = ?1",
@@ -267,8 +269,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             handling.check_open(&case.label(), "assessed", false)?;
             let checked = input.clone().check(&case.form.nature)?;
             let text = serde_json::to_string(&checked.input).expect("an assessment serialises");
@@ -314,8 +315,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             let decision = handling.check_decision(&case.label(), input.clone())?;
             let text = serde_json::to_string(&decision).expect("a decision serialises");
             tx.execute(
@@ -383,8 +383,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             handling.check_new_measure(&case.label())?;
             let m = input.clone().check()?;
             self.check_owner(tx, case, m.owner)?;
@@ -435,8 +434,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             let m = input.clone().check()?;
             let (measure, change) = handling.check_measure_change(&case.label(), number, &m)?;
             if progress_only && (change != MeasureChange::Progress || measure.owner.id != by.id) {
@@ -489,8 +487,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             handling.check_open(&case.label(), "given a new awareness time", false)?;
             let reported = case.submitted_at.expect("a case past the draft has been submitted");
             let occurred = case.form.occurred.and_then(|o| o.from);
@@ -531,8 +528,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             handling.check_open(&case.label(), "filed", false)?;
             let aware = handling
                 .awareness
@@ -588,7 +584,6 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
         let altinn = check_receipt(
             "filing.altinn_reference",
             altinn_reference.map(str::to_owned),
@@ -597,7 +592,7 @@ impl SqliteStore {
             "filing.authority_case_number",
             authority_case_number.map(str::to_owned),
         )?;
-        self.change_handling(key, now, |tx, case, handling, _id| {
+        self.change_handling(key, now, |tx, case, handling, _id, now| {
             let filing = handling
                 .filings
                 .iter()
@@ -638,8 +633,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             handling.check_approve(&case.label())?;
             tx.execute(
                 "UPDATE case_handling SET approved_revision = measures_revision, approved_by = ?2,
@@ -666,8 +660,7 @@ impl SqliteStore {
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        let now = now.trunc_subsecs(6);
-        self.change_handling(key, now, |tx, case, handling, id| {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
             let lessons = handling.check_close(&case.label(), lessons_learned.map(str::to_owned))?;
             tx.execute(
                 "UPDATE case_handling SET lessons_learned = ?2, closed_by = ?3, closed_at = ?4 WHERE case_id = ?1",
