@@ -68,6 +68,7 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::clock::ClockState>(cfg, &mut out);
     render::<avvik_core::clock::ReminderPoint>(cfg, &mut out);
     render::<avvik_core::filing::Filing>(cfg, &mut out);
+    render::<avvik_core::filing::Change>(cfg, &mut out);
     render::<avvik_core::filing::FilingInput>(cfg, &mut out);
     render::<avvik_core::filing::FilingKind>(cfg, &mut out);
     render::<avvik_core::filing::Channel>(cfg, &mut out);

@@ -5,7 +5,7 @@ use avvik_core::awareness::AwareInput;
 use avvik_core::enisa::EnisaInput;
 use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
-use avvik_core::{CaseKey, User};
+use avvik_core::{CaseDocument, CaseKey, User};
 use chrono::Utc;
 use tauri::State;
 
@@ -106,6 +106,23 @@ pub async fn set_filing_receipt(
             authority_case_number.as_deref(),
             now,
         )
+    })
+    .await
+}
+
+/// Corrects the facts of a reported case: the whole document, with a reason.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn correct_case(
+    state: State<'_, AppState>,
+    key: String,
+    document: serde_json::Value,
+    reason: Option<String>,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let now = Utc::now();
+    let draft = CaseDocument::from_value(document)?.check(now)?;
+    as_signed_in(&state, move |s| {
+        s.correct_case(key, &draft, reason.as_deref(), now)
     })
     .await
 }

@@ -37,6 +37,7 @@ pub fn builder<R: tauri::Runtime>(
             handling::record_decision,
             handling::save_assessment,
             handling::set_awareness,
+            handling::correct_case,
             handling::update_measure,
             settings::save_smtp,
             settings::smtp_settings,

@@ -23,7 +23,7 @@ type View =
   | { name: "inbox" }
   | { name: "settings" }
   | { name: "case"; case: Case }
-  | { name: "wizard"; draft: Case | null; key: number };
+  | { name: "wizard"; draft: Case | null; key: number; correcting?: boolean };
 
 export function App({ backend }: { backend: Backend }) {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -184,6 +184,11 @@ export function App({ backend }: { backend: Backend }) {
     }
   };
 
+  const onCorrected = (c: Case) => {
+    setNotice(t("wizard.corrected", { reference: c.reference ?? "" }));
+    setView({ name: "case", case: c });
+  };
+
   const onSubmitted = (c: Case) => {
     setNotice(t("wizard.submitted", { reference: c.reference ?? "" }));
     setView({ name: "case", case: c });
@@ -304,7 +309,15 @@ export function App({ backend }: { backend: Backend }) {
           )}
           {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
           {view.name === "wizard" && (
-            <Wizard key={view.key} backend={backend} lang={lang} t={t} draft={view.draft} onSubmitted={onSubmitted} />
+            <Wizard
+              key={view.key}
+              backend={backend}
+              lang={lang}
+              t={t}
+              draft={view.draft}
+              correcting={view.correcting}
+              onSubmitted={view.correcting ? onCorrected : onSubmitted}
+            />
           )}
           {view.name === "inbox" && (
             <Inbox
@@ -324,6 +337,10 @@ export function App({ backend }: { backend: Backend }) {
               lang={lang}
               t={t}
               onClose={() => setView({ name: "register" })}
+              onCorrect={() => {
+                setNotice(null);
+                setView({ name: "wizard", draft: view.case, key: Date.now(), correcting: true });
+              }}
               onChanged={() =>
                 void backend.getCase(view.case.id).then((c) => setView({ name: "case", case: c }), fail)
               }

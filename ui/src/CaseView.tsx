@@ -17,10 +17,13 @@ export function CaseView({
   onClose,
   user,
   onChanged,
+  onCorrect,
 }: {
   case: Case;
   user: User;
   onChanged: () => void;
+  /** Opens the form to correct the facts (handlers, while the case is open). */
+  onCorrect: () => void;
   backend: Backend;
   lang: Lang;
   t: Translate;
@@ -35,9 +38,16 @@ export function CaseView({
         <h2 id="detail-heading" tabIndex={-1} ref={heading}>
           {t("detail.heading", { reference: c.reference ?? t("register.draft") })}
         </h2>
-        <button type="button" class="secondary" onClick={onClose}>
-          {t("common.close")}
-        </button>
+        <div class="actions">
+          {user.roles.includes("handler") && (c.status === "reported" || c.status === "handling") && (
+            <button type="button" class="secondary" id="correct-case" onClick={onCorrect}>
+              {t("detail.correct")}
+            </button>
+          )}
+          <button type="button" class="secondary" onClick={onClose}>
+            {t("common.close")}
+          </button>
+        </div>
       </div>
       <p class="status-line">
         <span class={`status status-${c.status}`}>{t(statusKey(c.status))}</span> {t(statusNextKey(c.status))}

@@ -13,6 +13,7 @@ const clock: Clock = {
   deadline_local: "2026-11-23T11:40:00+01:00",
   seconds_left: 0,
   state: "running",
+    follow_up_due: false,
 };
 
 afterEach(cleanup);

@@ -52,6 +52,11 @@ export function Countdown({ clock, lang, t, now: fixedNow }: { clock: Clock; lan
           hours: clock.hours,
         })}
       </p>
+      {clock.follow_up_due && (
+        <p class="notice notice-warn" id="clock-follow-up">
+          {t("clock.followUpDueLong")}
+        </p>
+      )}
     </section>
   );
 }
@@ -65,7 +70,13 @@ export function ClockCell({ clock, t }: { clock: Clock | null; t: Translate }) {
   const now = useNow();
   if (!clock) return null;
   const open = clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
-  if (!open) return <span class={`badge clock-badge clock-${clock.state}`}>{t(`clock.state.${clock.state}` as MessageKey)}</span>;
+  if (!open)
+    return (
+      <>
+        <span class={`badge clock-badge clock-${clock.state}`}>{t(`clock.state.${clock.state}` as MessageKey)}</span>
+        {clock.follow_up_due && <span class="badge clock-follow-up">{t("clock.followUpDue")}</span>}
+      </>
+    );
   const left = Math.floor((new Date(clock.deadline_at).getTime() - now) / 1000);
   const state = left < 0 ? "overdue" : clock.state;
   return (

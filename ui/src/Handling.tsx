@@ -32,12 +32,32 @@ import {
 import { Choices } from "./Choices";
 import { Countdown } from "./Countdown";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
-import { type Lang, type MessageKey, type Translate, formatInstant } from "./i18n";
+import type { Change } from "./bindings/Change";
+import { type Lang, type MessageKey, type Translate, formatInstant, hasKey } from "./i18n";
 import { TextField } from "./TextField";
 import { TimeField } from "./TimeField";
 
 
 const k = (key: string) => key as MessageKey;
+
+/** A changed part of what is reported, in words: the form's question or the field's label. */
+function changeLabel(path: string, t: Translate): string {
+  const [section = "", field] = path.split(".");
+  const key = section === "case" ? `q.${field}` : section === "awareness" ? `field.aware.${field}` : `field.${section}.${field}`;
+  if (field && hasKey(key)) return t(key);
+  return t(k(`change.${section}`)) + (field ? ` (${field})` : "");
+}
+
+/** The changes as a list of labels, in the core's order. */
+export function Changes({ changes, t, id }: { changes: readonly Change[]; t: Translate; id?: string }) {
+  return (
+    <ul class="changes" id={id}>
+      {changes.map((c) => (
+        <li key={c.path}>{changeLabel(c.path, t)}</li>
+      ))}
+    </ul>
+  );
+}
 
 /** A day (YYYY-MM-DD) as dd.mm.yyyy, and back; null when the text is not a day. */
 export function dayToText(day: string): string {
@@ -343,6 +363,16 @@ function FilingsSection({
                   {f.follow_up ? t("filings.followUp", { n: f.follow_up }) : t(k(`filing_kind.${f.kind}`))}
                   {f.late && <span class="badge warn">{t("filings.late")}</span>}
                   {(f.delay_reason ?? f.withdrawal_reason) && <small class="help"> ({f.delay_reason ?? f.withdrawal_reason})</small>}
+                  {f.number > 1 && (
+                    <details class="filing-changes">
+                      <summary>
+                        {f.changes.length === 0
+                          ? t("filings.noChanges")
+                          : t("filings.changes", { n: f.changes.length, previous: f.number - 1 })}
+                      </summary>
+                      <Changes changes={f.changes} t={t} />
+                    </details>
+                  )}
                 </td>
                 <td>{t(k(`channel.${f.channel}`))}</td>
                 <td>
@@ -387,6 +417,18 @@ function FilingsSection({
       {editable && !withdrawn && (
         <form class="new-filing" onSubmit={save} noValidate>
           <p class="help">{t("filings.intro")}</p>
+          {!first && (
+            <div class="unfiled-changes" id="unfiled-changes">
+              {handling.unfiled_changes.length === 0 ? (
+                <p>{t("filings.unfiledNone", { n: handling.filings.length })}</p>
+              ) : (
+                <>
+                  <p>{t("filings.unfiled", { n: handling.filings.length })}</p>
+                  <Changes changes={handling.unfiled_changes} t={t} />
+                </>
+              )}
+            </div>
+          )}
           <label for="filing-kind">{t("field.filing.kind")}</label>
           <select
             id="filing-kind"

@@ -9,7 +9,7 @@ import { ClockCell } from "./Countdown";
 import { type Lang, type MessageKey, type Translate, formatInstant, statusKey, statusNextKey, vocabKey } from "./i18n";
 
 const STATUSES: readonly CaseStatus[] = ["draft", "reported", "handling", "closed"];
-const SORTS: readonly CaseSort[] = ["newest_first", "oldest_first", "reference", "title", "status"];
+const SORTS: readonly CaseSort[] = ["time_left", "newest_first", "oldest_first", "reference", "title", "status"];
 
 export const EMPTY_FILTER: CaseFilter = { sort: "newest_first" };
 

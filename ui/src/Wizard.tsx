@@ -66,13 +66,19 @@ export function Wizard({
   t,
   draft,
   onSubmitted,
+  correcting = false,
 }: {
   backend: Backend;
   lang: Lang;
   t: Translate;
-  /** A draft to continue, or none for a new report. */
+  /** A draft to continue, or none for a new report; or the reported case to correct. */
   draft: Case | null;
   onSubmitted: (c: Case) => void;
+  /**
+   * The handler corrects the facts of a reported case: nothing is saved until the
+   * correction is confirmed with a reason, and it is saved whole.
+   */
+  correcting?: boolean;
 }) {
   const [doc, setDoc] = useState<CaseDocument>(() => (draft ? documentOf(draft) : {}));
   const [step, setStep] = useState(1);
@@ -84,6 +90,8 @@ export function Wizard({
   const [submitting, setSubmitting] = useState(false);
   const [systems, setSystems] = useState<System[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string | undefined>(undefined);
 
   // Autosave: one save at a time, always of the latest document.
   const id = useRef<string | null>(draft?.id ?? null);
@@ -96,6 +104,8 @@ export function Wizard({
 
   const saveNow = useCallback((): Promise<void> => {
     clearTimeout(timer.current);
+    // A correction is saved whole, with its reason, or not at all.
+    if (correcting) return Promise.resolve();
     chain.current = chain.current.then(async () => {
       const current = latest.current;
       if (current === saved.current) return;
@@ -116,7 +126,7 @@ export function Wizard({
       }
     });
     return chain.current;
-  }, [backend]);
+  }, [backend, correcting]);
 
   const change = useCallback(
     (patch: Partial<CaseDocument>) => {
@@ -208,6 +218,29 @@ export function Wizard({
     }
   };
 
+  const saveCorrection = async () => {
+    if (!draft) return;
+    setSubmitting(true);
+    setFailure(null);
+    setReasonError(undefined);
+    try {
+      await backend.correctCase(draft.id, compact(latest.current), reason);
+      onSubmitted(await backend.getCase(draft.id));
+    } catch (e) {
+      const error = toCommandError(e);
+      const forReason = error.errors?.find((x) => x.field === "correction.reason");
+      if (forReason) setReasonError(errorText(t, forReason));
+      const others = (error.errors ?? []).filter((x) => x.field !== "correction.reason");
+      if (error.kind === "validation" && others.length > 0) {
+        setReview({ errors: others, warnings: review?.warnings ?? [] });
+      } else if (error.kind !== "validation") {
+        setFailure(error);
+      }
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
   const mask = async (field: string) => {
     const [top, sub] = field.split(".");
     const current = latest.current;
@@ -228,15 +261,18 @@ export function Wizard({
       <div class="section-head">
         <div>
           <h2 id="wizard-heading" tabIndex={-1} ref={heading}>
-            {t("wizard.heading")} · {t(`wizard.step.${step}` as MessageKey)}
+            {correcting ? t("wizard.correctHeading", { reference: draft?.reference ?? "" }) : t("wizard.heading")} ·{" "}
+            {t(`wizard.step.${step}` as MessageKey)}
           </h2>
           <p class="muted">
             {t("wizard.stepOf", { n: step, total: STEPS.length })}
-            {draft && ` · ${t("wizard.draftOf", { created: formatInstant(draft.created_at, lang) })}`}
+            {draft && !correcting && ` · ${t("wizard.draftOf", { created: formatInstant(draft.created_at, lang) })}`}
           </p>
         </div>
         <p id="save-status" class={`save-status save-${save.kind}`} role="status" aria-live="polite">
-          {save.kind === "saving"
+          {correcting
+            ? t("wizard.correctNotSaved")
+            : save.kind === "saving"
             ? t("wizard.saving")
             : save.kind === "saved"
               ? t("wizard.saved", { time: formatTime(save.at, lang) })
@@ -280,11 +316,26 @@ export function Wizard({
         {step === 6 && (
           <>
             <StepWhat {...stepProps} />
-            <Attachments caseKey={draftId} backend={backend} lang={lang} t={t} />
+            {!correcting && <Attachments caseKey={draftId} backend={backend} lang={lang} t={t} />}
           </>
         )}
         {step === REVIEW && (
           <StepReview doc={doc} review={review} t={t} lang={lang} onEdit={goTo} onMask={(f) => void mask(f)} />
+        )}
+        {step === REVIEW && correcting && (
+          <TextField
+            id="correction-reason"
+            label={t("wizard.correctReason")}
+            help={t("wizard.correctReason.help")}
+            value={reason}
+            max={NOTE_MAX_CHARS}
+            error={reasonError}
+            required
+            multiline
+            onInput={setReason}
+            lang={lang}
+            t={t}
+          />
         )}
       </div>
 
@@ -297,6 +348,15 @@ export function Wizard({
         {step < REVIEW ? (
           <button type="button" id="wizard-next" onClick={() => void next()}>
             {t("wizard.next")}
+          </button>
+        ) : correcting ? (
+          <button
+            type="button"
+            id="wizard-correct"
+            disabled={submitting || !review || review.errors.length > 0}
+            onClick={() => void saveCorrection()}
+          >
+            {submitting ? t("wizard.submitting") : t("wizard.correctSave")}
           </button>
         ) : (
           <button

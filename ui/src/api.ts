@@ -64,6 +64,7 @@ export interface Backend {
   updateMeasure(caseKey: string, number: number, measure: MeasureInput): Promise<Handling>;
   approveMeasures(caseKey: string): Promise<Handling>;
   setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
+  correctCase(caseKey: string, document: CaseDocument, reason: string): Promise<Handling>;
   addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
   setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
@@ -152,6 +153,7 @@ export const tauriBackend: Backend = {
   updateMeasure: (key, number, measure) => call("update_measure", { key, number, measure }),
   approveMeasures: (key) => call("approve_measures", { key }),
   setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
+  correctCase: (key, document, reason) => call("correct_case", { key, document, reason }),
   addFiling: (key, filing) => call("add_filing", { key, filing }),
   setFilingReceipt: (key, number, altinnReference, caseNumber) =>
     call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),

@@ -90,14 +90,17 @@ pub struct ClockInputs {
     pub aware_at: DateTime<Utc>,
     pub first_filing: Option<FirstFiling>,
     pub not_required: bool,
+    /// The last filing was preliminary.
+    pub follow_up_due: bool,
 }
 
 impl Case {
     /// The case with its clock as of `now`.
     pub fn with_clock(mut self, now: DateTime<Utc>) -> Case {
-        self.clock = self
-            .clock_inputs
-            .map(|c| clock::clock(c.aware_at, c.first_filing, c.not_required, now));
+        self.clock = self.clock_inputs.map(|c| Clock {
+            follow_up_due: c.follow_up_due,
+            ..clock::clock(c.aware_at, c.first_filing, c.not_required, now)
+        });
         self
     }
 

@@ -75,6 +75,14 @@ pub enum ClockState {
     NotRequired,
 }
 
+/// The clock still counts down: nothing is filed and a filing is not ruled out.
+pub fn is_counting(state: ClockState) -> bool {
+    matches!(
+        state,
+        ClockState::Running | ClockState::DueSoon | ClockState::Overdue
+    )
+}
+
 /// «Due soon» once less than this part of the time is left (72 h → the last 12 h).
 pub const DUE_SOON_FRACTION: f64 = 1.0 / 6.0;
 
@@ -94,6 +102,8 @@ pub struct Clock {
     #[ts(type = "number")]
     pub seconds_left: i64,
     pub state: ClockState,
+    /// The last filing was preliminary: Datatilsynet is waiting for the rest.
+    pub follow_up_due: bool,
 }
 
 /// The first filing as the clock needs it: when, and whether it was late (decided
@@ -135,6 +145,7 @@ pub fn clock(
         deadline_local: deadline_at.with_timezone(&DISPLAY_TZ).to_rfc3339(),
         seconds_left,
         state,
+        follow_up_due: false,
     }
 }
 

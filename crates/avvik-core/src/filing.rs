@@ -122,6 +122,78 @@ pub struct Filing {
     /// Datatilsynet's case number, set once.
     pub authority_case_number: Option<String>,
     pub stamp: Stamp,
+    /// What this filing reports differently from the one before it (none for the first).
+    pub changes: Vec<Change>,
+}
+
+/// One part of what is reported that differs between two snapshots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Change {
+    /// Where: `case.<form field>` (`case.subjects_count`), `assessment.<field>`,
+    /// `decision.<field>`, `awareness.<field>`, or `measures` as a whole.
+    pub path: String,
+    /// The value before (null when it was not given).
+    #[ts(type = "unknown")]
+    pub before: serde_json::Value,
+    /// The value now (null when it is no longer given).
+    #[ts(type = "unknown")]
+    pub after: serde_json::Value,
+}
+
+/// The parts of a case's record that belong to its bookkeeping, not to what is reported.
+const NOT_REPORTED: &[&str] = &["updated_at", "status", "notices", "clock", "warnings"];
+
+/// Exactly what a filing made now would report: the case's document and its handling.
+pub fn snapshot(case: &Case, handling: &Handling) -> serde_json::Value {
+    serde_json::json!({
+        "case": case,
+        "assessment": handling.assessment.as_ref().map(|a| &a.assessment.input),
+        "decision": handling.decision.as_ref().map(|d| &d.decision),
+        "measures": handling.measures,
+        "awareness": handling.awareness,
+    })
+}
+
+/// What differs between two snapshots, in a stable order: each field of the case's
+/// document, of the assessment, the decision and the awareness, and the measures as one.
+pub fn changes(before: &serde_json::Value, after: &serde_json::Value) -> Vec<Change> {
+    use serde_json::Value;
+    let mut out = Vec::new();
+    for section in ["case", "awareness", "assessment", "decision", "measures"] {
+        let (b, a) = (&before[section], &after[section]);
+        if b == a {
+            continue;
+        }
+        match (b, a) {
+            (Value::Object(bo), Value::Object(ao)) => {
+                let mut keys: Vec<&String> = bo.keys().chain(ao.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                for key in keys {
+                    if section == "case" && NOT_REPORTED.contains(&key.as_str()) {
+                        continue;
+                    }
+                    let (bv, av) = (
+                        bo.get(key).unwrap_or(&Value::Null),
+                        ao.get(key).unwrap_or(&Value::Null),
+                    );
+                    if bv != av {
+                        out.push(Change {
+                            path: format!("{section}.{key}"),
+                            before: bv.clone(),
+                            after: av.clone(),
+                        });
+                    }
+                }
+            }
+            _ => out.push(Change {
+                path: section.to_owned(),
+                before: b.clone(),
+                after: a.clone(),
+            }),
+        }
+    }
+    out
 }
 
 /// A filing the rules accept, ready to store.
@@ -265,13 +337,7 @@ impl FilingInput {
             late,
             delay_reason: delay_reason.filter(|_| first && late),
             withdrawal_reason: withdrawal_reason.filter(|_| self.kind == FilingKind::Withdrawal),
-            snapshot: serde_json::json!({
-                "case": case,
-                "assessment": handling.assessment.as_ref().map(|a| &a.assessment.input),
-                "decision": handling.decision.as_ref().map(|d| &d.decision),
-                "measures": handling.measures,
-                "awareness": handling.awareness,
-            }),
+            snapshot: snapshot(case, handling),
         })
     }
 }

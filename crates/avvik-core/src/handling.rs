@@ -16,7 +16,7 @@ use crate::case::CaseStatus;
 use crate::clock::{self, Clock};
 use crate::enisa::{Band, EnisaInput, EnisaResult};
 use crate::error::{Error, Problem, Result};
-use crate::filing::{Filing, FilingKind};
+use crate::filing::{Change, Filing, FilingKind};
 use crate::form::{Errors, NOTE_MAX_CHARS};
 use crate::time;
 use crate::vocab::{Art34Ground, Impact, MeasureKind, MeasureStatus, Nature, Severity, Verdict};
@@ -562,6 +562,9 @@ pub struct Handling {
     pub awareness: Option<Awareness>,
     /// The filings to Datatilsynet, oldest first.
     pub filings: Vec<Filing>,
+    /// What a filing made now would report differently from the last one (empty before
+    /// the first filing).
+    pub unfiled_changes: Vec<Change>,
     /// The clock to Datatilsynet as of when the handling was read (none for a draft).
     pub clock: Option<Clock>,
     /// Measures open after their due day, by number (as of when the handling was read).
@@ -583,7 +586,14 @@ impl Handling {
                 at: f.filed_at,
                 late: f.late,
             });
-            clock::clock(a.aware_at, first, not_required, now)
+            let follow_up_due = self
+                .filings
+                .last()
+                .is_some_and(|f| f.kind == FilingKind::Preliminary);
+            Clock {
+                follow_up_due,
+                ..clock::clock(a.aware_at, first, not_required, now)
+            }
         });
         self.overdue = self
             .measures

@@ -38,7 +38,7 @@ use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
-use crate::store::{CaseFilter, Store, Visibility};
+use crate::store::{CaseFilter, CaseSort, Store, Visibility};
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, Role, User, verify_password};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -193,12 +193,22 @@ impl<'s> Session<'s> {
 
     /// The cases the filter selects that this user may see, each with its clock at `now`.
     pub fn list_cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<Vec<Case>> {
-        Ok(self
+        let mut cases: Vec<Case> = self
             .store
             .list_cases(filter, &self.visibility())?
             .into_iter()
             .map(|c| c.with_clock(now))
-            .collect())
+            .collect();
+        if filter.sort == CaseSort::TimeLeft {
+            // Stable: within a group the store's order (newest first) stays.
+            cases.sort_by_key(|c| match &c.clock {
+                Some(clock) if clock::is_counting(clock.state) => (0, clock.seconds_left),
+                Some(clock) if clock.follow_up_due => (1, 0),
+                Some(_) => (2, 0),
+                None => (3, 0),
+            });
+        }
+        Ok(cases)
     }
 
     /// Every case the filter selects, for an export; for those who see every case.
@@ -387,6 +397,23 @@ impl<'s> Session<'s> {
             }
         }
         Ok(out)
+    }
+
+    /// Corrects the facts of a reported case (the handler): the whole document, checked
+    /// as at submission, with a reason; the case's history names the fields changed,
+    /// and the next filing reports them.
+    pub fn correct_case(
+        &self,
+        key: CaseKey,
+        draft: &Draft,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "correct the facts of a case")?;
+        Ok(self
+            .store
+            .correct_case(key, draft, reason, &self.user, now)?
+            .at(now))
     }
 
     /// Records when the company became aware: the start of the clock.

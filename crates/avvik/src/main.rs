@@ -247,6 +247,19 @@ enum HandleCommand {
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         processor_notified: Option<DateTime<Utc>>,
     },
+    /// Correct the facts of a reported case: the whole case document again (as for
+    /// `case new`), checked as at submission, with a reason for the history. The next
+    /// filing reports what changed.
+    Correct {
+        #[arg(value_name = "CASE")]
+        case: String,
+        /// The corrected case document: a file path, or - for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        json: String,
+        /// Why the facts are corrected (required).
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
     /// Approve the case's current set of measures (handlers: the general manager).
     Approve {
         #[arg(value_name = "CASE")]
@@ -477,6 +490,7 @@ impl FilterArgs {
                 SortArg::Reference => CaseSort::Reference,
                 SortArg::Title => CaseSort::Title,
                 SortArg::Status => CaseSort::Status,
+                SortArg::TimeLeft => CaseSort::TimeLeft,
             },
         }
     }
@@ -580,6 +594,8 @@ enum SortArg {
     Reference,
     Title,
     Status,
+    /// Least time left to Datatilsynet first.
+    TimeLeft,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -1083,6 +1099,13 @@ fn handle(session: &Session<'_>, command: HandleCommand, now: DateTime<Utc>) -> 
                 processor_notified_at: processor_notified,
             };
             session.set_awareness(case_key(&case)?, &input, now)
+        }
+        HandleCommand::Correct { case, json, reason } => {
+            let text = read_document(&json)?;
+            let draft = CaseDocument::from_json(&text)
+                .and_then(|d| d.check(now))
+                .map_err(text_of)?;
+            session.correct_case(case_key(&case)?, &draft, Some(&reason), now)
         }
         HandleCommand::Close { case, lessons } => {
             session.close_case(case_key(&case)?, Some(&lessons), now)

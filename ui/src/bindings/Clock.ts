@@ -12,4 +12,8 @@ deadline_local: string,
 /**
  * Negative when overdue; measured to the first filing once there is one.
  */
-seconds_left: number, state: ClockState, };
+seconds_left: number, state: ClockState, 
+/**
+ * The last filing was preliminary: Datatilsynet is waiting for the rest.
+ */
+follow_up_due: boolean, };

@@ -4,6 +4,7 @@ import type { AssessmentRecord } from "./AssessmentRecord";
 import type { Awareness } from "./Awareness";
 import type { Blocker } from "./Blocker";
 import type { CaseStatus } from "./CaseStatus";
+import type { Change } from "./Change";
 import type { Clock } from "./Clock";
 import type { Closing } from "./Closing";
 import type { Comment } from "./Comment";
@@ -23,6 +24,11 @@ awareness: Awareness | null,
  * The filings to Datatilsynet, oldest first.
  */
 filings: Array<Filing>, 
+/**
+ * What a filing made now would report differently from the last one (empty before
+ * the first filing).
+ */
+unfiled_changes: Array<Change>, 
 /**
  * The clock to Datatilsynet as of when the handling was read (none for a draft).
  */

@@ -273,6 +273,7 @@ fn handling() -> Handling {
         comments: vec![],
         awareness: None,
         filings: vec![],
+        unfiled_changes: vec![],
         clock: None,
         overdue: vec![],
         blockers: vec![],

@@ -1203,3 +1203,122 @@ fn reminders_come_once_each_for_the_points_the_organisation_chose() {
     assert!(leder.take_due_reminders(at(60)).unwrap().is_empty());
     assert_eq!(leder.take_due_reminders(at(73)).unwrap().len(), 1);
 }
+
+#[test]
+fn the_handler_corrects_the_facts_and_the_follow_up_shows_what_changed() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let ansatt = sign_in(&store, "ansatt");
+    let key = notifiable(&store);
+    let at = |h: i64| t(12) + chrono::Duration::hours(h);
+    let h = leder
+        .add_filing(key, &filing(json!({"kind": "preliminary"})), at(2))
+        .unwrap();
+    assert!(h.clock.as_ref().unwrap().follow_up_due);
+    assert!(h.unfiled_changes.is_empty());
+
+    // When it happened was not known at the first filing; now it is.
+    let mut doc = crate::form::tests::complete();
+    doc["discovered_at"] = json!("2026-11-20T08:00:00Z");
+    doc["occurred"] = json!({"kind": "at", "from": "2026-11-20T07:15:00Z"});
+    doc["subjects_count"] = json!({"kind": "exact", "value": 40});
+    let corrected = CaseDocument::from_value(doc).unwrap().check(at(3)).unwrap();
+    // Only the handler corrects, and only with a reason.
+    assert_eq!(
+        kind(ansatt.correct_case(key, &corrected, Some("x"), at(3))),
+        ErrorKind::Forbidden
+    );
+    assert_eq!(
+        field_problems(
+            &leder
+                .correct_case(key, &corrected, None, at(3))
+                .unwrap_err()
+        ),
+        [("correction.reason".to_string(), Problem::Required)]
+    );
+    let h = leder
+        .correct_case(key, &corrected, Some("Loggen viser klokkeslettet."), at(3))
+        .unwrap();
+    let paths: Vec<&str> = h.unfiled_changes.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(paths, ["case.occurred", "case.subjects_count"]);
+    assert_eq!(h.unfiled_changes[1].before["value"], json!(3));
+    assert_eq!(h.unfiled_changes[1].after["value"], json!(40));
+    // The same document again changes nothing, and says so.
+    assert_eq!(
+        kind(leder.correct_case(key, &corrected, Some("igjen"), at(3))),
+        ErrorKind::Conflict
+    );
+    assert_eq!(
+        leder.case(key).unwrap().form.subjects_count.unwrap().value,
+        Some(40)
+    );
+
+    // Nothing is unknown any more: the complete filing goes in and lists the changes.
+    let h = leder
+        .add_filing(key, &filing(json!({"kind": "complete"})), at(4))
+        .unwrap();
+    let changed: Vec<&str> = h.filings[1]
+        .changes
+        .iter()
+        .map(|c| c.path.as_str())
+        .collect();
+    assert_eq!(changed, ["case.occurred", "case.subjects_count"]);
+    assert!(h.filings[0].changes.is_empty());
+    assert!(h.unfiled_changes.is_empty());
+    assert!(!h.clock.as_ref().unwrap().follow_up_due);
+
+    // The history names the fields and the reason.
+    let conn = store.conn_for_tests();
+    let data: String = conn
+        .query_row(
+            "SELECT data FROM case_events WHERE kind = 'corrected'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(data["fields"], json!(["occurred", "subjects_count"]));
+    assert_eq!(data["reason"], json!("Loggen viser klokkeslettet."));
+}
+
+#[test]
+fn the_register_sorts_by_time_left_with_follow_ups_next() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let ansatt = sign_in(&store, "ansatt");
+    let at = |h: i64| t(12) + chrono::Duration::hours(h);
+    // Reported at t(12), t(13) and t(14): the earliest has the least time left.
+    let keys: Vec<CaseKey> = (12..15)
+        .map(|h| {
+            CaseKey::Id(
+                ansatt
+                    .create_case(&complete(&format!("Sak {h}")), true, t(h))
+                    .unwrap()
+                    .id,
+            )
+        })
+        .collect();
+    ansatt.create_case(&draft("Utkast"), false, t(15)).unwrap();
+    // The oldest is filed preliminarily: it waits for a follow-up.
+    leder
+        .add_filing(keys[0], &filing(json!({"kind": "preliminary"})), at(3))
+        .unwrap();
+    let filter = CaseFilter {
+        sort: CaseSort::TimeLeft,
+        ..Default::default()
+    };
+    let titles: Vec<String> = leder
+        .list_cases(&filter, at(4))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.form.title.unwrap_or_default())
+        .collect();
+    assert_eq!(titles, ["Sak 13", "Sak 14", "Sak 12"]);
+    let mine: Vec<String> = ansatt
+        .list_cases(&filter, at(4))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.form.title.unwrap_or_default())
+        .collect();
+    assert_eq!(mine, ["Sak 13", "Sak 14", "Sak 12", "Utkast"]);
+}

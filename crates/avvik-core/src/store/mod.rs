@@ -64,6 +64,9 @@ pub enum CaseSort {
     Reference,
     Title,
     Status,
+    /// Least time left to Datatilsynet first (overdue before due soon before running);
+    /// then cases waiting for a follow-up filing; then the rest, newest first.
+    TimeLeft,
 }
 
 /// Which cases a listing may show; the session decides it from the acting user's roles.
@@ -166,6 +169,16 @@ pub trait Store: Send + Sync {
         number: u32,
         input: &MeasureInput,
         progress_only: bool,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Corrects the facts of a reported case: the whole document, with a reason.
+    fn correct_case(
+        &self,
+        key: CaseKey,
+        draft: &Draft,
+        reason: Option<&str>,
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling>;

@@ -112,6 +112,12 @@ impl SqliteStore {
         })
     }
 
+    /// The connection, for tests that look at the rows themselves.
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> MutexGuard<'_, Connection> {
+        self.conn()
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-written case behind:
         // an open transaction is rolled back when it is dropped. So the connection
@@ -204,7 +210,9 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
         (SELECT f.filed_at FROM filings f WHERE f.case_id = c.id AND f.number = 1) AS first_filed_at,
         (SELECT f.late FROM filings f WHERE f.case_id = c.id AND f.number = 1) AS first_late,
         coalesce((SELECT json_extract(h.decision, '$.notify_authority') = 0
-                    FROM case_handling h WHERE h.case_id = c.id), 0) AS not_notifiable
+                    FROM case_handling h WHERE h.case_id = c.id), 0) AS not_notifiable,
+        coalesce((SELECT f.kind = 'preliminary' FROM filings f WHERE f.case_id = c.id
+                   ORDER BY f.number DESC LIMIT 1), 0) AS follow_up_due
     FROM cases c";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -249,6 +257,7 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
                     }),
                 },
                 not_required: row.get::<_, Option<bool>>(14)?.unwrap_or(false),
+                follow_up_due: row.get(15)?,
             }),
         },
         form,
@@ -750,7 +759,10 @@ impl Store for SqliteStore {
             );
         }
         sql.push_str(match filter.sort {
-            CaseSort::NewestFirst | CaseSort::Title => " ORDER BY c.created_at DESC, c.num DESC",
+            // The session orders by time left once it has the clocks.
+            CaseSort::NewestFirst | CaseSort::Title | CaseSort::TimeLeft => {
+                " ORDER BY c.created_at DESC, c.num DESC"
+            }
             CaseSort::OldestFirst => " ORDER BY c.created_at, c.num",
             CaseSort::Reference => {
                 " ORDER BY c.ref_year IS NULL, c.ref_year, c.ref_seq, c.created_at"
@@ -1191,6 +1203,17 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         self.do_set_awareness(key, input, by, now)
+    }
+
+    fn correct_case(
+        &self,
+        key: CaseKey,
+        draft: &Draft,
+        reason: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_correct_case(key, draft, reason, by, now)
     }
 
     fn add_filing(

@@ -12,7 +12,8 @@ use crate::awareness::{AwareInput, Awareness};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::clock;
 use crate::error::{Error, Problem, Result, ValidationError};
-use crate::filing::{Channel, Filing, FilingInput, FilingKind, check_receipt};
+use crate::filing::{self, Channel, Filing, FilingInput, FilingKind, check_receipt};
+use crate::form::{Draft, Errors, NOTE_MAX_CHARS};
 use crate::handling::{
     Approval, Assessment, AssessmentInput, AssessmentRecord, Closing, Comment, DecisionInput,
     DecisionRecord, Handling, Measure, MeasureChange, MeasureInput, Person, Stamp, check_comment,
@@ -80,6 +81,7 @@ fn filing_from_row(row: &Row<'_>) -> rusqlite::Result<Filing> {
         altinn_reference: row.get(9)?,
         authority_case_number: row.get(10)?,
         stamp: stamp(row, 11, 13)?.ok_or_else(|| bad_value(13, "time", "null"))?,
+        changes: Vec::new(),
     })
 }
 
@@ -118,6 +120,7 @@ impl SqliteStore {
             closing: None,
             comments: Vec::new(),
             filings: Vec::new(),
+            unfiled_changes: Vec::new(),
             awareness: case.submitted_at.map(|reported| Awareness {
                 aware_at: reported,
                 reason: None,
@@ -153,16 +156,30 @@ impl SqliteStore {
                 .collect()
             })
             .map_err(self.err())?;
-        handling.filings = tx
+        let filed: Vec<(Filing, String)> = tx
             .prepare_cached(
                 "SELECT f.id, f.number, f.kind, f.follow_up, f.channel, f.filed_at, f.late,
                         f.delay_reason, f.withdrawal_reason, f.altinn_reference,
-                        f.authority_case_number, f.filed_by, u.name, f.recorded_at
+                        f.authority_case_number, f.filed_by, u.name, f.recorded_at, f.snapshot
                  FROM filings f LEFT JOIN users u ON u.id = f.filed_by
                  WHERE f.case_id = ?1 ORDER BY f.number",
             )
-            .and_then(|mut s| s.query_map([&id], filing_from_row)?.collect())
+            .and_then(|mut s| {
+                s.query_map([&id], |r| Ok((filing_from_row(r)?, r.get(14)?)))?
+                    .collect()
+            })
             .map_err(self.err())?;
+        let mut last_snapshot: Option<serde_json::Value> = None;
+        for (mut filing, text) in filed {
+            let snapshot: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|_| bad_value(14, "snapshot", &text))
+                .map_err(self.err())?;
+            if let Some(before) = &last_snapshot {
+                filing.changes = filing::changes(before, &snapshot);
+            }
+            handling.filings.push(filing);
+            last_snapshot = Some(snapshot);
+        }
         let row = tx
             .prepare_cached(HANDLING_SELECT)
             .and_then(|mut s| {
@@ -228,6 +245,9 @@ impl SqliteStore {
         }
         handling.approval = approval;
         handling.closing = closing;
+        if let Some(before) = &last_snapshot {
+            handling.unfiled_changes = filing::changes(before, &filing::snapshot(case, &handling));
+        }
         Ok(handling)
     }
 
@@ -476,6 +496,64 @@ impl SqliteStore {
                 &by.username,
                 now,
                 json!({ "number": number, "old": old, "new": m }),
+            )
+        })
+    }
+
+    pub(super) fn do_correct_case(
+        &self,
+        key: CaseKey,
+        draft: &Draft,
+        reason: Option<&str>,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let mut e = Errors::default();
+        let reason = e.text(
+            "correction.reason",
+            reason.map(str::to_owned),
+            NOTE_MAX_CHARS,
+        );
+        if reason.is_none() {
+            e.push(
+                "correction.reason",
+                Problem::Required,
+                "say why the facts are corrected (it goes in the case's history)",
+            );
+        }
+        e.into_result(())?;
+        draft.check_complete()?;
+        self.change_handling(key, now, |tx, case, handling, _id, now| {
+            handling.check_open(&case.label(), "corrected", false)?;
+            if draft.document().anonymous != case.form.anonymous {
+                return Err(ValidationError::new(
+                    "anonymous",
+                    Problem::NotApplicable,
+                    "whether the report was anonymous cannot be changed after it was submitted",
+                )
+                .into());
+            }
+            let fields: Vec<String> = filing::changes(
+                &json!({ "case": &case.form }),
+                &json!({ "case": draft.document() }),
+            )
+            .into_iter()
+            .map(|c| c.path.trim_start_matches("case.").to_owned())
+            .collect();
+            if fields.is_empty() {
+                return Err(Error::Conflict(format!(
+                    "the correction of {} changes nothing",
+                    case.label()
+                )));
+            }
+            self.write_document(tx, case.id, draft, now)?;
+            self.record_event(
+                tx,
+                case.id,
+                "corrected",
+                &by.username,
+                now,
+                json!({ "fields": fields, "reason": reason }),
             )
         })
     }
