@@ -71,6 +71,12 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::filing::Change>(cfg, &mut out);
     render::<avvik_core::filing::FilingInput>(cfg, &mut out);
     render::<avvik_core::filing::FilingKind>(cfg, &mut out);
+    render::<avvik_core::subjects::SubjectChannel>(cfg, &mut out);
+    render::<avvik_core::subjects::SubjectNotice>(cfg, &mut out);
+    render::<avvik_core::subjects::SubjectNoticeInput>(cfg, &mut out);
+    render::<avvik_core::handling::Duty>(cfg, &mut out);
+    render::<avvik_core::handling::DutyKind>(cfg, &mut out);
+    render::<avvik_core::handling::DutyState>(cfg, &mut out);
     render::<avvik_core::filing::Channel>(cfg, &mut out);
     render::<avvik_core::handling::AssessmentInput>(cfg, &mut out);
     render::<avvik_core::handling::Assessment>(cfg, &mut out);
@@ -142,6 +148,7 @@ fn vocabulary() -> String {
         "MeasureKind",
         "MeasureStatus",
         "Severity",
+        "SubjectChannel",
         "Verdict",
         "Cause",
         "CountKind",
@@ -239,6 +246,12 @@ fn vocabulary() -> String {
         "MEASURE_KINDS",
         "MeasureKind",
         keys(MeasureKind::ALL),
+    );
+    list(
+        &mut out,
+        "SUBJECT_CHANNELS",
+        "SubjectChannel",
+        keys(avvik_core::subjects::SubjectChannel::ALL),
     );
     list(
         &mut out,

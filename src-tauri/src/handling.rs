@@ -5,6 +5,7 @@ use avvik_core::awareness::AwareInput;
 use avvik_core::enisa::EnisaInput;
 use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
+use avvik_core::subjects::SubjectNoticeInput;
 use avvik_core::{CaseDocument, CaseKey, User};
 use chrono::Utc;
 use tauri::State;
@@ -108,6 +109,19 @@ pub async fn set_filing_receipt(
         )
     })
     .await
+}
+
+/// Records a round of informing the people affected (art. 34).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inform_subjects(
+    state: State<'_, AppState>,
+    key: String,
+    round: serde_json::Value,
+) -> Result<Handling, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let input: SubjectNoticeInput = parse("subjects", round)?;
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.inform_subjects(key, &input, now)).await
 }
 
 /// Corrects the facts of a reported case: the whole document, with a reason.

@@ -38,6 +38,7 @@ pub fn builder<R: tauri::Runtime>(
             handling::save_assessment,
             handling::set_awareness,
             handling::correct_case,
+            handling::inform_subjects,
             handling::update_measure,
             settings::save_smtp,
             settings::smtp_settings,

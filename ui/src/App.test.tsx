@@ -69,6 +69,8 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     awareness: null,
     filings: [],
     unfiled_changes: [],
+    subject_notices: [],
+    duties: [],
     clock: {
       regime: "gdpr-33-1",
       hours: 72,
@@ -202,6 +204,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     approveMeasures: async (key) => handling(key),
     setAwareness: async (key) => handling(key),
     correctCase: async (key) => handling(key),
+    informSubjects: async (key) => handling(key),
     addFiling: async (key) => handling(key),
     setFilingReceipt: async (key) => handling(key),
     closeCase: async (key) => handling(key),

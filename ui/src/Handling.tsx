@@ -25,14 +25,19 @@ import {
   LOSSES,
   MEASURE_KINDS,
   MEASURE_STATUSES,
+  DESCRIPTION_MAX_CHARS,
   NOTE_MAX_CHARS,
   SEVERITIES,
+  SUBJECT_CHANNELS,
   VERDICTS,
 } from "./bindings/vocabulary";
 import { Choices } from "./Choices";
 import { Countdown } from "./Countdown";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import type { Change } from "./bindings/Change";
+import type { Duty } from "./bindings/Duty";
+import type { SubjectChannel } from "./bindings/SubjectChannel";
+import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
 import { type Lang, type MessageKey, type Translate, formatInstant, hasKey } from "./i18n";
 import { TextField } from "./TextField";
 import { TimeField } from "./TimeField";
@@ -145,6 +150,7 @@ export function HandlingPanel({
       <h3 id="handling-heading">{t("handling.heading")}</h3>
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
       {handling.clock && <Countdown clock={handling.clock} lang={lang} t={t} />}
+      {handling.duties.length > 0 && <Duties duties={handling.duties} lang={lang} t={t} />}
       {handling.awareness && (
         <AwarenessSection
           handling={handling}
@@ -171,6 +177,17 @@ export function HandlingPanel({
       )}
       {(handling.filings.length > 0 || (isHandler && !closed && handling.decision?.decision.notify_authority !== false)) && (
         <FilingsSection
+          handling={handling}
+          editable={isHandler && !closed}
+          backend={backend}
+          caseKey={c.id}
+          lang={lang}
+          t={t}
+          run={run}
+        />
+      )}
+      {(handling.subject_notices.length > 0 || (isHandler && !closed && handling.decision?.decision.inform_subjects === true)) && (
+        <SubjectsSection
           handling={handling}
           editable={isHandler && !closed}
           backend={backend}
@@ -487,6 +504,161 @@ function FilingsSection({
           <div class="actions">
             <button type="submit" id="add-filing">
               {t("filings.add")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The duties beside the clock: Datatilsynet's deadline, and the duties that have none
+ * but «without undue delay» (the people affected, a processor's notice).
+ */
+function Duties({ duties, lang, t }: { duties: readonly Duty[]; lang: Lang; t: Translate }) {
+  return (
+    <ul class="duties" id="duties" aria-label={t("duties.heading")}>
+      {duties.map((d) => (
+        <li key={d.kind} id={`duty-${d.kind}`} class={`duty duty-${d.state}`}>
+          <strong>{t(k(`duty.${d.kind}`))}</strong>{" "}
+          <span class="duty-due">
+            {d.deadline ? t("duties.deadline", { time: formatInstant(d.deadline, lang) }) : t("duties.undueDelay")}
+          </span>
+          {" · "}
+          <span class="duty-state">
+            {d.state === "done" && d.done_at
+              ? t(k(`duty.done.${d.kind}`), { time: formatInstant(d.done_at, lang) })
+              : t(k(`duty.state.${d.state}`))}
+            {d.all_reached === false && ` · ${t("duties.notAllReached")}`}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Informing the people affected (art. 34): each round as it went out; append-only. */
+function SubjectsSection({
+  handling,
+  editable,
+  backend,
+  caseKey,
+  lang,
+  t,
+  run,
+}: {
+  handling: Handling;
+  editable: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}) {
+  const empty: SubjectNoticeInput = { channel: "letter", all_reached: true };
+  const [input, setInput] = useState<SubjectNoticeInput>(empty);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const save = async (e: Event) => {
+    e.preventDefault();
+    const err = await run(() => backend.informSubjects(caseKey, input));
+    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    if (!err) setInput(empty);
+  };
+  return (
+    <section class="subjects" aria-labelledby="subjects-heading">
+      <h4 id="subjects-heading">{t("subjects.heading")}</h4>
+      {handling.subject_notices.length === 0 ? (
+        <p>{t("subjects.none")}</p>
+      ) : (
+        <ol id="subject-notices">
+          {handling.subject_notices.map((n) => (
+            <li key={n.number}>
+              <p>
+                <strong>{formatInstant(n.sent_at, lang)}</strong> · {t(k(`subject_channel.${n.channel}`))}
+                {n.recipients !== null && ` · ${t("subjects.recipients", { n: n.recipients })}`} ·{" "}
+                {n.all_reached ? t("subjects.allReached") : t("subjects.notAllReached", { reason: n.not_reached_reason ?? "" })}
+              </p>
+              <details>
+                <summary>{t("subjects.textSent")}</summary>
+                <p class="prose">{n.text}</p>
+              </details>
+              <Stamped stamp={n.stamp} lang={lang} t={t} label="subjects.stamp" />
+            </li>
+          ))}
+        </ol>
+      )}
+      {editable && (
+        <form class="new-subjects" onSubmit={save} noValidate>
+          <p class="help">{t("subjects.intro")}</p>
+          <TimeField
+            id="subjects-sent-at"
+            label={t("field.subjects.sent_at")}
+            value={input.sent_at}
+            error={errors["subjects.sent_at"]}
+            onChange={(v) => setInput({ ...input, sent_at: v ?? undefined })}
+            backend={backend}
+            t={t}
+          />
+          <label for="subjects-channel">{t("field.subjects.channel")}</label>
+          <select
+            id="subjects-channel"
+            value={input.channel}
+            onChange={(e) => setInput({ ...input, channel: (e.currentTarget as HTMLSelectElement).value as SubjectChannel })}
+          >
+            {SUBJECT_CHANNELS.map((c: SubjectChannel) => (
+              <option key={c} value={c}>
+                {t(k(`subject_channel.${c}`))}
+              </option>
+            ))}
+          </select>
+          <label for="subjects-recipients">{t("field.subjects.recipients")}</label>
+          <input
+            id="subjects-recipients"
+            type="number"
+            min={0}
+            inputMode="numeric"
+            value={input.recipients ?? ""}
+            onInput={(e) => {
+              const v = (e.currentTarget as HTMLInputElement).value;
+              setInput({ ...input, recipients: v === "" ? undefined : Math.max(0, Math.trunc(Number(v))) });
+            }}
+          />
+          <TextField
+            id="subjects-text"
+            label={t("field.subjects.text")}
+            help={t("subjects.text.help")}
+            value={input.text ?? ""}
+            max={DESCRIPTION_MAX_CHARS}
+            required
+            multiline
+            error={errors["subjects.text"]}
+            onInput={(text) => setInput({ ...input, text })}
+            lang={lang}
+            t={t}
+          />
+          <YesNo
+            id="subjects-all-reached"
+            legend={t("field.subjects.all_reached")}
+            value={input.all_reached}
+            t={t}
+            onChange={(all_reached) => setInput({ ...input, all_reached })}
+          />
+          {!input.all_reached && (
+            <Note
+              id="subjects-not-reached-reason"
+              label={t("field.subjects.not_reached_reason")}
+              help={t("subjects.notReached.help")}
+              value={input.not_reached_reason}
+              error={errors["subjects.not_reached_reason"]}
+              onInput={(not_reached_reason) => setInput({ ...input, not_reached_reason })}
+              lang={lang}
+              t={t}
+            />
+          )}
+          <div class="actions">
+            <button type="submit" id="add-subjects">
+              {t("subjects.add")}
             </button>
           </div>
         </form>

@@ -20,6 +20,7 @@ import type { UserInput } from "./bindings/UserInput";
 import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
+import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { ErrorKind } from "./bindings/ErrorKind";
@@ -65,6 +66,7 @@ export interface Backend {
   approveMeasures(caseKey: string): Promise<Handling>;
   setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
   correctCase(caseKey: string, document: CaseDocument, reason: string): Promise<Handling>;
+  informSubjects(caseKey: string, round: SubjectNoticeInput): Promise<Handling>;
   addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
   setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
@@ -154,6 +156,7 @@ export const tauriBackend: Backend = {
   approveMeasures: (key) => call("approve_measures", { key }),
   setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
   correctCase: (key, document, reason) => call("correct_case", { key, document, reason }),
+  informSubjects: (key, round) => call("inform_subjects", { key, round }),
   addFiling: (key, filing) => call("add_filing", { key, filing }),
   setFilingReceipt: (key, number, altinnReference, caseNumber) =>
     call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),

@@ -130,7 +130,8 @@ pub struct Filing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Change {
     /// Where: `case.<form field>` (`case.subjects_count`), `assessment.<field>`,
-    /// `decision.<field>`, `awareness.<field>`, or `measures` as a whole.
+    /// `decision.<field>`, `awareness.<field>`, or `measures` and `subjects` (the rounds
+    /// of informing the people affected) as a whole.
     pub path: String,
     /// The value before (null when it was not given).
     #[ts(type = "unknown")]
@@ -151,6 +152,7 @@ pub fn snapshot(case: &Case, handling: &Handling) -> serde_json::Value {
         "decision": handling.decision.as_ref().map(|d| &d.decision),
         "measures": handling.measures,
         "awareness": handling.awareness,
+        "subjects": handling.subject_notices,
     })
 }
 
@@ -159,7 +161,14 @@ pub fn snapshot(case: &Case, handling: &Handling) -> serde_json::Value {
 pub fn changes(before: &serde_json::Value, after: &serde_json::Value) -> Vec<Change> {
     use serde_json::Value;
     let mut out = Vec::new();
-    for section in ["case", "awareness", "assessment", "decision", "measures"] {
+    for section in [
+        "case",
+        "awareness",
+        "assessment",
+        "decision",
+        "measures",
+        "subjects",
+    ] {
         let (b, a) = (&before[section], &after[section]);
         if b == a {
             continue;

@@ -13,11 +13,12 @@ use uuid::Uuid;
 
 use crate::awareness::Awareness;
 use crate::case::CaseStatus;
-use crate::clock::{self, Clock};
+use crate::clock::{self, Clock, ClockState};
 use crate::enisa::{Band, EnisaInput, EnisaResult};
 use crate::error::{Error, Problem, Result};
 use crate::filing::{Change, Filing, FilingKind};
 use crate::form::{Errors, NOTE_MAX_CHARS};
+use crate::subjects::SubjectNotice;
 use crate::time;
 use crate::vocab::{Art34Ground, Impact, MeasureKind, MeasureStatus, Nature, Severity, Verdict};
 
@@ -545,6 +546,49 @@ pub enum Blocker {
     Filing,
     /// Filed in stages, and no complete filing (or withdrawal) has followed.
     CompleteFiling,
+    /// The people affected are to be informed, and nothing is recorded of it.
+    InformSubjects,
+}
+
+/// A duty the breach brings, with its time limit: the notice to Datatilsynet has a
+/// deadline in hours (art. 33(1)); informing the people affected (art. 34(1)) and a
+/// processor's notice to the company (art. 33(2)) have none but «without undue delay»,
+/// and the app never invents one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Duty {
+    pub kind: DutyKind,
+    /// The deadline, or none: «without undue delay».
+    #[ts(type = "string | null")]
+    pub deadline: Option<DateTime<Utc>>,
+    pub state: DutyState,
+    /// When it was done (the first filing, the first round of informing, the
+    /// processor's notice).
+    #[ts(type = "string | null")]
+    pub done_at: Option<DateTime<Utc>>,
+    /// For informing the people affected: everyone has been reached.
+    pub all_reached: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyKind {
+    /// Notify Datatilsynet (art. 33(1)).
+    Authority,
+    /// Inform the people affected (art. 34(1)).
+    Subjects,
+    /// The processor tells the company (art. 33(2)).
+    Processor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyState {
+    /// Not decided yet whether it applies.
+    Undecided,
+    Open,
+    Done,
+    /// Decided: it does not apply.
+    NotRequired,
 }
 
 /// Everything the handling of one case holds.
@@ -571,6 +615,10 @@ pub struct Handling {
     pub overdue: Vec<u32>,
     /// What keeps the case from being closed, in the order to deal with it.
     pub blockers: Vec<Blocker>,
+    /// Each round of informing the people affected, oldest first.
+    pub subject_notices: Vec<SubjectNotice>,
+    /// The duties and their time limits, as of when the handling was read.
+    pub duties: Vec<Duty>,
 }
 
 impl Handling {
@@ -602,7 +650,60 @@ impl Handling {
             .map(|m| m.number)
             .collect();
         self.blockers = self.closing_blockers();
+        self.duties = self.duties();
         self
+    }
+
+    /// The duties, for a submitted case: Datatilsynet, the people affected, and the
+    /// processor's notice when a processor is involved.
+    fn duties(&self) -> Vec<Duty> {
+        let Some(clock) = &self.clock else {
+            return Vec::new();
+        };
+        let decision = self.decision.as_ref().map(|d| &d.decision);
+        let mut out = vec![Duty {
+            kind: DutyKind::Authority,
+            deadline: Some(clock.deadline_at),
+            state: match clock.state {
+                ClockState::Met | ClockState::MetLate => DutyState::Done,
+                ClockState::NotRequired => DutyState::NotRequired,
+                _ if decision.is_some() => DutyState::Open,
+                _ => DutyState::Undecided,
+            },
+            done_at: self.filings.first().map(|f| f.filed_at),
+            all_reached: None,
+        }];
+        let first = self.subject_notices.first();
+        out.push(Duty {
+            kind: DutyKind::Subjects,
+            deadline: None,
+            state: match decision.and_then(|d| d.inform_subjects) {
+                None => DutyState::Undecided,
+                Some(false) => DutyState::NotRequired,
+                Some(true) if first.is_some() => DutyState::Done,
+                Some(true) => DutyState::Open,
+            },
+            done_at: first.map(|n| n.sent_at),
+            all_reached: self.subject_notices.last().map(|n| n.all_reached),
+        });
+        if let Some(a) = self
+            .awareness
+            .as_ref()
+            .filter(|a| a.processor_aware_at.is_some())
+        {
+            out.push(Duty {
+                kind: DutyKind::Processor,
+                deadline: None,
+                state: if a.processor_notified_at.is_some() {
+                    DutyState::Done
+                } else {
+                    DutyState::Open
+                },
+                done_at: a.processor_notified_at,
+                all_reached: None,
+            });
+        }
+        out
     }
 
     /// The closing gate: empty when the case may be closed.
@@ -645,6 +746,13 @@ impl Handling {
                 .any(|f| matches!(f.kind, FilingKind::Complete | FilingKind::Withdrawal))
         {
             out.push(Blocker::CompleteFiling);
+        }
+        let inform = self
+            .decision
+            .as_ref()
+            .is_some_and(|d| d.decision.inform_subjects == Some(true));
+        if inform && self.subject_notices.is_empty() {
+            out.push(Blocker::InformSubjects);
         }
         out
     }
@@ -776,6 +884,9 @@ impl Blocker {
             Blocker::Approval => "the general manager has not approved the measures (or they changed since)".into(),
             Blocker::OpenMeasure { number } => format!("measure {number} is still open"),
             Blocker::Filing => "Datatilsynet is to be notified and nothing is filed yet".into(),
+            Blocker::InformSubjects => {
+                "the people affected are to be informed, and nothing is recorded of it".into()
+            }
             Blocker::CompleteFiling => {
                 "the notice was filed in stages and no complete filing has followed".into()
             }

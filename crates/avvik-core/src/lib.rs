@@ -24,6 +24,7 @@ pub mod paths;
 pub mod reference;
 pub mod session;
 pub mod store;
+pub mod subjects;
 pub mod system;
 pub mod templates;
 pub mod time;

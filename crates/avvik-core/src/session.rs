@@ -39,6 +39,7 @@ use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::store::{CaseFilter, CaseSort, Store, Visibility};
+use crate::subjects::SubjectNoticeInput;
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, Role, User, verify_password};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
@@ -397,6 +398,20 @@ impl<'s> Session<'s> {
             }
         }
         Ok(out)
+    }
+
+    /// Records a round of informing the people affected (the handler).
+    pub fn inform_subjects(
+        &self,
+        key: CaseKey,
+        input: &SubjectNoticeInput,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        let key = self.handled_case(key, "record that the people affected were informed")?;
+        Ok(self
+            .store
+            .inform_subjects(key, input, &self.user, now)?
+            .at(now))
     }
 
     /// Corrects the facts of a reported case (the handler): the whole document, checked

@@ -16,6 +16,7 @@ use avvik_core::i18n::Lang;
 use avvik_core::mail::{SmtpInput, SmtpSecurity};
 use avvik_core::session::{self, Session};
 use avvik_core::store::CaseSort;
+use avvik_core::subjects::{SubjectChannel, SubjectNoticeInput};
 use avvik_core::vocab::{Art34Ground, DataCategory, IncidentType, MeasureKind, MeasureStatus};
 use avvik_core::{
     CaseDocument, CaseFilter, CaseKey, CaseStatus, Organisation, Role, SqliteStore, SystemInput,
@@ -107,6 +108,9 @@ enum Command {
     /// Filings to Datatilsynet (append-only): add, list, and set the receipt.
     #[command(subcommand)]
     Filing(FilingCommand),
+    /// Informing the people affected (art. 34), append-only: add a round, list them.
+    #[command(subcommand)]
+    Subjects(SubjectsCommand),
     /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
     /// (negative when overdue) and state, as JSON.
     Clock {
@@ -380,6 +384,38 @@ enum FilingCommand {
         altinn: Option<String>,
         #[arg(long, value_name = "NUMBER")]
         case_number: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SubjectsCommand {
+    /// Record a round of informing the people affected and print the handling.
+    Add {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// letter, email, sms, phone, in_person, public or other.
+        #[arg(long, value_parser = parse_subject_channel)]
+        channel: SubjectChannel,
+        /// The text sent: a file path, or - for standard input.
+        #[arg(long, value_name = "FILE|-")]
+        text: String,
+        /// How many people it went to.
+        #[arg(long, value_name = "N")]
+        recipients: Option<u32>,
+        /// Was everyone affected reached?
+        #[arg(long, value_enum)]
+        all_reached: YesNo,
+        /// Why not everyone was reached (needed with --all-reached no).
+        #[arg(long, value_name = "TEXT")]
+        not_reached_reason: Option<String>,
+        /// When it was sent (RFC 3339); defaults to now.
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        at: Option<DateTime<Utc>>,
+    },
+    /// Print the rounds of informing as JSON.
+    List {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
     },
 }
 
@@ -840,6 +876,35 @@ fn run(cli: Cli) -> Result<(), String> {
                     .map_err(text_of)?,
             )
         }
+        Command::Subjects(SubjectsCommand::Add {
+            case,
+            channel,
+            text,
+            recipients,
+            all_reached,
+            not_reached_reason,
+            at,
+        }) => {
+            let input = SubjectNoticeInput {
+                sent_at: at,
+                channel,
+                recipients,
+                text: Some(read_document(&text)?),
+                all_reached: all_reached.yes(),
+                not_reached_reason,
+            };
+            print_json(
+                &session
+                    .inform_subjects(case_key(&case)?, &input, now)
+                    .map_err(text_of)?,
+            )
+        }
+        Command::Subjects(SubjectsCommand::List { case }) => print_json(
+            &session
+                .handling(case_key(&case)?, now)
+                .map_err(text_of)?
+                .subject_notices,
+        ),
         Command::Filing(FilingCommand::List { case }) => print_json(
             &session
                 .handling(case_key(&case)?, now)
@@ -1048,6 +1113,13 @@ fn parse_filing_kind(s: &str) -> Result<FilingKind, String> {
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
     Channel::from_key(s).ok_or_else(|| "one of: altinn, email, post".into())
+}
+
+fn parse_subject_channel(s: &str) -> Result<SubjectChannel, String> {
+    SubjectChannel::from_key(s).ok_or_else(|| {
+        let keys: Vec<&str> = SubjectChannel::ALL.iter().map(|c| c.key()).collect();
+        format!("one of: {}", keys.join(", "))
+    })
 }
 
 fn parse_security(s: &str) -> Result<SmtpSecurity, String> {

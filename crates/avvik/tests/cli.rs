@@ -1164,3 +1164,99 @@ fn the_clock_prints_the_deadline_in_utc_and_oslo_time_and_follows_the_awareness(
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }
+
+#[test]
+fn the_handler_corrects_the_facts_and_records_informing_the_people_affected() {
+    let cli = Cli::new().with_systems();
+    let case = cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let reference = case["reference"].as_str().unwrap();
+    cli.ok(
+        &["handle", "assess", reference, "--json", "-"],
+        Some(&assessment_example()),
+    );
+    cli.ok(
+        &[
+            "handle", "decide", reference, "--notify", "yes", "--inform", "yes",
+        ],
+        None,
+    );
+    cli.ok(&["filing", "add", reference, "--kind", "preliminary"], None);
+
+    // A correction without a reason is refused; with one, the next filing carries it.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&example("misdirected-email.json")).unwrap();
+    doc["subjects_count"] = serde_json::json!({"kind": "exact", "value": 14});
+    let out = cli.run(
+        &["handle", "correct", reference, "--json", "-"],
+        Some(&doc.to_string()),
+    );
+    assert!(!out.status.success(), "--reason is required");
+    let h = cli.ok(
+        &[
+            "handle",
+            "correct",
+            reference,
+            "--json",
+            "-",
+            "--reason",
+            "Lønnssystemet viser 14 mottakere.",
+        ],
+        Some(&doc.to_string()),
+    );
+    assert_eq!(h["unfiled_changes"][0]["path"], "case.subjects_count");
+    assert_eq!(h["clock"]["follow_up_due"], true);
+    let h = cli.ok(&["filing", "add", reference, "--kind", "follow-up"], None);
+    assert_eq!(h["filings"][1]["changes"][0]["path"], "case.subjects_count");
+
+    // Informing the people affected: a missed person needs a reason.
+    let err = cli.fails(
+        &[
+            "subjects",
+            "add",
+            reference,
+            "--channel",
+            "email",
+            "--text",
+            "-",
+            "--recipients",
+            "14",
+            "--all-reached",
+            "no",
+        ],
+        Some("Lønnsslippen din ble sendt til feil mottaker."),
+    );
+    assert!(err.contains("subjects.not_reached_reason"), "{err}");
+    let h = cli.ok(
+        &[
+            "subjects",
+            "add",
+            reference,
+            "--channel",
+            "email",
+            "--text",
+            "-",
+            "--recipients",
+            "14",
+            "--all-reached",
+            "yes",
+        ],
+        Some("Lønnsslippen din ble sendt til feil mottaker."),
+    );
+    let duty = h["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "subjects")
+        .unwrap();
+    assert_eq!(duty["state"], "done");
+    assert_eq!(duty["deadline"], serde_json::Value::Null);
+    let list = cli.ok(&["subjects", "list", reference], None);
+    assert_eq!(list[0]["channel"], "email");
+    assert_eq!(
+        list[0]["text"],
+        "Lønnsslippen din ble sendt til feil mottaker."
+    );
+}

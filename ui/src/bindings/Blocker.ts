@@ -3,4 +3,4 @@
 /**
  * What keeps a case from being closed.
  */
-export type Blocker = { "kind": "assessment" } | { "kind": "decision" } | { "kind": "immediate_measure" } | { "kind": "approval" } | { "kind": "open_measure", number: number, } | { "kind": "filing" } | { "kind": "complete_filing" };
+export type Blocker = { "kind": "assessment" } | { "kind": "decision" } | { "kind": "immediate_measure" } | { "kind": "approval" } | { "kind": "open_measure", number: number, } | { "kind": "filing" } | { "kind": "complete_filing" } | { "kind": "inform_subjects" };

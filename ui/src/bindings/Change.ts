@@ -6,7 +6,8 @@
 export type Change = { 
 /**
  * Where: `case.<form field>` (`case.subjects_count`), `assessment.<field>`,
- * `decision.<field>`, `awareness.<field>`, or `measures` as a whole.
+ * `decision.<field>`, `awareness.<field>`, or `measures` and `subjects` (the rounds
+ * of informing the people affected) as a whole.
  */
 path: string, 
 /**

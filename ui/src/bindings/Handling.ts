@@ -9,8 +9,10 @@ import type { Clock } from "./Clock";
 import type { Closing } from "./Closing";
 import type { Comment } from "./Comment";
 import type { DecisionRecord } from "./DecisionRecord";
+import type { Duty } from "./Duty";
 import type { Filing } from "./Filing";
 import type { Measure } from "./Measure";
+import type { SubjectNotice } from "./SubjectNotice";
 
 /**
  * Everything the handling of one case holds.
@@ -40,4 +42,12 @@ overdue: Array<number>,
 /**
  * What keeps the case from being closed, in the order to deal with it.
  */
-blockers: Array<Blocker>, };
+blockers: Array<Blocker>, 
+/**
+ * Each round of informing the people affected, oldest first.
+ */
+subject_notices: Array<SubjectNotice>, 
+/**
+ * The duties and their time limits, as of when the handling was read.
+ */
+duties: Array<Duty>, };

@@ -274,6 +274,8 @@ fn handling() -> Handling {
         awareness: None,
         filings: vec![],
         unfiled_changes: vec![],
+        subject_notices: vec![],
+        duties: vec![],
         clock: None,
         overdue: vec![],
         blockers: vec![],

@@ -1322,3 +1322,85 @@ fn the_register_sorts_by_time_left_with_follow_ups_next() {
         .collect();
     assert_eq!(mine, ["Sak 13", "Sak 14", "Sak 12", "Utkast"]);
 }
+
+#[test]
+fn informing_the_people_affected_is_tracked_and_never_rewritten() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let ombud = sign_in(&store, "ombud");
+    let key = notifiable(&store); // decided: inform the people affected
+    let at = |h: i64| t(12) + chrono::Duration::hours(h);
+    let h = leder.handling(key, at(1)).unwrap();
+    assert!(h.blockers.contains(&Blocker::InformSubjects));
+    let subjects = |h: &Handling| {
+        h.duties
+            .iter()
+            .find(|d| d.kind == crate::handling::DutyKind::Subjects)
+            .cloned()
+            .unwrap()
+    };
+    let duty = subjects(&h);
+    assert_eq!(duty.state, crate::handling::DutyState::Open);
+    assert_eq!(duty.deadline, None, "art. 34 has no deadline in hours");
+    let round: crate::subjects::SubjectNoticeInput = serde_json::from_value(json!({
+        "sent_at": "2026-11-20T15:00:00Z",
+        "channel": "email",
+        "recipients": 38,
+        "text": "Lønnsslippen din ble sendt til feil mottaker.",
+        "all_reached": false,
+        "not_reached_reason": "To e-postadresser var ugyldige; brev sendes."
+    }))
+    .unwrap();
+    assert_eq!(
+        kind(ombud.inform_subjects(key, &round, at(4))),
+        ErrorKind::Forbidden
+    );
+    let h = leder.inform_subjects(key, &round, at(4)).unwrap();
+    assert!(!h.blockers.contains(&Blocker::InformSubjects));
+    let duty = subjects(&h);
+    assert_eq!(duty.state, crate::handling::DutyState::Done);
+    assert_eq!(duty.all_reached, Some(false));
+    assert_eq!(duty.done_at, Some(t(15)));
+    let rest: crate::subjects::SubjectNoticeInput = serde_json::from_value(json!({
+        "channel": "letter", "recipients": 2,
+        "text": "Brev med samme tekst.", "all_reached": true
+    }))
+    .unwrap();
+    let h = leder.inform_subjects(key, &rest, at(30)).unwrap();
+    assert_eq!(h.subject_notices.len(), 2);
+    assert_eq!(h.subject_notices[1].sent_at, at(30));
+    assert_eq!(subjects(&h).all_reached, Some(true));
+
+    let conn = store.conn_for_tests();
+    for sql in [
+        "DELETE FROM subject_notices",
+        "UPDATE subject_notices SET text = 'noe annet'",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("never"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn a_processor_duty_has_no_invented_deadline() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let key = notifiable(&store);
+    let h = leder.handling(key, t(14)).unwrap();
+    assert_eq!(h.duties.len(), 2, "no processor involved: two duties");
+    let aware: crate::awareness::AwareInput = serde_json::from_value(json!({
+        "aware_at": "2026-11-20T12:00:00Z",
+        "processor_aware_at": "2026-11-20T09:00:00Z"
+    }))
+    .unwrap();
+    let h = leder.set_awareness(key, &aware, t(14)).unwrap();
+    let p = h
+        .duties
+        .iter()
+        .find(|d| d.kind == crate::handling::DutyKind::Processor)
+        .unwrap();
+    assert_eq!(
+        (p.deadline, p.state),
+        (None, crate::handling::DutyState::Open)
+    );
+}

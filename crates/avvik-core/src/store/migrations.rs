@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_awareness.sql"),
     include_str!("migrations/0010_filings.sql"),
     include_str!("migrations/0011_reminders.sql"),
+    include_str!("migrations/0012_subject_notices.sql"),
 ];
 
 /// The schema version this binary writes and understands.

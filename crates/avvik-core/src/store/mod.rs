@@ -27,6 +27,7 @@ use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{OutgoingMail, SmtpConfig};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
+use crate::subjects::SubjectNoticeInput;
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, User};
 use crate::vocab::IncidentType;
@@ -169,6 +170,15 @@ pub trait Store: Send + Sync {
         number: u32,
         input: &MeasureInput,
         progress_only: bool,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling>;
+
+    /// Records a round of informing the people affected (append-only).
+    fn inform_subjects(
+        &self,
+        key: CaseKey,
+        input: &SubjectNoticeInput,
         by: &User,
         now: DateTime<Utc>,
     ) -> Result<Handling>;

@@ -30,6 +30,7 @@ use crate::mail::{OutgoingMail, SmtpConfig};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
 use crate::reference::Reference;
+use crate::subjects::SubjectNoticeInput;
 use crate::system::{self, NewSystem, System};
 use crate::time;
 use crate::user::{NewUser, Role, User};
@@ -1203,6 +1204,16 @@ impl Store for SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         self.do_set_awareness(key, input, by, now)
+    }
+
+    fn inform_subjects(
+        &self,
+        key: CaseKey,
+        input: &SubjectNoticeInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.do_inform_subjects(key, input, by, now)
     }
 
     fn correct_case(

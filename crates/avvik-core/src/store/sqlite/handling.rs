@@ -18,6 +18,7 @@ use crate::handling::{
     Approval, Assessment, AssessmentInput, AssessmentRecord, Closing, Comment, DecisionInput,
     DecisionRecord, Handling, Measure, MeasureChange, MeasureInput, Person, Stamp, check_comment,
 };
+use crate::subjects::{SubjectChannel, SubjectNotice, SubjectNoticeInput};
 use crate::time;
 use crate::user::User;
 use crate::vocab::{MeasureKind, MeasureStatus};
@@ -121,6 +122,8 @@ impl SqliteStore {
             comments: Vec::new(),
             filings: Vec::new(),
             unfiled_changes: Vec::new(),
+            subject_notices: Vec::new(),
+            duties: Vec::new(),
             awareness: case.submitted_at.map(|reported| Awareness {
                 aware_at: reported,
                 reason: None,
@@ -167,6 +170,31 @@ impl SqliteStore {
             .and_then(|mut s| {
                 s.query_map([&id], |r| Ok((filing_from_row(r)?, r.get(14)?)))?
                     .collect()
+            })
+            .map_err(self.err())?;
+        handling.subject_notices = tx
+            .prepare_cached(
+                "SELECT n.number, n.sent_at, n.channel, n.recipients, n.text, n.all_reached,
+                        n.not_reached_reason, n.recorded_by, u.name, n.recorded_at
+                 FROM subject_notices n LEFT JOIN users u ON u.id = n.recorded_by
+                 WHERE n.case_id = ?1 ORDER BY n.number",
+            )
+            .and_then(|mut s| {
+                s.query_map([&id], |r| {
+                    let channel: String = r.get(2)?;
+                    Ok(SubjectNotice {
+                        number: r.get(0)?,
+                        sent_at: instant(1, r.get(1)?)?,
+                        channel: SubjectChannel::from_key(&channel)
+                            .ok_or_else(|| bad_value(2, "channel", &channel))?,
+                        recipients: r.get(3)?,
+                        text: r.get(4)?,
+                        all_reached: r.get(5)?,
+                        not_reached_reason: r.get(6)?,
+                        stamp: stamp(r, 7, 9)?.ok_or_else(|| bad_value(9, "time", "null"))?,
+                    })
+                })?
+                .collect()
             })
             .map_err(self.err())?;
         let mut last_snapshot: Option<serde_json::Value> = None;
@@ -496,6 +524,49 @@ impl SqliteStore {
                 &by.username,
                 now,
                 json!({ "number": number, "old": old, "new": m }),
+            )
+        })
+    }
+
+    pub(super) fn do_inform_subjects(
+        &self,
+        key: CaseKey,
+        input: &SubjectNoticeInput,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Handling> {
+        self.change_handling(key, now, |tx, case, handling, id, now| {
+            handling.check_open(&case.label(), "given a new round of informing", false)?;
+            let n = input
+                .clone()
+                .check(&case.label(), handling.decision.as_ref(), now)?;
+            let number = handling.subject_notices.len() as u32 + 1;
+            let sent_at = n.sent_at.expect("checked").trunc_subsecs(6);
+            tx.execute(
+                "INSERT INTO subject_notices (case_id, number, sent_at, channel, recipients, text,
+                                              all_reached, not_reached_reason, recorded_by, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    id,
+                    number,
+                    time::to_rfc3339(sent_at),
+                    n.channel.key(),
+                    n.recipients,
+                    n.text,
+                    n.all_reached,
+                    n.not_reached_reason,
+                    by.id.to_string(),
+                    time::to_rfc3339(now)
+                ],
+            )
+            .map_err(self.err())?;
+            self.record_event(
+                tx,
+                case.id,
+                "subjects_informed",
+                &by.username,
+                now,
+                json!({ "number": number, "channel": n.channel, "recipients": n.recipients, "all_reached": n.all_reached }),
             )
         })
     }
