@@ -6,6 +6,7 @@ mod error;
 mod handling;
 mod settings;
 mod state;
+mod tray;
 mod worker;
 
 #[cfg(test)]
@@ -77,8 +78,10 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             worker::start(app.handle());
+            tray::install(app.handle());
             Ok(())
-        });
+        })
+        .on_window_event(tray::on_window_event);
     builder(app, AppState::open_default())
         .run(tauri::generate_context!())
         .expect("the Avvik window could not be started");

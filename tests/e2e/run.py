@@ -543,14 +543,32 @@ class Suite:
         d.click(d.find("#save-decision"))
         summary = d.text(d.wait_for("#decision-summary"))
         assert "Meldes til Datatilsynet" in summary, summary
-        # The notice goes to Datatilsynet in Altinn; the app records it, and the clock is met.
+        # Beside the clock: Datatilsynet has a deadline; the people affected are not
+        # to be informed by this decision, and that duty never gets an invented deadline.
+        duty = d.text(d.find("#duty-authority"))
+        assert "frist" in duty, duty
+        duty = d.text(d.find("#duty-subjects"))
+        assert "uten ugrunnet opphold" in duty and "ikke påkrevd" in duty, duty
+        d.execute("document.getElementById('clock').scrollIntoView()")
+        self.shot("15b-clock-and-duties")
+        # The notice goes to Datatilsynet in Altinn in two stages; the app records each,
+        # reminds of the follow-up in between, and the clock is met by the first.
         blockers = d.text(d.find("#handling-blockers"))
         assert "ingenting er meldt ennå" in blockers, blockers
-        d.select(d.find("#filing-kind"), "complete")
+        d.select(d.find("#filing-kind"), "preliminary")
         d.click(d.find("#add-filing"))
         row = d.text(d.wait_for("#filings-table tbody tr"))
-        assert "Fullstendig melding" in row and "Altinn" in row, row
+        assert "Foreløpig melding" in row and "Altinn" in row, row
         d.wait_text("#clock-state", lambda t: t == "Meldt i tide")
+        follow_up = d.text(d.wait_for("#clock-follow-up"))
+        assert "Siste innsending var foreløpig" in follow_up, follow_up
+        unfiled = d.text(d.find("#unfiled-changes"))
+        assert "Ingenting er endret siden melding 1" in unfiled, unfiled
+        d.select(d.find("#filing-kind"), "complete")
+        d.click(d.find("#add-filing"))
+        second = d.wait_text("#filings-table tbody tr:nth-child(2)", lambda t: "Fullstendig melding" in t)
+        assert "Ingen endringer fra forrige melding" in second, second
+        d.wait_gone("#clock-follow-up")
         assert not d.find_all("#clock-left"), "a met deadline does not count down"
         # Measures: an immediate one due today, then the approval.
         today = time.strftime("%d.%m.%Y", time.localtime())
@@ -578,7 +596,8 @@ class Suite:
         assert handling["decision"]["decision"]["notify_authority"] is True
         assert handling["approval"]["current"] is True
         assert [m["status"] for m in handling["measures"]] == ["done"]
-        assert [(f["kind"], f["late"]) for f in handling["filings"]] == [("complete", False)]
+        assert [(f["kind"], f["late"]) for f in handling["filings"]] == [("preliminary", False), ("complete", False)]
+        assert [dt["kind"] for dt in handling["duties"]] == ["authority", "subjects"]
         assert handling["clock"]["state"] == "met"
 
     def run(self):

@@ -133,6 +133,10 @@ class Driver:
     def type(self, element, text):
         self._request("POST", self._s(f"/element/{element}/value"), {"text": text})
 
+    def execute(self, script, args=()):
+        """Runs a script in the page (W3C execute/sync) and returns its value."""
+        return self._request("POST", self._s("/execute/sync"), {"script": script, "args": list(args)})
+
     def screenshot(self, path):
         png = base64.b64decode(self._request("GET", self._s("/screenshot")))
         with open(path, "wb") as f:

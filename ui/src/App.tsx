@@ -23,7 +23,7 @@ type View =
   | { name: "inbox" }
   | { name: "settings" }
   | { name: "case"; case: Case }
-  | { name: "wizard"; draft: Case | null; key: number; correcting?: boolean };
+  | { name: "wizard"; draft: Case | null; key: number; correcting?: boolean; drill?: boolean };
 
 export function App({ backend }: { backend: Backend }) {
   const [lang, setLang] = useState<Lang>(initialLang);
@@ -157,10 +157,10 @@ export function App({ backend }: { backend: Backend }) {
     return () => clearTimeout(timer);
   }, [load, filter, view.name, signedIn]);
 
-  const openWizard = (draft: Case | null) => {
+  const openWizard = (draft: Case | null, drill = false) => {
     setNotice(null);
     setError(null);
-    setView({ name: "wizard", draft, key: Date.now() });
+    setView({ name: "wizard", draft, key: Date.now(), drill });
   };
 
   const open = useCallback(
@@ -228,6 +228,9 @@ export function App({ backend }: { backend: Backend }) {
             onClick={() => openWizard(null)}
           >
             {t("nav.report")}
+          </button>
+          <button type="button" id="nav-drill" class="nav" onClick={() => openWizard(null, true)} title={t("drill.start.help")}>
+            {t("drill.start")}
           </button>
           {isHandler && (
             <button
@@ -316,6 +319,7 @@ export function App({ backend }: { backend: Backend }) {
               t={t}
               draft={view.draft}
               correcting={view.correcting}
+              drill={view.drill}
               onSubmitted={view.correcting ? onCorrected : onSubmitted}
             />
           )}

@@ -4,6 +4,7 @@ import { Attachments } from "./Attachments";
 import type { Case } from "./bindings/Case";
 import type { User } from "./bindings/User";
 import { HandlingPanel } from "./Handling";
+import { DrillBanner } from "./Wizard";
 import { CaseSummary } from "./CaseSummary";
 import { documentOf } from "./document";
 import { type Lang, type Translate, formatInstant, statusKey, statusNextKey } from "./i18n";
@@ -49,6 +50,7 @@ export function CaseView({
           </button>
         </div>
       </div>
+      {c.drill && <DrillBanner t={t} />}
       <p class="status-line">
         <span class={`status status-${c.status}`}>{t(statusKey(c.status))}</span> {t(statusNextKey(c.status))}
       </p>

@@ -94,6 +94,21 @@ export function Register({
           </select>
         </label>
         <label>
+          {t("filter.drills")}
+          <select
+            id="filter-drills"
+            value={filter.drill === undefined ? "" : filter.drill ? "only" : "none"}
+            onChange={(e) => {
+              const v = value(e);
+              set({ drill: v === "" ? undefined : v === "only" });
+            }}
+          >
+            <option value="">{t("filter.drills.all")}</option>
+            <option value="none">{t("filter.drills.none")}</option>
+            <option value="only">{t("filter.drills.only")}</option>
+          </select>
+        </label>
+        <label>
           {t("filter.from")}
           <input id="filter-from" type="date" value={filter.created_from ?? ""} onChange={(e) => set({ created_from: value(e) || undefined })} />
         </label>
@@ -159,6 +174,7 @@ export function Register({
                   <button type="button" class="link reference" onClick={() => onOpen(c)}>
                     {c.reference ?? t("register.draft")}
                   </button>
+                  {c.drill && <span class="badge drill-badge">{t("drill.badge")}</span>}
                 </td>
                 <td class="title-cell">{c.title ?? <span class="muted">{t("register.untitled")}</span>}</td>
                 <td>

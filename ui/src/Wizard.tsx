@@ -67,6 +67,7 @@ export function Wizard({
   draft,
   onSubmitted,
   correcting = false,
+  drill = false,
 }: {
   backend: Backend;
   lang: Lang;
@@ -79,8 +80,10 @@ export function Wizard({
    * correction is confirmed with a reason, and it is saved whole.
    */
   correcting?: boolean;
+  /** A new report starts as a drill (øvelse). */
+  drill?: boolean;
 }) {
-  const [doc, setDoc] = useState<CaseDocument>(() => (draft ? documentOf(draft) : {}));
+  const [doc, setDoc] = useState<CaseDocument>(() => (draft ? documentOf(draft) : drill ? { drill: true } : {}));
   const [step, setStep] = useState(1);
   const [save, setSave] = useState<SaveState>({ kind: "idle" });
   const [saveErrors, setSaveErrors] = useState<ValidationError[]>([]);
@@ -282,6 +285,7 @@ export function Wizard({
         </p>
       </div>
 
+      {doc.drill && <DrillBanner t={t} />}
       <nav aria-label={t("wizard.steps")}>
         <ol class="steps">
           {STEPS.map((s) => (
@@ -370,6 +374,15 @@ export function Wizard({
         )}
       </div>
     </section>
+  );
+}
+
+/** Marks a drill (øvelse) wherever a case is shown. */
+export function DrillBanner({ t }: { t: Translate }) {
+  return (
+    <p class="drill-banner" role="note" id="drill-banner">
+      <strong>{t("drill.banner")}</strong> {t("drill.explain")}
+    </p>
   );
 }
 

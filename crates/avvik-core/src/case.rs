@@ -156,7 +156,11 @@ mod tests {
         assert_eq!(CaseKey::parse(&id.to_string()).unwrap(), CaseKey::Id(id));
         assert_eq!(
             CaseKey::parse("AVVIK-2026-0003").unwrap(),
-            CaseKey::Reference(Reference { year: 2026, seq: 3 })
+            CaseKey::Reference(Reference {
+                year: 2026,
+                seq: 3,
+                drill: false
+            })
         );
         let err = CaseKey::parse("sak 3").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Validation);

@@ -192,7 +192,11 @@ mod tests {
         Case {
             id: uuid::Uuid::nil(),
             created_by: None,
-            reference: Some(Reference { year: 2026, seq: 1 }),
+            reference: Some(Reference {
+                year: 2026,
+                seq: 1,
+                drill: false,
+            }),
             status: CaseStatus::Reported,
             created_at: t,
             updated_at: t,

@@ -142,6 +142,12 @@ pub struct CaseDocument {
     #[serde(default, skip_serializing_if = "is_false")]
     #[ts(as = "Option<bool>", optional)]
     pub anonymous: bool,
+    /// A training case (øvelse): the same form, clock and documents, marked as a drill
+    /// everywhere, with references of its own (`OVELSE-<year>-<number>`), and kept out
+    /// of statistics. Chosen when the case is started; fixed once it is submitted.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[ts(as = "Option<bool>", optional)]
+    pub drill: bool,
 }
 
 fn is_false(b: &bool) -> bool {

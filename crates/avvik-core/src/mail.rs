@@ -247,9 +247,17 @@ pub fn notice_message(
             .format("%d.%m.%Y kl. %H:%M")
             .to_string()
     };
-    let subject = format!("Nytt avvik {reference} er meldt");
+    let (subject, drill) = if reference.drill {
+        (
+            format!("ØVELSE: nytt avvik {reference} er meldt"),
+            "ØVELSE – dette er en øvelse, ikke et reelt brudd. / DRILL – a training case, \
+             not a real breach.\n\n",
+        )
+    } else {
+        (format!("Nytt avvik {reference} er meldt"), "")
+    };
     let body = format!(
-        "Et nytt avvik er meldt i Avvik for {organisation}.\n\n\
+        "{drill}Et nytt avvik er meldt i Avvik for {organisation}.\n\n\
          Referanse: {reference}\n\
          Meldt: {reported}\n\
          Frist for melding til Datatilsynet, hvis avviket er meldepliktig: {deadline} \
@@ -381,12 +389,32 @@ mod tests {
     #[test]
     fn the_notice_names_the_reference_and_the_deadline_in_oslo_time() {
         let reported = Utc.with_ymd_and_hms(2026, 3, 28, 11, 0, 0).unwrap();
-        let (subject, body) =
-            notice_message(Reference { year: 2026, seq: 7 }, reported, "Fjordtech AS");
+        let (subject, body) = notice_message(
+            Reference {
+                year: 2026,
+                seq: 7,
+                drill: false,
+            },
+            reported,
+            "Fjordtech AS",
+        );
         assert_eq!(subject, "Nytt avvik AVVIK-2026-0007 er meldt");
         assert!(body.contains("Meldt: 28.03.2026 kl. 12:00"), "{body}");
         // 72 hours later across the spring change: 13:00 summer time.
         assert!(body.contains("31.03.2026 kl. 13:00 (72 timer)"), "{body}");
+    }
+
+    #[test]
+    fn a_drill_says_so_in_the_subject_and_first_in_the_body() {
+        let reported = Utc.with_ymd_and_hms(2026, 11, 20, 11, 0, 0).unwrap();
+        let drill = Reference {
+            year: 2026,
+            seq: 1,
+            drill: true,
+        };
+        let (subject, body) = notice_message(drill, reported, "Fjordtech AS");
+        assert_eq!(subject, "ØVELSE: nytt avvik OVELSE-2026-0001 er meldt");
+        assert!(body.starts_with("ØVELSE"), "{body}");
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The human reference of a case: `AVVIK-<year>-<sequence>`, e.g. `AVVIK-2026-0007`.
+//! The human reference of a case: `AVVIK-<year>-<sequence>`, e.g. `AVVIK-2026-0007`;
+//! a drill (øvelse) has a series of its own, `OVELSE-<year>-<sequence>`, so training
+//! never leaves gaps in the register's numbers.
 //!
 //! The year is the calendar year in Europe/Oslo when the case was created, and the
 //! sequence starts at 1 each year. The sequence has at least four digits; a year with
@@ -13,11 +15,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::time::DISPLAY_TZ;
 
 pub const PREFIX: &str = "AVVIK";
+/// The prefix of a drill's reference («øvelse» without the ø, for any keyboard).
+pub const DRILL_PREFIX: &str = "OVELSE";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Reference {
     pub year: i32,
     pub seq: u32,
+    /// A drill's reference, in its own series.
+    pub drill: bool,
 }
 
 impl Reference {
@@ -29,12 +35,15 @@ impl Reference {
 
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{PREFIX}-{}-{:04}", self.year, self.seq)
+        let prefix = if self.drill { DRILL_PREFIX } else { PREFIX };
+        write!(f, "{prefix}-{}-{:04}", self.year, self.seq)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a case reference of the form AVVIK-<year>-<number>")]
+#[error(
+    "`{0}` is not a case reference of the form AVVIK-<year>-<number> (or OVELSE-<year>-<number> for a drill)"
+)]
 pub struct ParseReferenceError(String);
 
 impl FromStr for Reference {
@@ -51,7 +60,11 @@ impl FromStr for Reference {
         let digits = |p: &str, min: usize, max: usize| {
             (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
         };
-        if !prefix.eq_ignore_ascii_case(PREFIX) || !digits(year, 4, 4) || !digits(seq, 4, 9) {
+        let drill = prefix.eq_ignore_ascii_case(DRILL_PREFIX);
+        if !(drill || prefix.eq_ignore_ascii_case(PREFIX))
+            || !digits(year, 4, 4)
+            || !digits(seq, 4, 9)
+        {
             return Err(err());
         }
         let year: i32 = year.parse().map_err(|_| err())?;
@@ -59,7 +72,7 @@ impl FromStr for Reference {
         if seq == 0 {
             return Err(err());
         }
-        Ok(Reference { year, seq })
+        Ok(Reference { year, seq, drill })
     }
 }
 
@@ -97,13 +110,19 @@ mod tests {
     #[test]
     fn formats_with_four_digit_sequence() {
         assert_eq!(
-            Reference { year: 2026, seq: 7 }.to_string(),
+            Reference {
+                year: 2026,
+                seq: 7,
+                drill: false
+            }
+            .to_string(),
             "AVVIK-2026-0007"
         );
         assert_eq!(
             Reference {
                 year: 2026,
-                seq: 12345
+                seq: 12345,
+                drill: false
             }
             .to_string(),
             "AVVIK-2026-12345"
@@ -113,10 +132,15 @@ mod tests {
     #[test]
     fn parses_what_it_prints_in_any_case() {
         for r in [
-            Reference { year: 2026, seq: 1 },
+            Reference {
+                year: 2026,
+                seq: 1,
+                drill: false,
+            },
             Reference {
                 year: 2031,
                 seq: 10000,
+                drill: false,
             },
         ] {
             assert_eq!(r.to_string().parse::<Reference>(), Ok(r));
@@ -125,8 +149,25 @@ mod tests {
             " avvik-2026-0042 ".parse(),
             Ok(Reference {
                 year: 2026,
-                seq: 42
+                seq: 42,
+                drill: false
             })
+        );
+    }
+
+    #[test]
+    fn a_drill_has_a_series_of_its_own() {
+        let drill = Reference {
+            year: 2026,
+            seq: 3,
+            drill: true,
+        };
+        assert_eq!(drill.to_string(), "OVELSE-2026-0003");
+        assert_eq!("ovelse-2026-0003".parse(), Ok(drill));
+        assert_ne!(
+            "AVVIK-2026-0003".parse::<Reference>().unwrap(),
+            drill,
+            "the same number in the two series names two cases"
         );
     }
 

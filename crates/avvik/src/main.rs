@@ -443,6 +443,11 @@ enum CaseCommand {
         /// Without this the document must be complete and is submitted at once.
         #[arg(long)]
         draft: bool,
+        /// A training case (øvelse): the same clock and documents, marked as a drill
+        /// everywhere, with a reference of its own (OVELSE-<year>-<number>). The same as
+        /// `"drill": true` in the document.
+        #[arg(long)]
+        drill: bool,
     },
     /// Submit a draft: check that it is complete, give it its reference, and print it.
     Submit {
@@ -501,6 +506,9 @@ struct FilterArgs {
     /// Only cases created on or before this day (Europe/Oslo), YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     to: Option<NaiveDate>,
+    /// Only drills (yes) or only real cases (no); both when not given.
+    #[arg(long, value_enum, value_name = "YES|NO")]
+    drills: Option<YesNo>,
     /// The order of the list.
     #[arg(long, value_enum, default_value = "newest")]
     sort: SortArg,
@@ -520,6 +528,7 @@ impl FilterArgs {
             incident_type: self.category,
             created_from: self.from,
             created_to: self.to,
+            drill: self.drills.map(YesNo::yes),
             sort: match self.sort {
                 SortArg::Newest => CaseSort::NewestFirst,
                 SortArg::Oldest => CaseSort::OldestFirst,
@@ -757,10 +766,13 @@ fn run(cli: Cli) -> Result<(), String> {
     let session = Session::sign_in(&store, &username, &password).map_err(text_of)?;
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
-        Command::Case(CaseCommand::New { json, draft }) => {
+        Command::Case(CaseCommand::New { json, draft, drill }) => {
             let text = read_document(&json)?;
             let checked = CaseDocument::from_json(&text)
-                .and_then(|d| d.check(now))
+                .and_then(|mut d| {
+                    d.drill |= drill;
+                    d.check(now)
+                })
                 .map_err(text_of)?;
             if !draft {
                 checked.check_complete().map_err(text_of)?;

@@ -37,6 +37,8 @@ const TEST_PACKAGES: &[&str] = &[
     "fonts-dejavu-core",
     // Makes the certificate of the SMTP test server (crates/avvik-mail/tests).
     "openssl",
+    // pdftotext, pdffonts and pdftoppm check the PDF documents (crates/avvik-pdf/tests).
+    "poppler-utils",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;

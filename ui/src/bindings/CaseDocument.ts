@@ -95,4 +95,10 @@ reporter?: Reporter,
 /**
  * Report without a name. Nobody can then ask the reporter follow-up questions.
  */
-anonymous?: boolean, };
+anonymous?: boolean, 
+/**
+ * A training case (øvelse): the same form, clock and documents, marked as a drill
+ * everywhere, with references of its own (`OVELSE-<year>-<number>`), and kept out
+ * of statistics. Chosen when the case is started; fixed once it is submitted.
+ */
+drill?: boolean, };

@@ -23,4 +23,9 @@ created_from?: string,
 /**
  * Last day (Europe/Oslo) of creation, inclusive: `YYYY-MM-DD`.
  */
-created_to?: string, sort: CaseSort, };
+created_to?: string, 
+/**
+ * Only drills (true) or only real cases (false); both when absent. Statistics ask
+ * for real cases only.
+ */
+drill?: boolean, sort: CaseSort, };

@@ -1404,3 +1404,59 @@ fn a_processor_duty_has_no_invented_deadline() {
         (None, crate::handling::DutyState::Open)
     );
 }
+
+#[test]
+fn a_drill_runs_the_same_clock_with_references_of_its_own() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let ansatt = sign_in(&store, "ansatt");
+    let mut value = crate::form::tests::complete();
+    value["drill"] = json!(true);
+    let drill = CaseDocument::from_value(value)
+        .unwrap()
+        .check(t(12))
+        .unwrap();
+    let d = ansatt.create_case(&drill, true, t(12)).unwrap();
+    let real = ansatt.create_case(&complete("Ekte"), true, t(13)).unwrap();
+    assert_eq!(d.reference.unwrap().to_string(), "OVELSE-2026-0001");
+    assert_eq!(real.reference.unwrap().to_string(), "AVVIK-2026-0001");
+    assert!(d.form.drill);
+    // The same clock, and it is found by its own reference.
+    assert_eq!(d.clock.as_ref().unwrap().hours, 72);
+    let by_ref = leder
+        .case(CaseKey::parse("OVELSE-2026-0001").unwrap())
+        .unwrap();
+    assert_eq!(by_ref.id, d.id);
+    // Statistics ask for the real cases only.
+    let only = |drill| {
+        leder
+            .list_cases(
+                &CaseFilter {
+                    drill: Some(drill),
+                    ..Default::default()
+                },
+                t(14),
+            )
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(only(false), [real.id]);
+    assert_eq!(only(true), [d.id]);
+    // A drill stays a drill.
+    let mut value = crate::form::tests::complete();
+    value["drill"] = json!(false);
+    let undrilled = CaseDocument::from_value(value)
+        .unwrap()
+        .check(t(15))
+        .unwrap();
+    assert_eq!(
+        field_problems(
+            &leder
+                .correct_case(CaseKey::Id(d.id), &undrilled, Some("ikke øvelse"), t(15))
+                .unwrap_err()
+        ),
+        [("drill".to_string(), Problem::NotApplicable)]
+    );
+}

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_filings.sql"),
     include_str!("migrations/0011_reminders.sql"),
     include_str!("migrations/0012_subject_notices.sql"),
+    include_str!("migrations/0013_drills.sql"),
 ];
 
 /// The schema version this binary writes and understands.

@@ -53,6 +53,10 @@ pub struct CaseFilter {
     /// Last day (Europe/Oslo) of creation, inclusive: `YYYY-MM-DD`.
     #[ts(optional, type = "string")]
     pub created_to: Option<NaiveDate>,
+    /// Only drills (true) or only real cases (false); both when absent. Statistics ask
+    /// for real cases only.
+    #[ts(optional)]
+    pub drill: Option<bool>,
     pub sort: CaseSort,
 }
 

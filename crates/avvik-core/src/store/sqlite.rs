@@ -213,7 +213,8 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
         coalesce((SELECT json_extract(h.decision, '$.notify_authority') = 0
                     FROM case_handling h WHERE h.case_id = c.id), 0) AS not_notifiable,
         coalesce((SELECT f.kind = 'preliminary' FROM filings f WHERE f.case_id = c.id
-                   ORDER BY f.number DESC LIMIT 1), 0) AS follow_up_due
+                   ORDER BY f.number DESC LIMIT 1), 0) AS follow_up_due,
+        c.drill
     FROM cases c";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -225,6 +226,7 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
     let created_by: Option<String> = row.get(8)?;
     let systems: String = row.get(9)?;
     let notices: String = row.get(10)?;
+    let drill: bool = row.get(16)?;
     let mut form: CaseDocument =
         serde_json::from_str(&document).map_err(|_| bad_value(4, "document", &document))?;
     form.systems = serde_json::from_str(&systems).map_err(|_| bad_value(9, "systems", &systems))?;
@@ -233,7 +235,7 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
         status: CaseStatus::parse(&status).ok_or_else(|| bad_value(1, "status", &status))?,
         reference: ref_year
             .zip(ref_seq)
-            .map(|(year, seq)| Reference { year, seq }),
+            .map(|(year, seq)| Reference { year, seq, drill }),
         created_at: instant(5, row.get(5)?)?,
         updated_at: instant(6, row.get(6)?)?,
         submitted_at: row
@@ -269,7 +271,7 @@ const INBOX_SELECT: &str =
     "SELECT n.id, c.id, c.ref_year, c.ref_seq, c.title, c.submitted_at, n.acknowledged_at,
         (SELECT count(*) FROM measures m
           WHERE m.case_id = c.id AND m.status IN ('planned', 'in_progress') AND m.due < :today),
-        c.status
+        c.status, c.drill
     FROM notices n JOIN cases c ON c.id = n.case_id";
 
 fn inbox_from_row(row: &Row<'_>) -> rusqlite::Result<InboxItem> {
@@ -281,6 +283,7 @@ fn inbox_from_row(row: &Row<'_>) -> rusqlite::Result<InboxItem> {
         reference: Reference {
             year: row.get(2)?,
             seq: row.get(3)?,
+            drill: row.get(9)?,
         },
         title: row.get(4)?,
         submitted_at: instant(5, row.get(5)?)?,
@@ -393,10 +396,10 @@ impl SqliteStore {
                 .and_then(|mut s| s.query_row([id.to_string()], case_from_row).optional()),
             CaseKey::Reference(r) => tx
                 .prepare_cached(&format!(
-                    "{CASE_SELECT} WHERE c.ref_year = ?1 AND c.ref_seq = ?2"
+                    "{CASE_SELECT} WHERE c.ref_year = ?1 AND c.ref_seq = ?2 AND c.drill = ?3"
                 ))
                 .and_then(|mut s| {
-                    s.query_row(params![r.year, r.seq], case_from_row)
+                    s.query_row(params![r.year, r.seq, r.drill], case_from_row)
                         .optional()
                 }),
         };
@@ -408,16 +411,22 @@ impl SqliteStore {
             .ok_or_else(|| Error::case_not_found(key))
     }
 
-    fn next_reference(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<Reference> {
+    /// The next reference in the register's series, or in the drills' own.
+    fn next_reference(
+        &self,
+        tx: &Transaction<'_>,
+        now: DateTime<Utc>,
+        drill: bool,
+    ) -> Result<Reference> {
         let year = Reference::year_at(now);
         let seq: u32 = tx
             .query_row(
-                "SELECT coalesce(max(ref_seq), 0) + 1 FROM cases WHERE ref_year = ?1",
-                [year],
+                "SELECT coalesce(max(ref_seq), 0) + 1 FROM cases WHERE ref_year = ?1 AND drill = ?2",
+                params![year, drill],
                 |r| r.get(0),
             )
             .map_err(self.err())?;
-        Ok(Reference { year, seq })
+        Ok(Reference { year, seq, drill })
     }
 
     /// Writes the parts of a case that follow its document: title and category
@@ -432,13 +441,15 @@ impl SqliteStore {
         let doc = draft.document();
         let system_ids = self.resolve_systems(tx, &doc.systems)?;
         tx.execute(
-            "UPDATE cases SET title = ?2, incident_type = ?3, document = ?4, updated_at = ?5 WHERE id = ?1",
+            "UPDATE cases SET title = ?2, incident_type = ?3, document = ?4, updated_at = ?5, drill = ?6
+             WHERE id = ?1",
             params![
                 id.to_string(),
                 doc.title.as_deref().unwrap_or(""),
                 doc.incident_type.map(|t| t.key()),
                 stored_document(draft)?,
                 time::to_rfc3339(now),
+                doc.drill,
             ],
         )
         .map_err(self.err())?;
@@ -594,7 +605,7 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<()> {
         draft.check_complete()?;
-        let reference = self.next_reference(tx, now)?;
+        let reference = self.next_reference(tx, now, draft.document().drill)?;
         tx.execute(
             "UPDATE cases SET status = 'reported', ref_year = ?2, ref_seq = ?3, submitted_at = ?4, updated_at = ?4
              WHERE id = ?1",
@@ -737,6 +748,9 @@ impl Store for SqliteStore {
                               WHERE cs.case_id = c.id AND s.name_key = ?)",
                 system::name_key(name).into(),
             );
+        }
+        if let Some(drill) = filter.drill {
+            arg(&mut sql, " AND c.drill = ?", drill.into());
         }
         if let Some(t) = filter.incident_type {
             arg(

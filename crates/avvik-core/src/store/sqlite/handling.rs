@@ -596,6 +596,14 @@ impl SqliteStore {
         draft.check_complete()?;
         self.change_handling(key, now, |tx, case, handling, _id, now| {
             handling.check_open(&case.label(), "corrected", false)?;
+            if draft.document().drill != case.form.drill {
+                return Err(ValidationError::new(
+                    "drill",
+                    Problem::NotApplicable,
+                    "whether the case is a drill cannot be changed after it was submitted",
+                )
+                .into());
+            }
             if draft.document().anonymous != case.form.anonymous {
                 return Err(ValidationError::new(
                     "anonymous",

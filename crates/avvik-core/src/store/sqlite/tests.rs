@@ -567,7 +567,13 @@ fn two_stores_on_one_file_never_share_a_reference() {
         .flat_map(|h| h.join().unwrap())
         .collect();
     refs.sort();
-    let expected: Vec<Reference> = (1..=40).map(|seq| Reference { year: 2026, seq }).collect();
+    let expected: Vec<Reference> = (1..=40)
+        .map(|seq| Reference {
+            year: 2026,
+            seq,
+            drill: false,
+        })
+        .collect();
     assert_eq!(refs, expected);
 }
 
