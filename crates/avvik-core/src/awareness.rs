@@ -15,7 +15,7 @@ use crate::form::{Errors, NOTE_MAX_CHARS};
 use crate::handling::Stamp;
 
 /// The awareness of a case as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Awareness {
     #[ts(type = "string")]
     pub aware_at: DateTime<Utc>,

@@ -357,3 +357,75 @@ pub fn check_receipt(field: &str, value: Option<String>) -> Result<Option<String
     let value = e.line(field, value, 100);
     e.into_result(value)
 }
+
+/// What a filing reports, read back from its snapshot: the form's document, the
+/// reference and time of the report, and the handling as it stood. A notice is printed
+/// from this, so a filed notice always shows exactly what was filed, and a preview
+/// ([`Reported::now`]) goes through the same snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reported {
+    pub reference: Option<crate::reference::Reference>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub document: crate::form::CaseDocument,
+    pub assessment: Option<crate::handling::AssessmentInput>,
+    pub decision: Option<crate::handling::DecisionInput>,
+    pub measures: Vec<crate::handling::Measure>,
+    pub awareness: Option<crate::awareness::Awareness>,
+    pub subjects: Vec<crate::subjects::SubjectNotice>,
+}
+
+/// The keys of a case's record that are not part of its form's document.
+const CASE_RECORD_KEYS: &[&str] = &[
+    "id",
+    "reference",
+    "status",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "created_by",
+    "warnings",
+    "notices",
+    "clock",
+];
+
+impl Reported {
+    /// What a filing made now would report.
+    pub fn now(case: &Case, handling: &Handling) -> Result<Reported> {
+        Reported::from_snapshot(&snapshot(case, handling))
+    }
+
+    /// Reads a stored snapshot back.
+    pub fn from_snapshot(snapshot: &serde_json::Value) -> Result<Reported> {
+        use serde::de::DeserializeOwned;
+        fn part<T: DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T> {
+            serde_json::from_value(v.clone()).map_err(|e| Error::Storage {
+                path: String::new(),
+                message: format!("the {what} in a filing's snapshot cannot be read: {e}"),
+            })
+        }
+        let mut case = snapshot["case"].clone();
+        let record = case.as_object_mut().ok_or_else(|| Error::Storage {
+            path: String::new(),
+            message: "a filing's snapshot holds no case".into(),
+        })?;
+        let reference = record.get("reference").cloned().unwrap_or_default();
+        let submitted_at = record.get("submitted_at").cloned().unwrap_or_default();
+        for key in CASE_RECORD_KEYS {
+            record.remove(*key);
+        }
+        Ok(Reported {
+            reference: part(&reference, "reference")?,
+            submitted_at: part(&submitted_at, "time of the report")?,
+            document: part(&case, "case")?,
+            assessment: part(&snapshot["assessment"], "assessment")?,
+            decision: part(&snapshot["decision"], "decision")?,
+            measures: part(&snapshot["measures"], "measures")?,
+            awareness: part(&snapshot["awareness"], "awareness")?,
+            subjects: if snapshot["subjects"].is_null() {
+                Vec::new()
+            } else {
+                part(&snapshot["subjects"], "rounds of informing")?
+            },
+        })
+    }
+}

@@ -451,7 +451,7 @@ fn check_status_reason(
 }
 
 /// A measure on a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Measure {
     pub id: Uuid,
     /// 1, 2, 3… within the case.
@@ -486,7 +486,7 @@ impl Measure {
 }
 
 /// Who did something, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Stamp {
     pub by: Person,
     #[ts(type = "string")]

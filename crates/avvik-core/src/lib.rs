@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod awareness;
 pub mod case;
 pub mod clock;
+pub mod documents;
 pub mod enisa;
 pub mod error;
 pub mod export;

@@ -31,8 +31,10 @@ use crate::attachment::{Attachment, NewAttachment};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::clock::{self, Reminder, ReminderPoint};
+use crate::documents::{CaseSource, NoticeSource};
 use crate::error::{Error, Result};
 use crate::filing::FilingInput;
+use crate::filing::Reported;
 use crate::form::Draft;
 use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
@@ -398,6 +400,97 @@ impl<'s> Session<'s> {
             }
         }
         Ok(out)
+    }
+
+    /// What the notice to Datatilsynet for filing `number` is made from, or (none) the
+    /// preview of what a filing made now would report. Handlers and the DPO.
+    pub fn notice_source(
+        &self,
+        key: CaseKey,
+        number: Option<u32>,
+        now: DateTime<Utc>,
+    ) -> Result<NoticeSource> {
+        self.require(
+            &[Role::Handler, Role::Dpo],
+            "print the notice to Datatilsynet",
+        )?;
+        let case = self.case(key)?;
+        let label = case.label();
+        let key = CaseKey::Id(case.id);
+        let handling = self.store.handling(key)?.at(now);
+        if handling.awareness.is_none() {
+            return Err(Error::Conflict(format!(
+                "{label} is still a draft; a notice is printed once it is submitted"
+            )));
+        }
+        let organisation = self.organisation_or_error()?;
+        let attachments = self
+            .store
+            .attachments(key)?
+            .into_iter()
+            .map(|a| a.file_name)
+            .collect();
+        let drill = case.form.drill;
+        match number {
+            None => Ok(NoticeSource {
+                organisation,
+                reported: Reported::now(&case, &handling)?,
+                filing: None,
+                changes: handling.unfiled_changes.clone(),
+                earlier: handling.filings,
+                attachments,
+                drill,
+            }),
+            Some(n) => {
+                let filing = handling
+                    .filings
+                    .iter()
+                    .find(|f| f.number == n)
+                    .cloned()
+                    .ok_or_else(|| Error::NotFound(format!("{label} has no filing {n}")))?;
+                let snapshot = self.store.filing_snapshot(key, n)?;
+                Ok(NoticeSource {
+                    organisation,
+                    reported: Reported::from_snapshot(&snapshot)?,
+                    changes: filing.changes.clone(),
+                    earlier: handling
+                        .filings
+                        .into_iter()
+                        .filter(|f| f.number < n)
+                        .collect(),
+                    filing: Some(filing),
+                    attachments,
+                    drill,
+                })
+            }
+        }
+    }
+
+    /// Everything on a case, for the internal report and the letter to the people
+    /// affected. Handlers and the DPO.
+    pub fn case_source(&self, key: CaseKey, now: DateTime<Utc>) -> Result<CaseSource> {
+        self.require(&[Role::Handler, Role::Dpo], "print the case's documents")?;
+        let case = self.case(key)?;
+        if case.status == CaseStatus::Draft {
+            return Err(Error::Conflict(format!(
+                "{} is still a draft; its documents are printed once it is submitted",
+                case.label()
+            )));
+        }
+        let key = CaseKey::Id(case.id);
+        Ok(CaseSource {
+            organisation: self.organisation_or_error()?,
+            handling: self.store.handling(key)?.at(now),
+            events: self.store.events(key)?,
+            attachments: self.store.attachments(key)?,
+            case: case.with_clock(now),
+        })
+    }
+
+    fn organisation_or_error(&self) -> Result<Organisation> {
+        self.store.organisation()?.ok_or_else(|| {
+            Error::Conflict("the organisation is not set up yet (avvik init)".into())
+        })
     }
 
     /// Records a round of informing the people affected (the handler).

@@ -80,7 +80,7 @@ pub struct SubjectNoticeInput {
 }
 
 /// A round of informing, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SubjectNotice {
     /// 1, 2, 3… within the case.
     pub number: u32,

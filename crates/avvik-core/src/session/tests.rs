@@ -1460,3 +1460,55 @@ fn a_drill_runs_the_same_clock_with_references_of_its_own() {
         [("drill".to_string(), Problem::NotApplicable)]
     );
 }
+
+#[test]
+fn a_notice_prints_what_its_filing_froze_and_a_preview_what_is_there_now() {
+    let store = setup();
+    let leder = sign_in(&store, "leder");
+    let ansatt = sign_in(&store, "ansatt");
+    let key = notifiable(&store);
+    let at = |h: i64| t(12) + chrono::Duration::hours(h);
+    assert_eq!(
+        kind(ansatt.notice_source(key, None, at(1))),
+        ErrorKind::Forbidden
+    );
+    leder
+        .add_filing(key, &filing(json!({"kind": "preliminary"})), at(2))
+        .unwrap();
+    let mut doc = crate::form::tests::complete();
+    doc["discovered_at"] = json!("2026-11-20T08:00:00Z");
+    doc["subjects_count"] = json!({"kind": "exact", "value": 40});
+    let corrected = CaseDocument::from_value(doc).unwrap().check(at(3)).unwrap();
+    leder
+        .correct_case(key, &corrected, Some("Flere berørte."), at(3))
+        .unwrap();
+
+    let first = leder.notice_source(key, Some(1), at(4)).unwrap();
+    assert_eq!(
+        first.reported.document.subjects_count.unwrap().value,
+        Some(3)
+    );
+    assert_eq!(first.filing.as_ref().unwrap().number, 1);
+    assert!(first.reported.assessment.is_some() && first.reported.decision.is_some());
+    assert_eq!(first.organisation.name, "Fjordtech AS");
+    let preview = leder.notice_source(key, None, at(4)).unwrap();
+    assert!(preview.filing.is_none());
+    assert_eq!(
+        preview.reported.document.subjects_count.unwrap().value,
+        Some(40)
+    );
+    assert_eq!(preview.changes[0].path, "case.occurred");
+    assert_eq!(preview.earlier.len(), 1);
+    assert_eq!(
+        kind(leder.notice_source(key, Some(9), at(4))),
+        ErrorKind::NotFound
+    );
+
+    let source = sign_in(&store, "ombud").case_source(key, at(4)).unwrap();
+    let kinds: Vec<&str> = source.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.first(), Some(&"submitted"));
+    assert!(
+        kinds.contains(&"filed") && kinds.contains(&"corrected"),
+        "{kinds:?}"
+    );
+}

@@ -178,6 +178,12 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Handling>;
 
+    /// The snapshot a filing froze (what it reported).
+    fn filing_snapshot(&self, key: CaseKey, number: u32) -> Result<serde_json::Value>;
+
+    /// The case's history, oldest first.
+    fn events(&self, key: CaseKey) -> Result<Vec<crate::documents::CaseEvent>>;
+
     /// Records a round of informing the people affected (append-only).
     fn inform_subjects(
         &self,

@@ -1220,6 +1220,49 @@ impl Store for SqliteStore {
         self.do_set_awareness(key, input, by, now)
     }
 
+    fn filing_snapshot(&self, key: CaseKey, number: u32) -> Result<serde_json::Value> {
+        let conn = self.conn();
+        let case = self.load_existing(&conn, key)?;
+        let text: Option<String> = conn
+            .query_row(
+                "SELECT snapshot FROM filings WHERE case_id = ?1 AND number = ?2",
+                params![case.id.to_string(), number],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        let text = text
+            .ok_or_else(|| Error::NotFound(format!("{} has no filing {number}", case.label())))?;
+        serde_json::from_str(&text).map_err(|_| Error::Storage {
+            path: self.label().to_owned(),
+            message: format!(
+                "the snapshot of filing {number} of {} is damaged",
+                case.label()
+            ),
+        })
+    }
+
+    fn events(&self, key: CaseKey) -> Result<Vec<crate::documents::CaseEvent>> {
+        let conn = self.conn();
+        let case = self.load_existing(&conn, key)?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT at, kind, actor, data FROM case_events WHERE case_id = ?1 ORDER BY seq",
+            )
+            .map_err(self.err())?;
+        stmt.query_map([case.id.to_string()], |r| {
+            let data: String = r.get(3)?;
+            Ok(crate::documents::CaseEvent {
+                at: instant(0, r.get(0)?)?,
+                kind: r.get(1)?,
+                actor: r.get(2)?,
+                data: serde_json::from_str(&data).map_err(|_| bad_value(3, "event data", &data))?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(self.err())
+    }
+
     fn inform_subjects(
         &self,
         key: CaseKey,

@@ -1,0 +1,53 @@
+//! What the three documents are made from: the notice to Datatilsynet (one per filing,
+//! or a preview of the next), the internal case report, and the letter to the people
+//! affected. The session gathers these under its role rules; the PDF crate lays them
+//! out. Nothing here reads the clock: `generated_at` is given by the edge.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::attachment::Attachment;
+use crate::case::Case;
+use crate::filing::{Change, Filing, Reported};
+use crate::handling::Handling;
+use crate::org::Organisation;
+
+/// One entry in a case's history: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseEvent {
+    pub at: DateTime<Utc>,
+    /// `submitted`, `assessed`, `decided`, `filed`, `corrected`, …
+    pub kind: String,
+    /// The user name, or `anonymous`.
+    pub actor: String,
+    pub data: serde_json::Value,
+}
+
+/// The notice to Datatilsynet for one filing, or the preview of the next one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeSource {
+    pub organisation: Organisation,
+    /// Exactly what the filing reports (the snapshot), or what a filing made now would.
+    pub reported: Reported,
+    /// The filing, or none for a preview.
+    pub filing: Option<Filing>,
+    /// What this filing reports differently from the one before (for a preview: from
+    /// the last filing).
+    pub changes: Vec<Change>,
+    /// The earlier filings: the first one's receipt and case number identify the
+    /// notice at Datatilsynet.
+    pub earlier: Vec<Filing>,
+    /// Names of the files attached to the case.
+    pub attachments: Vec<String>,
+    pub drill: bool,
+}
+
+/// Everything on a case, for the internal report and the letter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseSource {
+    pub organisation: Organisation,
+    pub case: Case,
+    pub handling: Handling,
+    pub events: Vec<CaseEvent>,
+    pub attachments: Vec<Attachment>,
+}
