@@ -498,7 +498,7 @@ pub async fn export_register<R: tauri::Runtime>(
 }
 
 /// Asks where to save (the OS dialog, which also confirms replacing a file) and writes there.
-async fn save_with_dialog<R: tauri::Runtime>(
+pub(crate) async fn save_with_dialog<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     file_name: String,
     content: Vec<u8>,

@@ -5,6 +5,7 @@ use avvik_core::awareness::AwareInput;
 use avvik_core::enisa::EnisaInput;
 use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
+use avvik_core::i18n::Lang;
 use avvik_core::subjects::SubjectNoticeInput;
 use avvik_core::{CaseDocument, CaseKey, User};
 use chrono::Utc;
@@ -109,6 +110,40 @@ pub async fn set_filing_receipt(
         )
     })
     .await
+}
+
+/// Saves the notice to Datatilsynet as PDF where the user chooses: for filing `filing`
+/// exactly as filed, or (none) a preview of what a filing made now would report.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn export_notice<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    key: String,
+    filing: Option<u32>,
+    lang: serde_json::Value,
+) -> Result<Option<String>, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let lang: Lang = parse("lang", lang)?;
+    let now = Utc::now();
+    let source = as_signed_in(&state, move |s| s.notice_source(key, filing, now)).await?;
+    let generated = avvik_documents::Generated {
+        at: now,
+        lang,
+        chain_head: None,
+    };
+    // Layout is CPU work: off the async runtime's threads.
+    let pdf = tauri::async_runtime::spawn_blocking(move || {
+        avvik_documents::notice::render(&source, &generated)
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("the notice could not be laid out: {e}")))?
+    .map_err(|e| CommandError::internal(format!("the notice could not be laid out: {e}")))?;
+    let reference = key.to_string();
+    let name = match filing {
+        Some(n) => format!("melding-{reference}-{n}.pdf"),
+        None => format!("melding-{reference}-utkast.pdf"),
+    };
+    crate::commands::save_with_dialog(app, name, pdf).await
 }
 
 /// Records a round of informing the people affected (art. 34).

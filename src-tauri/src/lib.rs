@@ -40,6 +40,7 @@ pub fn builder<R: tauri::Runtime>(
             handling::set_awareness,
             handling::correct_case,
             handling::inform_subjects,
+            handling::export_notice,
             handling::update_measure,
             settings::save_smtp,
             settings::smtp_settings,

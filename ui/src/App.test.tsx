@@ -205,6 +205,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     setAwareness: async (key) => handling(key),
     correctCase: async (key) => handling(key),
     informSubjects: async (key) => handling(key),
+    exportNotice: async () => null,
     addFiling: async (key) => handling(key),
     setFilingReceipt: async (key) => handling(key),
     closeCase: async (key) => handling(key),

@@ -351,6 +351,16 @@ function FilingsSection({
     setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
     if (!err) setInput({ kind: "follow_up", channel: input.channel });
   };
+  const [saved, setSaved] = useState<string | null>(null);
+  const exportNotice = async (filing: number | null) => {
+    setSaved(null);
+    let path: string | null = null;
+    const err = await run(async () => {
+      path = await backend.exportNotice(caseKey, filing, lang);
+      return handling;
+    }, true);
+    if (!err && path) setSaved(t("filings.pdfSaved", { path }));
+  };
   const saveReceipt = (number: number) => {
     const r = receipts[number];
     if (!r) return;
@@ -359,6 +369,11 @@ function FilingsSection({
   return (
     <section class="filings" aria-labelledby="filings-heading">
       <h4 id="filings-heading">{t("filings.heading")}</h4>
+      {saved && (
+        <p class="notice notice-ok" role="status" id="notice-saved">
+          {saved}
+        </p>
+      )}
       {handling.filings.length === 0 ? (
         <p>{t("filings.none")}</p>
       ) : (
@@ -394,6 +409,11 @@ function FilingsSection({
                 <td>{t(k(`channel.${f.channel}`))}</td>
                 <td>
                   {formatInstant(f.filed_at, lang)}, {f.stamp.by.name}
+                  <div>
+                    <button type="button" class="link" id={`notice-pdf-${f.number}`} onClick={() => void exportNotice(f.number)}>
+                      {t("filings.pdf")}
+                    </button>
+                  </div>
                 </td>
                 <td>
                   {f.altinn_reference && <div>{f.altinn_reference}</div>}
@@ -502,6 +522,9 @@ function FilingsSection({
             />
           )}
           <div class="actions">
+            <button type="button" class="secondary" id="preview-notice" onClick={() => void exportNotice(null)}>
+              {t("filings.preview")}
+            </button>
             <button type="submit" id="add-filing">
               {t("filings.add")}
             </button>

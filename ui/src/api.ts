@@ -67,6 +67,8 @@ export interface Backend {
   setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
   correctCase(caseKey: string, document: CaseDocument, reason: string): Promise<Handling>;
   informSubjects(caseKey: string, round: SubjectNoticeInput): Promise<Handling>;
+  /** Saves the notice (a filing's, or a preview when `filing` is null) where the user chooses; null when cancelled. */
+  exportNotice(caseKey: string, filing: number | null, lang: Lang): Promise<string | null>;
   addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
   setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
@@ -157,6 +159,7 @@ export const tauriBackend: Backend = {
   setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
   correctCase: (key, document, reason) => call("correct_case", { key, document, reason }),
   informSubjects: (key, round) => call("inform_subjects", { key, round }),
+  exportNotice: (key, filing, lang) => call("export_notice", { key, filing, lang }),
   addFiling: (key, filing) => call("add_filing", { key, filing }),
   setFilingReceipt: (key, number, altinnReference, caseNumber) =>
     call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),

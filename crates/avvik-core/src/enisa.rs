@@ -162,6 +162,17 @@ pub enum Band {
     VeryHigh,
 }
 
+impl Band {
+    pub fn key(self) -> &'static str {
+        match self {
+            Band::Low => "low",
+            Band::Medium => "medium",
+            Band::High => "high",
+            Band::VeryHigh => "very_high",
+        }
+    }
+}
+
 /// The figure and its parts, for showing next to the inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
 pub struct EnisaResult {

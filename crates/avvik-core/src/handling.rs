@@ -292,6 +292,11 @@ pub struct DecisionInput {
     /// Why they are not informed; required for a high risk.
     #[ts(optional)]
     pub inform_reason: Option<String>,
+    /// Other authorities told of the breach (the police, NSM, a sector regulator), with
+    /// their case numbers; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub other_authorities: Option<String>,
 }
 
 impl DecisionInput {
@@ -301,6 +306,11 @@ impl DecisionInput {
         let mut d = self;
         d.notify_reason = e.text("decision.notify_reason", d.notify_reason, NOTE_MAX_CHARS);
         d.inform_reason = e.text("decision.inform_reason", d.inform_reason, NOTE_MAX_CHARS);
+        d.other_authorities = e.text(
+            "decision.other_authorities",
+            d.other_authorities,
+            NOTE_MAX_CHARS,
+        );
         match d.notify_authority {
             None => e.push(
                 "decision.notify_authority",

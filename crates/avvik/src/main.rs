@@ -111,6 +111,20 @@ enum Command {
     /// Informing the people affected (art. 34), append-only: add a round, list them.
     #[command(subcommand)]
     Subjects(SubjectsCommand),
+    /// Write the notice to Datatilsynet as PDF: for filing N, exactly as it was filed;
+    /// without --filing, a preview of what a filing made now would report.
+    Notice {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// The filing's number (1, 2, …; see `avvik filing list`).
+        #[arg(long, value_name = "N")]
+        filing: Option<u32>,
+        /// The PDF file to write (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
     /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
     /// (negative when overdue) and state, as JSON.
     Clock {
@@ -233,6 +247,9 @@ enum HandleCommand {
         /// Why the people affected are not informed (needed for a high risk).
         #[arg(long, value_name = "TEXT")]
         inform_reason: Option<String>,
+        /// Other authorities told of the breach (the police, NSM …), with their case numbers.
+        #[arg(long, value_name = "TEXT")]
+        other_authorities: Option<String>,
     },
     /// Record when the company became aware of the breach (the start of the clock), when
     /// it is not the moment the report came in; that needs --reason.
@@ -655,6 +672,15 @@ enum LangArg {
     En,
 }
 
+impl LangArg {
+    fn lang(self) -> Lang {
+        match self {
+            LangArg::Nb => Lang::Nb,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
 fn parse_role(s: &str) -> Result<Role, String> {
     Role::from_key(s)
         .ok_or_else(|| "unknown role; one of: employee, handler, dpo, admin".to_owned())
@@ -809,10 +835,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let cases = session
                 .export_cases(&filter.into_filter())
                 .map_err(text_of)?;
-            let lang = match lang {
-                LangArg::Nb => Lang::Nb,
-                LangArg::En => Lang::En,
-            };
+            let lang = lang.lang();
             let text = match format {
                 FormatArg::Csv => export::register_csv(&cases, lang),
                 FormatArg::Json => export::register_json(&cases),
@@ -939,6 +962,26 @@ fn run(cli: Cli) -> Result<(), String> {
                 )
                 .map_err(text_of)?,
         ),
+        Command::Notice {
+            case,
+            filing,
+            out,
+            lang,
+        } => {
+            let source = session
+                .notice_source(case_key(&case)?, filing, now)
+                .map_err(text_of)?;
+            let generated = avvik_documents::Generated {
+                at: now,
+                lang: lang.lang(),
+                chain_head: None,
+            };
+            let pdf = avvik_documents::notice::render(&source, &generated)
+                .map_err(|e| format!("the notice could not be laid out: {e}"))?;
+            write_new_file(&out, &pdf)?;
+            eprintln!("wrote {} ({} bytes)", out.display(), pdf.len());
+            Ok(())
+        }
         Command::Clock { case, at } => {
             let handling = session
                 .handling(case_key(&case)?, at.unwrap_or(now))
@@ -1158,6 +1201,7 @@ fn handle(session: &Session<'_>, command: HandleCommand, now: DateTime<Utc>) -> 
             inform,
             exemption,
             inform_reason,
+            other_authorities,
         } => {
             let input = DecisionInput {
                 notify_authority: Some(notify.yes()),
@@ -1165,6 +1209,7 @@ fn handle(session: &Session<'_>, command: HandleCommand, now: DateTime<Utc>) -> 
                 inform_subjects: Some(inform.yes()),
                 exemption,
                 inform_reason,
+                other_authorities,
             };
             session.record_decision(case_key(&case)?, &input, now)
         }

@@ -1260,3 +1260,147 @@ fn the_handler_corrects_the_facts_and_records_informing_the_people_affected() {
         "Lønnsslippen din ble sendt til feil mottaker."
     );
 }
+
+/// The text of a PDF as pdftotext reads it (poppler-utils).
+fn pdf_text(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (install poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_notice_is_printed_per_filing_and_as_a_preview() {
+    let cli = Cli::new().with_systems();
+    let case = cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let reference = case["reference"].as_str().unwrap();
+    cli.ok(
+        &["handle", "assess", reference, "--json", "-"],
+        Some(&assessment_example()),
+    );
+    cli.ok(
+        &[
+            "handle",
+            "decide",
+            reference,
+            "--notify",
+            "yes",
+            "--inform",
+            "no",
+            "--other-authorities",
+            "Anmeldt til politiet, sak 26-1234.",
+        ],
+        None,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("melding-1.pdf");
+    let err = cli.fails(
+        &[
+            "notice",
+            reference,
+            "--filing",
+            "1",
+            "--out",
+            first.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(err.contains("has no filing 1"), "{err}");
+    cli.ok(&["filing", "add", reference, "--kind", "preliminary"], None);
+    cli.run(
+        &[
+            "notice",
+            reference,
+            "--filing",
+            "1",
+            "--out",
+            first.to_str().unwrap(),
+        ],
+        None,
+    );
+    let text = pdf_text(&first);
+    for expected in [
+        "Melding om brudd på personopplysningssikkerheten",
+        "FORELØPIG MELDING",
+        reference,
+        "1. Behandlingsansvarlig",
+        "4. Tidslinje",
+        "8. Konsekvenser og risikovurdering",
+        "12. Vedlegg",
+        "Mer informasjon vil bli ettersendt",
+        "Anmeldt til politiet, sak 26-1234.",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    // An existing file is never overwritten.
+    let err = cli.fails(
+        &[
+            "notice",
+            reference,
+            "--filing",
+            "1",
+            "--out",
+            first.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(err.contains("cannot write"), "{err}");
+
+    // The preview in English, after a correction: the change is marked.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&example("misdirected-email.json")).unwrap();
+    doc["subjects_count"] = serde_json::json!({"kind": "exact", "value": 14});
+    cli.ok(
+        &[
+            "handle",
+            "correct",
+            reference,
+            "--json",
+            "-",
+            "--reason",
+            "Fjorten mottakere.",
+        ],
+        Some(&doc.to_string()),
+    );
+    let preview = dir.path().join("preview.pdf");
+    cli.run(
+        &[
+            "notice",
+            reference,
+            "--out",
+            preview.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    let text = pdf_text(&preview);
+    assert!(text.contains("PREVIEW – NOT SENT"), "{text}");
+    assert!(text.contains("Changed"), "{text}");
+    assert!(text.contains("Exactly 14"), "{text}");
+    // The first notice still prints what was filed then.
+    let again = dir.path().join("melding-1-igjen.pdf");
+    cli.run(
+        &[
+            "notice",
+            reference,
+            "--filing",
+            "1",
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!pdf_text(&again).contains("Nøyaktig 14"));
+}

@@ -24,4 +24,9 @@ exemption?: Art34Ground,
 /**
  * Why they are not informed; required for a high risk.
  */
-inform_reason?: string, };
+inform_reason?: string, 
+/**
+ * Other authorities told of the breach (the police, NSM, a sector regulator), with
+ * their case numbers; optional.
+ */
+other_authorities?: string, };

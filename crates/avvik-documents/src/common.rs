@@ -1,0 +1,163 @@
+//! What the three documents share: words from the catalogues, Oslo time, counts, and the
+//! running header and footer.
+
+use avvik_core::form::Count;
+use avvik_core::i18n::{self, Lang};
+use avvik_core::vocab::CountKind;
+use avvik_pdf::{Block, Document};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Oslo;
+
+/// When and in which language a document is generated, and the audit chain's head at
+/// that moment once the history is chained (issue 7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    pub at: DateTime<Utc>,
+    pub lang: Lang,
+    pub chain_head: Option<String>,
+}
+
+/// Words in one language.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Words(pub Lang);
+
+impl Words {
+    pub fn t(self, key: &str) -> String {
+        i18n::text(self.0, key).to_owned()
+    }
+
+    /// A catalogue text with `{name}` placeholders filled in.
+    pub fn f(self, key: &str, vars: &[(&str, &str)]) -> String {
+        let mut s = self.t(key);
+        for (name, value) in vars {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    /// A vocabulary word (`prefix.key`).
+    pub fn label(self, prefix: &str, key: &str) -> String {
+        i18n::label(self.0, prefix, key)
+    }
+
+    /// Vocabulary words joined, or «not given».
+    pub fn labels<'a>(self, prefix: &str, keys: impl IntoIterator<Item = &'a str>) -> String {
+        let words: Vec<String> = keys.into_iter().map(|k| self.label(prefix, k)).collect();
+        if words.is_empty() {
+            self.t("pdf.notGiven")
+        } else {
+            words.join(", ")
+        }
+    }
+
+    pub fn time(self, t: DateTime<Utc>) -> String {
+        let local = t.with_timezone(&Oslo);
+        match self.0 {
+            Lang::Nb => local.format("%d.%m.%Y kl. %H:%M").to_string(),
+            Lang::En => local.format("%d %b %Y, %H:%M").to_string(),
+        }
+    }
+
+    pub fn day(self, d: NaiveDate) -> String {
+        match self.0 {
+            Lang::Nb => d.format("%d.%m.%Y").to_string(),
+            Lang::En => d.format("%d %b %Y").to_string(),
+        }
+    }
+
+    pub fn maybe_time(self, t: Option<DateTime<Utc>>) -> String {
+        t.map_or_else(|| self.t("pdf.notGiven"), |t| self.time(t))
+    }
+
+    pub fn text(self, s: Option<&str>) -> String {
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| self.t("pdf.notGiven"), str::to_owned)
+    }
+
+    /// A count as «Nøyaktig 14», «Omtrent 200», or «Ikke kjent ennå».
+    pub fn count(self, c: Option<&Count>) -> String {
+        match c {
+            None => self.t("pdf.notGiven"),
+            Some(c) if c.kind == CountKind::Unknown => self.t("pdf.notYetKnown"),
+            Some(c) => format!(
+                "{} {}",
+                self.label("count_kind", c.kind.key()),
+                self.number(c.value.unwrap_or(0))
+            ),
+        }
+    }
+
+    /// A whole number with the language's thousands separator.
+    pub fn number(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let sep = match self.0 {
+            Lang::Nb => '\u{a0}',
+            Lang::En => ',',
+        };
+        let mut out = String::new();
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(ch);
+        }
+        if n < 0 { format!("-{out}") } else { out }
+    }
+
+    pub fn bcp47(self) -> &'static str {
+        match self.0 {
+            Lang::Nb => "nb-NO",
+            Lang::En => "en-GB",
+        }
+    }
+}
+
+/// A label/value row.
+pub(crate) fn field(label: impl Into<String>, value: impl Into<String>) -> Block {
+    Block::Field {
+        label: label.into(),
+        value: value.into(),
+        mark: None,
+    }
+}
+
+/// The frame every document shares: metadata, running header and footer, and the drill
+/// banner.
+pub(crate) struct Frame<'a> {
+    pub words: Words,
+    pub title: String,
+    pub organisation: &'a str,
+    pub reference: String,
+    pub generated: &'a Generated,
+    pub drill: bool,
+}
+
+impl Frame<'_> {
+    pub fn document(self, blocks: Vec<Block>) -> Document {
+        let w = self.words;
+        let mut footer = w.f(
+            "pdf.generated",
+            &[
+                ("time", &w.time(self.generated.at)),
+                ("reference", &self.reference),
+            ],
+        );
+        if let Some(head) = &self.generated.chain_head {
+            footer.push_str(&w.f("pdf.chainHead", &[("head", head)]));
+        }
+        Document {
+            title: format!("{} – {}", self.title, self.reference),
+            author: self.organisation.to_owned(),
+            subject: Some(self.reference.clone()),
+            language: w.bcp47().to_owned(),
+            created: self.generated.at,
+            header_left: format!("{} · {}", self.reference, self.title),
+            header_right: self.organisation.to_owned(),
+            footer_left: footer,
+            page_label: w.t("pdf.pageLabel"),
+            banner: self.drill.then(|| w.t("pdf.drillBanner")),
+            blocks,
+        }
+    }
+}
