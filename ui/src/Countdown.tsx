@@ -2,6 +2,11 @@ import { useEffect, useState } from "preact/hooks";
 import type { Clock } from "./bindings/Clock";
 import { type Lang, type MessageKey, type Translate, formatInstant } from "./i18n";
 
+/** The clock still counts down: nothing filed, and filing not ruled out (as the core's `clock::is_counting`). */
+function counting(clock: Clock): boolean {
+  return clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
+}
+
 /** Seconds as «2 d 03 t 04 min 05 s» (or the English units). */
 export function formatDuration(seconds: number, t: Translate): string {
   const s = Math.abs(Math.trunc(seconds));
@@ -26,7 +31,7 @@ export function Countdown({ clock, lang, t, now: fixedNow }: { clock: Clock; lan
     return () => clearInterval(timer);
   }, [fixedNow]);
   const deadline = new Date(clock.deadline_at).getTime();
-  const open = clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
+  const open = counting(clock);
   const left = Math.floor((deadline - now) / 1000);
   // The core's state, unless the ticking has just crossed the deadline.
   const state = open && left < 0 ? "overdue" : clock.state;
@@ -69,7 +74,7 @@ export function Countdown({ clock, lang, t, now: fixedNow }: { clock: Clock; lan
 export function ClockCell({ clock, t }: { clock: Clock | null; t: Translate }) {
   const now = useNow();
   if (!clock) return null;
-  const open = clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
+  const open = counting(clock);
   if (!open)
     return (
       <>

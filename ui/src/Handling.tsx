@@ -217,6 +217,17 @@ export function HandlingPanel({
 
 type Run = (work: () => Promise<Handling>, noFields?: boolean) => Promise<CommandError | null>;
 
+/** What a section of the panel gets: the handling, whether this user may change it, and how. */
+interface SectionProps {
+  handling: Handling;
+  editable: boolean;
+  backend: Backend;
+  caseKey: string;
+  lang: Lang;
+  t: Translate;
+  run: Run;
+}
+
 /**
  * When the company became aware: the report by default; the handler may record an
  * earlier moment with a reason (and a processor's times). The core checks it.
@@ -229,15 +240,7 @@ function AwarenessSection({
   lang,
   t,
   run,
-}: {
-  handling: Handling;
-  editable: boolean;
-  backend: Backend;
-  caseKey: string;
-  lang: Lang;
-  t: Translate;
-  run: Run;
-}) {
+}: SectionProps) {
   const a = handling.awareness!;
   const [editing, setEditing] = useState(false);
   const [input, setInput] = useState<AwareInput>({ aware_at: a.aware_at });
@@ -330,15 +333,7 @@ function FilingsSection({
   lang,
   t,
   run,
-}: {
-  handling: Handling;
-  editable: boolean;
-  backend: Backend;
-  caseKey: string;
-  lang: Lang;
-  t: Translate;
-  run: Run;
-}) {
+}: SectionProps) {
   const first = handling.filings.length === 0;
   const [input, setInput] = useState<FilingInput>({ kind: first ? "preliminary" : "follow_up", channel: "altinn" });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -570,15 +565,7 @@ function SubjectsSection({
   lang,
   t,
   run,
-}: {
-  handling: Handling;
-  editable: boolean;
-  backend: Backend;
-  caseKey: string;
-  lang: Lang;
-  t: Translate;
-  run: Run;
-}) {
+}: SectionProps) {
   const empty: SubjectNoticeInput = { channel: "letter", all_reached: true };
   const [input, setInput] = useState<SubjectNoticeInput>(empty);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -1101,15 +1088,7 @@ function DecisionSection({
   run,
   caseKey,
   backend,
-}: {
-  handling: Handling;
-  editable: boolean;
-  lang: Lang;
-  t: Translate;
-  run: Run;
-  caseKey: string;
-  backend: Backend;
-}) {
+}: SectionProps) {
   const saved = handling.decision;
   const verdict = handling.assessment!.verdict;
   const [input, setInput] = useState<DecisionInput>(() => saved?.decision ?? {});

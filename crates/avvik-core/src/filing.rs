@@ -141,9 +141,6 @@ pub struct Change {
     pub after: serde_json::Value,
 }
 
-/// The parts of a case's record that belong to its bookkeeping, not to what is reported.
-const NOT_REPORTED: &[&str] = &["updated_at", "status", "notices", "clock", "warnings"];
-
 /// Exactly what a filing made now would report: the case's document and its handling.
 pub fn snapshot(case: &Case, handling: &Handling) -> serde_json::Value {
     serde_json::json!({
@@ -179,7 +176,7 @@ pub fn changes(before: &serde_json::Value, after: &serde_json::Value) -> Vec<Cha
                 keys.sort();
                 keys.dedup();
                 for key in keys {
-                    if section == "case" && NOT_REPORTED.contains(&key.as_str()) {
+                    if section == "case" && CASE_RECORD_KEYS.contains(&key.as_str()) {
                         continue;
                     }
                     let (bv, av) = (
@@ -374,7 +371,8 @@ pub struct Reported {
     pub subjects: Vec<crate::subjects::SubjectNotice>,
 }
 
-/// The keys of a case's record that are not part of its form's document.
+/// The keys of a case's record that are not part of its form's document: its
+/// bookkeeping, not what is reported (a diff skips them, the notice strips them).
 const CASE_RECORD_KEYS: &[&str] = &[
     "id",
     "reference",

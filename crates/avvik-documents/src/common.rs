@@ -1,9 +1,11 @@
 //! What the three documents share: words from the catalogues, Oslo time, counts, and the
 //! running header and footer.
 
+use avvik_core::enisa::EnisaResult;
+use avvik_core::form::CaseDocument;
 use avvik_core::form::Count;
 use avvik_core::i18n::{self, Lang};
-use avvik_core::vocab::CountKind;
+use avvik_core::vocab::{CountKind, OccurredKind};
 use avvik_pdf::{Block, Document};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Oslo;
@@ -103,6 +105,52 @@ impl Words {
             out.push(ch);
         }
         if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// When the breach happened, with «not yet known» and «estimated» said as such.
+    pub fn occurred(self, d: &CaseDocument) -> String {
+        let Some(o) = d.occurred else {
+            return self.t("pdf.notGiven");
+        };
+        let mut s = match o.kind {
+            OccurredKind::Unknown => self.t("pdf.notYetKnown"),
+            OccurredKind::At => self.maybe_time(o.from),
+            OccurredKind::Period => {
+                format!("{} – {}", self.maybe_time(o.from), self.maybe_time(o.to))
+            }
+            OccurredKind::Ongoing => self.f(
+                "pdf.notice.ongoingSince",
+                &[("time", &self.maybe_time(o.from))],
+            ),
+        };
+        if o.estimated {
+            s.push_str(&format!(" ({})", self.t("pdf.estimated")));
+        }
+        s
+    }
+
+    /// The ENISA figure and its parts: «DPC 3 × EI 1 + CB 0,25 = 3,25 (høy)».
+    pub fn enisa(self, e: &EnisaResult) -> String {
+        self.f(
+            "pdf.notice.enisaValue",
+            &[
+                ("dpc", &e.dpc.to_string()),
+                ("ei", &self.decimal(e.ei)),
+                ("cb", &self.decimal(e.cb)),
+                ("score", &self.decimal(e.score)),
+                ("band", &self.label("band", e.band.key())),
+            ],
+        )
+    }
+
+    /// A decimal number as the language writes it (0,75 / 0.75).
+    fn decimal(self, x: f64) -> String {
+        let s = format!("{x:.2}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        match self.0 {
+            Lang::Nb => s.replace('.', ","),
+            Lang::En => s.to_owned(),
+        }
     }
 
     pub fn bcp47(self) -> &'static str {

@@ -6,7 +6,7 @@
 use avvik_core::clock;
 use avvik_core::documents::NoticeSource;
 use avvik_core::filing::FilingKind;
-use avvik_core::vocab::{DataClass, OccurredKind, PersonalData};
+use avvik_core::vocab::{DataClass, PersonalData};
 use avvik_pdf::{Block, Column};
 
 use crate::common::{Frame, Generated, Words, field};
@@ -131,27 +131,7 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
 
     // 2. The timeline.
     b.push(Block::Heading(w.t("pdf.notice.s.timeline")));
-    let period = match d.occurred {
-        None => w.t("pdf.notGiven"),
-        Some(o) => {
-            let mut s = match o.kind {
-                OccurredKind::Unknown => w.t("pdf.notYetKnown"),
-                OccurredKind::At => w.maybe_time(o.from),
-                OccurredKind::Period => {
-                    format!("{} – {}", w.maybe_time(o.from), w.maybe_time(o.to))
-                }
-                OccurredKind::Ongoing => w.f(
-                    "pdf.notice.ongoingSince",
-                    &[("time", &w.maybe_time(o.from))],
-                ),
-            };
-            if o.estimated {
-                s.push_str(&format!(" ({})", w.t("pdf.estimated")));
-            }
-            s
-        }
-    };
-    b.push(row("pdf.notice.period", period, "case.occurred"));
+    b.push(row("pdf.notice.period", w.occurred(d), "case.occurred"));
     b.push(row(
         "pdf.notice.discovered",
         w.maybe_time(d.discovered_at),
@@ -341,20 +321,7 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
             ));
             if let Some(e) = &a.enisa {
                 if let Ok(res) = e.evaluate() {
-                    b.push(row(
-                        "pdf.notice.enisa",
-                        w.f(
-                            "pdf.notice.enisaValue",
-                            &[
-                                ("dpc", &res.dpc.to_string()),
-                                ("ei", &decimal(res.ei, w)),
-                                ("cb", &decimal(res.cb, w)),
-                                ("score", &decimal(res.score, w)),
-                                ("band", &w.label("band", res.band.key())),
-                            ],
-                        ),
-                        "assessment.enisa",
-                    ));
+                    b.push(row("pdf.notice.enisa", w.enisa(&res), "assessment.enisa"));
                 }
             }
             b.push(row(
@@ -520,14 +487,4 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
         drill: source.drill,
     }
     .document(b)
-}
-
-/// A decimal number as the language writes it (0,75 / 0.75).
-fn decimal(x: f64, w: Words) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
-    match w.0 {
-        avvik_core::i18n::Lang::Nb => s.replace('.', ","),
-        avvik_core::i18n::Lang::En => s,
-    }
 }

@@ -6,7 +6,6 @@ use avvik_core::filing::FilingKind;
 use avvik_core::form::CaseDocument;
 use avvik_core::handling::Stamp;
 use avvik_core::i18n::Lang;
-use avvik_core::vocab::OccurredKind;
 use avvik_pdf::{Block, Column};
 
 use crate::common::{Frame, Generated, Words, field};
@@ -118,19 +117,7 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
                     .map_or_else(|| w.t("pdf.notGiven"), |s| w.label("severity", s.key())),
             ));
             let e = &a.enisa;
-            b.push(field(
-                w.t("pdf.notice.enisa"),
-                w.f(
-                    "pdf.notice.enisaValue",
-                    &[
-                        ("dpc", &e.dpc.to_string()),
-                        ("ei", &decimal(e.ei, w)),
-                        ("cb", &decimal(e.cb, w)),
-                        ("score", &decimal(e.score, w)),
-                        ("band", &w.label("band", e.band.key())),
-                    ],
-                ),
-            ));
+            b.push(field(w.t("pdf.notice.enisa"), w.enisa(e)));
             b.push(field(
                 w.t("pdf.report.presumption"),
                 w.label("verdict", a.presumption.key()),
@@ -478,7 +465,7 @@ fn facts(b: &mut Vec<Block>, w: Words, d: &CaseDocument) {
         w.t("pdf.notice.whatHappened"),
         w.text(d.description.as_deref()),
     ));
-    b.push(field(w.t("pdf.notice.period"), occurred(w, d)));
+    b.push(field(w.t("pdf.notice.period"), w.occurred(d)));
     b.push(field(
         w.t("pdf.notice.discovered"),
         w.maybe_time(d.discovered_at),
@@ -522,30 +509,6 @@ fn facts(b: &mut Vec<Block>, w: Words, d: &CaseDocument) {
     ));
 }
 
-/// When it happened, as the notice words it.
-pub(crate) fn occurred(w: Words, d: &CaseDocument) -> String {
-    match d.occurred {
-        None => w.t("pdf.notGiven"),
-        Some(o) => {
-            let mut s = match o.kind {
-                OccurredKind::Unknown => w.t("pdf.notYetKnown"),
-                OccurredKind::At => w.maybe_time(o.from),
-                OccurredKind::Period => {
-                    format!("{} – {}", w.maybe_time(o.from), w.maybe_time(o.to))
-                }
-                OccurredKind::Ongoing => w.f(
-                    "pdf.notice.ongoingSince",
-                    &[("time", &w.maybe_time(o.from))],
-                ),
-            };
-            if o.estimated {
-                s.push_str(&format!(" ({})", w.t("pdf.estimated")));
-            }
-            s
-        }
-    }
-}
-
 /// An event kind in words, or the kind itself when the catalogue has no words for it.
 fn event(w: Words, kind: &str) -> String {
     let key = format!("pdf.report.event.{kind}");
@@ -577,15 +540,5 @@ fn size(w: Words, bytes: u64) -> String {
             Lang::Nb => format!("{} MB", mb.replace('.', ",")),
             Lang::En => format!("{mb} MB"),
         }
-    }
-}
-
-/// A decimal number as the language writes it (0,75 / 0.75).
-fn decimal(x: f64, w: Words) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
-    match w.0 {
-        Lang::Nb => s.replace('.', ","),
-        Lang::En => s,
     }
 }
