@@ -18,6 +18,11 @@ fn render<T: TS + 'static + ?Sized>(cfg: &Config, out: &mut BTreeMap<PathBuf, St
 fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     let mut out = BTreeMap::new();
     render::<avvik_core::Case>(cfg, &mut out);
+    render::<avvik_core::documents::CaseEvent>(cfg, &mut out);
+    render::<avvik_core::documents::DocumentKind>(cfg, &mut out);
+    render::<avvik_core::audit::Verification>(cfg, &mut out);
+    render::<avvik_core::audit::BrokenEvent>(cfg, &mut out);
+    render::<avvik_core::audit::BreakKind>(cfg, &mut out);
     render::<avvik_core::CaseDocument>(cfg, &mut out);
     render::<avvik_core::CaseStatus>(cfg, &mut out);
     render::<avvik_core::CaseFilter>(cfg, &mut out);

@@ -358,6 +358,16 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     }
 }
 
+/// The history's hash chain, walked end to end: the app asks once it has opened the
+/// store and warns loudly when it is broken. Needs no sign-in (it shows no content).
+#[tauri::command]
+pub async fn audit_status(
+    state: State<'_, AppState>,
+) -> Result<avvik_core::audit::Verification, CommandError> {
+    let store = store(&state)?;
+    blocking(move || avvik_core::session::verify_audit(&*store, None)).await
+}
+
 /// Attaches a file to a case. The file's bytes are the raw request body (no JSON
 /// encoding); the case and the percent-encoded file name come as headers.
 #[tauri::command]

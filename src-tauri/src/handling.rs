@@ -2,6 +2,7 @@
 //! session, which checks every role and rule.
 
 use avvik_core::awareness::AwareInput;
+use avvik_core::documents::{CaseEvent, DocumentKind};
 use avvik_core::enisa::EnisaInput;
 use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, Handling, MeasureInput};
@@ -112,38 +113,44 @@ pub async fn set_filing_receipt(
     .await
 }
 
-/// Saves the notice to Datatilsynet as PDF where the user chooses: for filing `filing`
-/// exactly as filed, or (none) a preview of what a filing made now would report.
+/// Saves one of the case's documents as PDF where the user chooses: the notice for
+/// filing `filing` exactly as filed, or (none) a preview of the next; the internal
+/// report; the letter to the people affected. The export is recorded in the case's
+/// history once the file is written; a cancelled dialog leaves no trace.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn export_notice<R: tauri::Runtime>(
+pub async fn export_document<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
+    document: serde_json::Value,
     key: String,
     filing: Option<u32>,
     lang: serde_json::Value,
 ) -> Result<Option<String>, CommandError> {
     let key = CaseKey::parse(&key)?;
+    let document: DocumentKind = parse("document", document)?;
     let lang: Lang = parse("lang", lang)?;
     let now = Utc::now();
-    let source = as_signed_in(&state, move |s| s.notice_source(key, filing, now)).await?;
-    let generated = avvik_documents::Generated {
-        at: now,
-        lang,
-        chain_head: None,
-    };
-    // Layout is CPU work: off the async runtime's threads.
-    let pdf = tauri::async_runtime::spawn_blocking(move || {
-        avvik_documents::notice::render(&source, &generated)
+    // Gathering and layout run off the async runtime's threads.
+    let prepared = as_signed_in(&state, move |s| {
+        avvik_documents::export::prepare(s, document, key, filing, lang, now)
     })
-    .await
-    .map_err(|e| CommandError::internal(format!("the notice could not be laid out: {e}")))?
-    .map_err(|e| CommandError::internal(format!("the notice could not be laid out: {e}")))?;
-    let reference = key.to_string();
-    let name = match filing {
-        Some(n) => format!("melding-{reference}-{n}.pdf"),
-        None => format!("melding-{reference}-utkast.pdf"),
-    };
-    crate::commands::save_with_dialog(app, name, pdf).await
+    .await?;
+    let record = prepared.record;
+    let saved = crate::commands::save_with_dialog(app, prepared.file_name, prepared.pdf).await?;
+    if saved.is_some() {
+        as_signed_in(&state, move |s| s.record_export(key, &record, now)).await?;
+    }
+    Ok(saved)
+}
+
+/// The case's history, oldest first (handlers and the DPO).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn case_history(
+    state: State<'_, AppState>,
+    key: String,
+) -> Result<Vec<CaseEvent>, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    as_signed_in(&state, move |s| s.history(key)).await
 }
 
 /// Records a round of informing the people affected (art. 34).

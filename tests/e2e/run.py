@@ -590,6 +590,15 @@ class Suite:
         assert "kundenummer" in lessons, lessons
         d.wait_text(".status-line", lambda t: t.startswith("Lukket"))
         self.shot("17-case-closed")
+        # The history holds every step, newest last, and the chain is intact.
+        history = d.text(d.wait_for("#case-history"))
+        for said in ["Avviket ble meldt inn", "Meldt til Datatilsynet", "Saken lukket"]:
+            assert said in history, history
+        assert not d.find_all("#audit-alarm"), "the chain is intact"
+        d.execute("document.querySelector('#history-heading').scrollIntoView()")
+        self.shot("17b-history")
+        audit = json.loads(self.cli_run("audit", "verify"))
+        assert audit["broken"] is None and audit["events"] >= 10, audit
         handling = json.loads(self.cli_run("handle", "show", reference))
         assert handling["status"] == "closed", handling["status"]
         assert handling["assessment"]["verdict"] == "risk" and handling["assessment"]["departs"] is True

@@ -8,11 +8,23 @@ import type { System } from "./bindings/System";
 import { CaseView } from "./CaseView";
 import { Settings } from "./Settings";
 import type { User } from "./bindings/User";
+import type { BrokenEvent } from "./bindings/BrokenEvent";
+import type { Verification } from "./bindings/Verification";
 import { ErrorNotice } from "./ErrorNotice";
 import { FirstRun, SignIn } from "./Gate";
 import { Inbox } from "./Inbox";
 import type { InboxItem } from "./bindings/InboxItem";
-import { LANGS, type Lang, type MessageKey, formatNumber, initialLang, saveLang, translator } from "./i18n";
+import {
+  LANGS,
+  type Lang,
+  type MessageKey,
+  type Translate,
+  formatInstant,
+  formatNumber,
+  initialLang,
+  saveLang,
+  translator,
+} from "./i18n";
 import { EMPTY_FILTER, Register } from "./Register";
 import { Wizard } from "./Wizard";
 
@@ -54,6 +66,12 @@ export function App({ backend }: { backend: Backend }) {
 
   useEffect(() => {
     backend.appInfo().then(setInfo, (e) => setError(toCommandError(e)));
+  }, [backend]);
+
+  // The history's chain is checked each time the app opens the store.
+  const [audit, setAudit] = useState<Verification | null>(null);
+  useEffect(() => {
+    backend.auditStatus().then(setAudit, () => {});
   }, [backend]);
 
   useEffect(() => {
@@ -287,6 +305,7 @@ export function App({ backend }: { backend: Backend }) {
         </label>
       </header>
 
+      {audit?.broken && <AuditAlarm broken={audit.broken} events={audit.events} lang={lang} t={t} />}
       {fatal ? (
         <main class="fatal" role="alert">
           <h2>{t("error.unavailable")}</h2>
@@ -388,6 +407,21 @@ export function App({ backend }: { backend: Backend }) {
           </>
         )}
       </footer>
+    </div>
+  );
+}
+
+/** The history was changed behind Avvik's back: said on every screen until it is dealt with. */
+function AuditAlarm({ broken, events, lang, t }: { broken: BrokenEvent; events: number; lang: Lang; t: Translate }) {
+  return (
+    <div class="audit-alarm" role="alert" id="audit-alarm">
+      <strong>{t("audit.broken.title")}</strong>{" "}
+      {t("audit.broken.text", {
+        seq: broken.seq,
+        kind: broken.kind,
+        time: formatInstant(broken.at, lang),
+        events,
+      })}
     </div>
   );
 }

@@ -33,6 +33,7 @@ import {
 } from "./bindings/vocabulary";
 import { Choices } from "./Choices";
 import { Countdown } from "./Countdown";
+import { DocumentsSection, HistorySection } from "./Documents";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import type { Change } from "./bindings/Change";
 import type { Duty } from "./bindings/Duty";
@@ -104,6 +105,8 @@ export function HandlingPanel({
   const [error, setError] = useState<CommandError | null>(null);
   const isHandler = user.roles.includes("handler");
   const mayComment = isHandler || user.roles.includes("dpo");
+  // Counts exports, which add to the history without changing the handling.
+  const [exports, setExports] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -211,6 +214,12 @@ export function HandlingPanel({
       />
       <CommentsSection handling={handling} mayComment={mayComment} backend={backend} caseKey={c.id} lang={lang} t={t} run={run} />
       <CloseSection handling={handling} isHandler={isHandler} backend={backend} caseKey={c.id} lang={lang} t={t} run={run} />
+      {mayComment && (
+        <>
+          <DocumentsSection caseKey={c.id} backend={backend} lang={lang} t={t} onExported={() => setExports((n) => n + 1)} />
+          <HistorySection caseKey={c.id} backend={backend} handling={handling} version={exports} lang={lang} t={t} />
+        </>
+      )}
     </section>
   );
 }
@@ -351,8 +360,9 @@ function FilingsSection({
     setSaved(null);
     let path: string | null = null;
     const err = await run(async () => {
-      path = await backend.exportNotice(caseKey, filing, lang);
-      return handling;
+      path = await backend.exportDocument("notice", caseKey, filing, lang);
+      // The export joined the history: a fresh handling makes the history reload.
+      return path ? backend.getHandling(caseKey) : handling;
     }, true);
     if (!err && path) setSaved(t("filings.pdfSaved", { path }));
   };
@@ -1113,6 +1123,7 @@ function DecisionSection({
                 ? t("decision.exempt", { ground: t(k(`art34.${d.exemption}`)), reason: d.inform_reason ?? "" })
                 : t("decision.notInformed", { reason: d.inform_reason ?? t("decision.notHighRisk") })}
           </li>
+          {d.other_authorities && <li>{t("decision.otherAuthorities", { text: d.other_authorities })}</li>}
         </ul>
         <Stamped stamp={saved.stamp} lang={lang} t={t} label="decision.stamp" />
         {editable && (
@@ -1124,7 +1135,7 @@ function DecisionSection({
     );
   }
   if (!editable) return null;
-  const note = (field: "notify_reason" | "inform_reason") => (
+  const note = (field: "notify_reason" | "inform_reason" | "other_authorities") => (
     <Note
       id={`decision-${field}`}
       label={t(k(`field.decision.${field}`))}
@@ -1176,6 +1187,7 @@ function DecisionSection({
           {note("inform_reason")}
         </>
       )}
+      {note("other_authorities")}
       <div class="actions">
         <button type="submit" id="save-decision">
           {t("decision.save")}

@@ -20,6 +20,9 @@ import type { UserInput } from "./bindings/UserInput";
 import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
+import type { CaseEvent } from "./bindings/CaseEvent";
+import type { DocumentKind } from "./bindings/DocumentKind";
+import type { Verification } from "./bindings/Verification";
 import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
@@ -67,8 +70,14 @@ export interface Backend {
   setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
   correctCase(caseKey: string, document: CaseDocument, reason: string): Promise<Handling>;
   informSubjects(caseKey: string, round: SubjectNoticeInput): Promise<Handling>;
-  /** Saves the notice (a filing's, or a preview when `filing` is null) where the user chooses; null when cancelled. */
-  exportNotice(caseKey: string, filing: number | null, lang: Lang): Promise<string | null>;
+  /**
+   * Saves a document where the user chooses (the notice: a filing's, or a preview when
+   * `filing` is null); the path, or null when cancelled. The export joins the history.
+   */
+  exportDocument(document: DocumentKind, caseKey: string, filing: number | null, lang: Lang): Promise<string | null>;
+  caseHistory(caseKey: string): Promise<CaseEvent[]>;
+  /** The history's hash chain checked end to end. */
+  auditStatus(): Promise<Verification>;
   addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
   setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
@@ -159,7 +168,9 @@ export const tauriBackend: Backend = {
   setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
   correctCase: (key, document, reason) => call("correct_case", { key, document, reason }),
   informSubjects: (key, round) => call("inform_subjects", { key, round }),
-  exportNotice: (key, filing, lang) => call("export_notice", { key, filing, lang }),
+  exportDocument: (document, key, filing, lang) => call("export_document", { document, key, filing, lang }),
+  caseHistory: (key) => call("case_history", { key }),
+  auditStatus: () => call("audit_status"),
   addFiling: (key, filing) => call("add_filing", { key, filing }),
   setFilingReceipt: (key, number, altinnReference, caseNumber) =>
     call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),

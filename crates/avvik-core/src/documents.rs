@@ -4,7 +4,10 @@
 //! out. Nothing here reads the clock: `generated_at` is given by the edge.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::i18n::Lang;
 
 use crate::attachment::Attachment;
 use crate::case::Case;
@@ -12,15 +15,49 @@ use crate::filing::{Change, Filing, Reported};
 use crate::handling::Handling;
 use crate::org::Organisation;
 
+/// The documents Avvik makes from a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// The notice to Datatilsynet (one per filing, or a preview).
+    Notice,
+    /// The internal case report.
+    Report,
+    /// The letter to the people affected (art. 34).
+    Letter,
+}
+
+/// What the history records when a document leaves the app: which document, its
+/// digest and size, and the chain head printed in its footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRecord {
+    pub document: DocumentKind,
+    /// The filing a notice belongs to; none for a preview and the other documents.
+    pub filing: Option<u32>,
+    pub lang: Lang,
+    /// SHA-256 of the file's bytes (lower-case hex).
+    pub sha256: String,
+    pub bytes: u64,
+    pub chain_head: String,
+}
+
 /// One entry in a case's history: who did what, when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CaseEvent {
+    /// Its place in the whole history (all cases), as stored.
+    #[ts(type = "number")]
+    pub seq: i64,
     pub at: DateTime<Utc>,
     /// `submitted`, `assessed`, `decided`, `filed`, `corrected`, …
     pub kind: String,
     /// The user name, or `anonymous`.
     pub actor: String,
+    /// What changed: old and new values, numbers, reasons (empty when retention has
+    /// blanked it).
+    #[ts(type = "Record<string, unknown>")]
     pub data: serde_json::Value,
+    /// Its link in the hash chain (see `audit`).
+    pub hash: String,
 }
 
 /// The notice to Datatilsynet for one filing, or the preview of the next one.

@@ -119,6 +119,10 @@ pub enum Error {
     /// Sending an e-mail failed; the message says how.
     #[error("{0}")]
     Delivery(String),
+
+    /// A failure inside Avvik itself (a bug, e.g. a document that cannot be laid out).
+    #[error("{0}")]
+    Internal(String),
 }
 
 fn join(errors: &[ValidationError]) -> String {
@@ -146,6 +150,7 @@ impl Error {
             Error::StoreTooNew { .. } => ErrorKind::StoreTooNew,
             Error::Storage { .. } => ErrorKind::Storage,
             Error::Delivery(_) => ErrorKind::Delivery,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 

@@ -6,6 +6,7 @@
 //! no caller can bypass a rule.
 
 pub mod attachment;
+pub mod audit;
 pub mod awareness;
 pub mod case;
 pub mod clock;

@@ -28,11 +28,12 @@ use uuid::Uuid;
 
 use crate::attachment::sha256_hex;
 use crate::attachment::{Attachment, NewAttachment};
+use crate::audit::{self, Verification};
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::clock::{self, Reminder, ReminderPoint};
-use crate::documents::{CaseSource, NoticeSource};
-use crate::error::{Error, Result};
+use crate::documents::{CaseEvent, CaseSource, ExportRecord, NoticeSource};
+use crate::error::{Error, Problem, Result, ValidationError};
 use crate::filing::FilingInput;
 use crate::filing::Reported;
 use crate::form::Draft;
@@ -57,6 +58,23 @@ pub struct SignedIn {
 pub struct Session<'s> {
     store: &'s dyn Store,
     user: User,
+}
+
+/// Walks the whole hash-chained history. Nobody needs to be signed in: the answer shows
+/// no case content, and the app checks the store this way when it opens it. `head` is a
+/// chain head, as printed in a PDF's footer, to look for.
+pub fn verify_audit(store: &dyn Store, head: Option<&str>) -> Result<Verification> {
+    let head = match head {
+        None => None,
+        Some(text) => Some(audit::parse_head(text).ok_or_else(|| {
+            Error::from(ValidationError::new(
+                "head",
+                Problem::Malformed,
+                "a chain head is 64 hexadecimal digits, as printed in a document's footer",
+            ))
+        })?),
+    };
+    store.verify_audit(head.as_deref())
 }
 
 /// Sets up an empty store: the organisation and its first general manager, who is also
@@ -485,6 +503,39 @@ impl<'s> Session<'s> {
             attachments: self.store.attachments(key)?,
             case: case.with_clock(now),
         })
+    }
+
+    /// The case's history, oldest first: who did what, when, with old and new values.
+    /// Handlers and the DPO.
+    pub fn history(&self, key: CaseKey) -> Result<Vec<CaseEvent>> {
+        self.require(&[Role::Handler, Role::Dpo], "read a case's history")?;
+        let case = self.case(key)?;
+        self.store.events(CaseKey::Id(case.id))
+    }
+
+    /// Walks the whole hash-chained history; see [`verify_audit`].
+    pub fn verify_audit(&self, head: Option<&str>) -> Result<Verification> {
+        verify_audit(self.store, head)
+    }
+
+    /// The chain head a document generated now prints in its footer. Handlers and the DPO.
+    pub fn chain_head(&self) -> Result<String> {
+        self.require(&[Role::Handler, Role::Dpo], "print the case's documents")?;
+        self.store.chain_head()
+    }
+
+    /// Records in the case's history that a document was exported. Handlers and the DPO
+    /// (whoever may print it).
+    pub fn record_export(
+        &self,
+        key: CaseKey,
+        export: &ExportRecord,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.require(&[Role::Handler, Role::Dpo], "print the case's documents")?;
+        let case = self.case(key)?;
+        self.store
+            .record_export(CaseKey::Id(case.id), export, &self.user, now)
     }
 
     fn organisation_or_error(&self) -> Result<Organisation> {

@@ -6,10 +6,12 @@
 //! - [`report`]: the internal case report, everything on the case;
 //! - [`letter`]: the letter to the people affected (art. 34(2)).
 //!
-//! Nothing here reads the clock or the store: the caller gives the moment of generation,
-//! so the same case and the same moment give the same bytes.
+//! The composition reads neither the clock nor the store: the caller gives the moment of
+//! generation, so the same case and the same moment give the same bytes. [`export`]
+//! gathers a document's records through a signed-in session for the app and the CLI.
 
 mod common;
+pub mod export;
 pub mod letter;
 pub mod notice;
 pub mod report;

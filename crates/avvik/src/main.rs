@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use avvik_core::attachment::{MAX_ATTACHMENT_BYTES, NewAttachment};
+use avvik_core::audit::BreakKind;
 use avvik_core::awareness::AwareInput;
 use avvik_core::clock::ReminderPoint;
+use avvik_core::documents::DocumentKind;
 use avvik_core::export;
 use avvik_core::filing::{Channel, FilingInput, FilingKind};
 use avvik_core::form::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
@@ -125,6 +127,30 @@ enum Command {
         #[arg(long, value_enum, default_value = "nb")]
         lang: LangArg,
     },
+    /// Write the internal case report as PDF: the facts, the history, the decisions,
+    /// the measures, the filings and the informing of the people affected.
+    Report {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// The PDF file to write (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
+    /// Write the letter to the people affected (art. 34) as PDF.
+    Letter {
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+        /// The PDF file to write (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "nb")]
+        lang: LangArg,
+    },
+    /// The tamper-evident history.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
     /// (negative when overdue) and state, as JSON.
     Clock {
@@ -478,6 +504,13 @@ enum CaseCommand {
         #[arg(value_name = "ID|REFERENCE")]
         case: String,
     },
+    /// Print a case's history as a JSON array, oldest first: who did what and when,
+    /// with old and new values (handlers and the DPO).
+    History {
+        /// The case's id or reference.
+        #[arg(value_name = "ID|REFERENCE")]
+        case: String,
+    },
     /// Print the cases as a JSON array, newest first unless --sort says otherwise.
     List {
         #[command(flatten)]
@@ -700,6 +733,19 @@ fn parse_data_category(s: &str) -> Result<DataCategory, String> {
     })
 }
 
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the history's hash chain from the first event to the last. Exits non-zero,
+    /// naming the first broken event, when any event was changed, removed, inserted or
+    /// moved. Needs no user: it shows no case content.
+    Verify {
+        /// A chain head printed in a document's footer: say whether it is part of the
+        /// current history (exits non-zero when it is not).
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
+}
+
 fn new_case_help() -> String {
     format!(
         "The document is a JSON object with the fields of the mapping form; all are optional \
@@ -781,6 +827,9 @@ fn run(cli: Cli) -> Result<(), String> {
         ));
     }
     let store = open(&db)?;
+    if let Command::Audit(AuditCommand::Verify { head }) = &cli.command {
+        return audit_verify(&store, head.as_deref());
+    }
     let username = cli
         .user
         .ok_or("say who acts with --user USERNAME or AVVIK_USER")?;
@@ -820,6 +869,9 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Case(CaseCommand::Show { case }) => {
             let key = CaseKey::parse(&case).map_err(text_of)?;
             print_json(&session.case(key).map_err(text_of)?.with_clock(now))
+        }
+        Command::Case(CaseCommand::History { case }) => {
+            print_json(&session.history(case_key(&case)?).map_err(text_of)?)
         }
         Command::Case(CaseCommand::List { filter }) => print_json(
             &session
@@ -967,21 +1019,22 @@ fn run(cli: Cli) -> Result<(), String> {
             filing,
             out,
             lang,
-        } => {
-            let source = session
-                .notice_source(case_key(&case)?, filing, now)
-                .map_err(text_of)?;
-            let generated = avvik_documents::Generated {
-                at: now,
-                lang: lang.lang(),
-                chain_head: None,
-            };
-            let pdf = avvik_documents::notice::render(&source, &generated)
-                .map_err(|e| format!("the notice could not be laid out: {e}"))?;
-            write_new_file(&out, &pdf)?;
-            eprintln!("wrote {} ({} bytes)", out.display(), pdf.len());
-            Ok(())
+        } => export_document(
+            &session,
+            DocumentKind::Notice,
+            &case,
+            filing,
+            &out,
+            lang,
+            now,
+        ),
+        Command::Report { case, out, lang } => {
+            export_document(&session, DocumentKind::Report, &case, None, &out, lang, now)
         }
+        Command::Letter { case, out, lang } => {
+            export_document(&session, DocumentKind::Letter, &case, None, &out, lang, now)
+        }
+        Command::Audit(_) => unreachable!("handled above"),
         Command::Clock { case, at } => {
             let handling = session
                 .handling(case_key(&case)?, at.unwrap_or(now))
@@ -1400,6 +1453,74 @@ fn read_attachment(path: &Path) -> Result<Vec<u8>, String> {
         .read_to_end(&mut content)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(content)
+}
+
+/// Writes a document for the case and records the export in its history (once the
+/// file is safely written).
+fn export_document(
+    session: &Session<'_>,
+    document: DocumentKind,
+    case: &str,
+    filing: Option<u32>,
+    out: &Path,
+    lang: LangArg,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let key = case_key(case)?;
+    let prepared =
+        avvik_documents::export::prepare(session, document, key, filing, lang.lang(), now)
+            .map_err(text_of)?;
+    write_new_file(out, &prepared.pdf)?;
+    session
+        .record_export(key, &prepared.record, now)
+        .map_err(|e| {
+            format!(
+                "{} was written, but its export was not recorded: {}",
+                out.display(),
+                text_of(e)
+            )
+        })?;
+    eprintln!(
+        "wrote {} ({} bytes; chain head {})",
+        out.display(),
+        prepared.pdf.len(),
+        prepared.record.chain_head
+    );
+    Ok(())
+}
+
+/// Walks the history's hash chain; fails naming the first broken event, or when the
+/// head asked about is not part of the chain.
+fn audit_verify(store: &SqliteStore, head: Option<&str>) -> Result<(), String> {
+    let v = session::verify_audit(store, head).map_err(text_of)?;
+    if let Some(b) = &v.broken {
+        let why = match b.problem {
+            BreakKind::Changed => {
+                "it was changed, or an event before it was removed, inserted or moved"
+            }
+            BreakKind::DataChanged => "its data was changed",
+            BreakKind::Unhashed => "it carries no hash (it was inserted behind Avvik's back)",
+            BreakKind::OutOfOrder => "it is out of order (events were inserted or moved)",
+        };
+        return Err(format!(
+            "the history is broken at event {} ({} on case {} at {}): {why}; {} event(s) read",
+            b.seq, b.kind, b.case_id, b.at, v.events
+        ));
+    }
+    if v.head_found == Some(false) {
+        return Err(format!(
+            "the head {} is not part of the current history ({} events, head {})",
+            head.unwrap_or_default(),
+            v.events,
+            v.head
+        ));
+    }
+    print_json(&v)?;
+    eprintln!(
+        "the history is intact: {} event(s), head {}",
+        v.events, v.head
+    );
+    Ok(())
 }
 
 /// Writes a new file; an existing one is left alone, so nothing already saved is lost.

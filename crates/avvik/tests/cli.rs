@@ -1404,3 +1404,209 @@ fn the_notice_is_printed_per_filing_and_as_a_preview() {
     );
     assert!(!pdf_text(&again).contains("Nøyaktig 14"));
 }
+
+/// A handled case with a preliminary filing: a dozen events in the history.
+fn handled_case(cli: &Cli) -> String {
+    let case = cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let reference = case["reference"].as_str().unwrap().to_owned();
+    cli.ok(
+        &["handle", "assess", &reference, "--json", "-"],
+        Some(&assessment_example()),
+    );
+    cli.ok(
+        &[
+            "handle", "decide", &reference, "--notify", "yes", "--inform", "yes",
+        ],
+        None,
+    );
+    cli.ok(
+        &["filing", "add", &reference, "--kind", "preliminary"],
+        None,
+    );
+    reference
+}
+
+#[test]
+fn the_report_and_the_letter_are_printed_and_every_export_is_in_the_history() {
+    let cli = Cli::new().with_systems();
+    let reference = handled_case(&cli);
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("rapport.pdf");
+    let out = cli.run(
+        &["report", &reference, "--out", report.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = pdf_text(&report);
+    for expected in [
+        "Intern avviksrapport",
+        reference.as_str(),
+        "Hendelseslogg",
+        "Fjordtech AS",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    let letter = dir.path().join("brev.pdf");
+    let out = cli.run(
+        &[
+            "letter",
+            &reference,
+            "--out",
+            letter.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = pdf_text(&letter);
+    assert!(text.contains("What you can do"), "{text}");
+    // The footer's chain head is part of the history, before and after more events.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let head = stderr
+        .split("chain head ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches([')', '\n'])
+        .to_owned();
+    assert!(
+        text.replace(char::is_whitespace, "").contains(&head),
+        "the footer carries the chain head {head}:\n{text}"
+    );
+    cli.ok(
+        &[
+            "handle",
+            "comment",
+            &reference,
+            "--text",
+            "Brevet er sendt.",
+        ],
+        None,
+    );
+    let verified = cli.ok(&["audit", "verify", "--head", &head.to_uppercase()], None);
+    assert_eq!(verified["head_found"], true);
+    assert!(verified["broken"].is_null());
+    let err = cli.fails(&["audit", "verify", "--head", &"ab".repeat(32)], None);
+    assert!(err.contains("is not part of the current history"), "{err}");
+    let err = cli.fails(&["audit", "verify", "--head", "abc"], None);
+    assert!(err.contains("64 hexadecimal digits"), "{err}");
+
+    // Both exports are events, with the file's digest and the head in its footer.
+    let shown = cli.ok(&["case", "history", &reference], None);
+    let exports: Vec<&Value> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "exported")
+        .collect();
+    assert_eq!(exports.len(), 2, "{shown:#}");
+    assert_eq!(exports[0]["data"]["document"], "report");
+    assert_eq!(exports[1]["data"]["document"], "letter");
+    assert_eq!(exports[1]["data"]["lang"], "en");
+    assert_eq!(exports[1]["data"]["chain_head"], head.as_str());
+    assert_eq!(
+        exports[1]["data"]["bytes"],
+        std::fs::metadata(&letter).unwrap().len()
+    );
+    // Only a notice belongs to a filing; a draft has no documents.
+    let draft = cli.ok(&["case", "new", "--draft", "--json", "-"], Some("{}"));
+    let err = cli.fails(
+        &[
+            "report",
+            draft["id"].as_str().unwrap(),
+            "--out",
+            dir.path().join("x.pdf").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(err.contains("still a draft"), "{err}");
+}
+
+/// Opens the store behind the CLI's back, as someone with the file and a SQLite shell.
+fn raw_store(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+#[test]
+fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
+    let cli = Cli::new().with_systems();
+    handled_case(&cli);
+    handled_case(&cli);
+    let intact = cli.ok(&["audit", "verify"], None);
+    let events = intact["events"].as_u64().unwrap();
+    assert!(events >= 8, "{intact:#}");
+    // Without dropping the triggers, plain SQL cannot change or remove an event.
+    {
+        let conn = raw_store(&cli.db());
+        let err = conn
+            .execute("UPDATE case_events SET actor = 'x' WHERE seq = 3", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        let err = conn
+            .execute("DELETE FROM case_events WHERE seq = 3", [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
+        let err = conn
+            .execute(
+                "INSERT INTO case_events (case_id, at, kind, actor) SELECT case_id, at, kind, actor FROM case_events WHERE seq = 3",
+                [],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("with its hash"), "{err}");
+    }
+    let tampering: &[(&str, &str, &str)] = &[
+        ("changed", "UPDATE case_events SET actor = 'someone' WHERE seq = 3", "event 3 "),
+        ("changed data", "UPDATE case_events SET data = '{}' WHERE seq = 4", "event 4 "),
+        ("removed", "DELETE FROM case_events WHERE seq = 3", "event 4 "),
+        (
+            "inserted",
+            "UPDATE case_events SET seq = seq + 1000 WHERE seq > 3;
+             INSERT INTO case_events (seq, case_id, at, kind, actor, data, data_hash, hash)
+                 SELECT 4, case_id, at, 'commented', actor, data, data_hash, lower(hex(randomblob(32)))
+                 FROM case_events WHERE seq = 3;",
+            "event 4 ",
+        ),
+        (
+            "reordered",
+            "UPDATE case_events SET seq = -1 WHERE seq = 2;
+             UPDATE case_events SET seq = 2 WHERE seq = 3;
+             UPDATE case_events SET seq = 3 WHERE seq = -1;",
+            "event 2 ",
+        ),
+        (
+            "appended",
+            "INSERT INTO case_events (seq, case_id, at, kind, actor, data, data_hash, hash)
+                 SELECT seq + 1, case_id, at, kind, actor, data, data_hash, lower(hex(randomblob(32)))
+                 FROM case_events ORDER BY seq DESC LIMIT 1;",
+            "",
+        ),
+    ];
+    let original = std::fs::read(cli.db()).unwrap();
+    for (what, sql, named) in tampering {
+        std::fs::write(cli.db(), &original).unwrap();
+        {
+            let conn = raw_store(&cli.db());
+            conn.execute_batch(
+                "DROP TRIGGER case_events_are_never_changed;
+                 DROP TRIGGER case_events_are_never_deleted;
+                 DROP TRIGGER case_events_are_hashed;",
+            )
+            .unwrap();
+            conn.execute_batch(sql).unwrap();
+        }
+        let err = cli.fails(&["audit", "verify"], None);
+        assert!(err.contains("the history is broken at"), "{what}: {err}");
+        assert!(err.contains(named), "{what}: expected {named:?} in {err}");
+    }
+}

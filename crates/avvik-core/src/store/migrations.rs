@@ -5,7 +5,7 @@
 //! failed migration leaves the store exactly as it was. A store whose version is
 //! newer than this binary knows is refused before anything is written.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 /// The migrations, in order; migration `i` (0-based) brings the store to version `i + 1`.
 const MIGRATIONS: &[&str] = &[
@@ -22,7 +22,55 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0011_reminders.sql"),
     include_str!("migrations/0012_subject_notices.sql"),
     include_str!("migrations/0013_drills.sql"),
+    include_str!("migrations/0014_audit_chain.sql"),
 ];
+
+/// Work a migration needs beyond SQL, run right after its script in the same
+/// transaction. Like the scripts, a step here is never changed once shipped.
+type AfterStep = fn(version: i64, tx: &Transaction<'_>) -> rusqlite::Result<()>;
+
+fn after_step(version: i64, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    match version {
+        14 => hash_existing_events(tx),
+        _ => Ok(()),
+    }
+}
+
+/// Migration 14: chains the events stored before the history was hash-chained, in
+/// their order, with the frozen encoding of `audit::event_hash`.
+fn hash_existing_events(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let mut read =
+        tx.prepare("SELECT seq, case_id, at, kind, actor, data FROM case_events ORDER BY seq")?;
+    let mut write =
+        tx.prepare("UPDATE case_events SET data_hash = ?2, hash = ?3 WHERE seq = ?1")?;
+    let mut rows = read.query([])?;
+    let mut prev = crate::audit::GENESIS.to_owned();
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let (case_id, at, kind, actor, data): (String, String, String, String, String) = (
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+        );
+        let data_hash = crate::audit::data_hash(&data);
+        let hash = crate::audit::event_hash(
+            &prev,
+            &crate::audit::EventRecord {
+                seq,
+                case_id: &case_id,
+                at: &at,
+                kind: &kind,
+                actor: &actor,
+                data_hash: &data_hash,
+            },
+        );
+        write.execute(rusqlite::params![seq, data_hash, hash])?;
+        prev = hash;
+    }
+    Ok(())
+}
 
 /// The schema version this binary writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -40,7 +88,7 @@ impl From<rusqlite::Error> for MigrateError {
 }
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
-    migrate_with(conn, MIGRATIONS)
+    migrate_with(conn, MIGRATIONS, after_step)
 }
 
 pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
@@ -54,15 +102,23 @@ pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 /// Foreign keys are off while a migration runs, so a table can be rebuilt the way
 /// SQLite documents it (create, copy, drop, rename); every key is checked before the
 /// migration commits, and the setting is restored afterwards.
-pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), MigrateError> {
+pub(crate) fn migrate_with(
+    conn: &mut Connection,
+    migrations: &[&str],
+    after: AfterStep,
+) -> Result<(), MigrateError> {
     let keys_on: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
     conn.pragma_update(None, "foreign_keys", false)?;
-    let out = migrate_steps(conn, migrations);
+    let out = migrate_steps(conn, migrations, after);
     conn.pragma_update(None, "foreign_keys", keys_on)?;
     out
 }
 
-fn migrate_steps(conn: &mut Connection, migrations: &[&str]) -> Result<(), MigrateError> {
+fn migrate_steps(
+    conn: &mut Connection,
+    migrations: &[&str],
+    after: AfterStep,
+) -> Result<(), MigrateError> {
     let supported = migrations.len() as i64;
     loop {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -74,6 +130,7 @@ fn migrate_steps(conn: &mut Connection, migrations: &[&str]) -> Result<(), Migra
             return Ok(());
         }
         tx.execute_batch(migrations[found as usize])?;
+        after(found + 1, &tx)?;
         let broken: Option<String> = tx
             .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
             .optional()?;
@@ -124,7 +181,7 @@ mod tests {
             // The first statement succeeds, the second fails: neither may remain.
             "CREATE TABLE b (x INTEGER); INSERT INTO no_such_table VALUES (1);",
         ];
-        let err = migrate_with(&mut conn, &steps).unwrap_err();
+        let err = migrate_with(&mut conn, &steps, |_, _| Ok(())).unwrap_err();
         assert!(matches!(err, MigrateError::Sql(_)), "{err:?}");
         assert_eq!(user_version(&conn).unwrap(), 1);
         assert!(table_exists(&conn, "a"));
@@ -135,7 +192,7 @@ mod tests {
     fn rebuilding_the_cases_table_keeps_every_reference_to_it() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
-        migrate_with(&mut conn, &MIGRATIONS[..5]).unwrap();
+        migrate_with(&mut conn, &MIGRATIONS[..5], after_step).unwrap();
         conn.execute_batch(
             "INSERT INTO users VALUES ('00000000-0000-0000-0000-000000000001', 'leder', 'Leder', NULL,
                  '[\"handler\"]', '$argon2id$x', '2026-11-20T12:00:00Z');
@@ -194,7 +251,7 @@ mod tests {
              INSERT INTO parent VALUES (1); INSERT INTO child VALUES (1);",
             "DELETE FROM parent;",
         ];
-        let err = migrate_with(&mut conn, &steps).unwrap_err();
+        let err = migrate_with(&mut conn, &steps, |_, _| Ok(())).unwrap_err();
         assert!(
             format!("{err:?}").contains("broken reference in `child`"),
             "{err:?}"

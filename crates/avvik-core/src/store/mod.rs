@@ -184,6 +184,21 @@ pub trait Store: Send + Sync {
     /// The case's history, oldest first.
     fn events(&self, key: CaseKey) -> Result<Vec<crate::documents::CaseEvent>>;
 
+    /// Walks the whole hash-chained history; `head` is a chain head to look for.
+    fn verify_audit(&self, head: Option<&str>) -> Result<crate::audit::Verification>;
+
+    /// The hash of the last event (the genesis value when there is none).
+    fn chain_head(&self) -> Result<String>;
+
+    /// Records that a document was exported (an event in the case's history).
+    fn record_export(
+        &self,
+        key: CaseKey,
+        export: &crate::documents::ExportRecord,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
     /// Records a round of informing the people affected (append-only).
     fn inform_subjects(
         &self,

@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::migrations::{self, MigrateError};
 use super::{CaseFilter, CaseSort, Store, Visibility};
 use crate::attachment::{self, Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
+use crate::audit;
 use crate::awareness::AwareInput;
 use crate::case::{Case, CaseKey, CaseStatus, ClockInputs};
 use crate::clock::{FirstFiling, ReminderPoint};
@@ -533,18 +534,101 @@ impl SqliteStore {
         now: DateTime<Utc>,
         data: serde_json::Value,
     ) -> Result<()> {
-        tx.execute(
-            "INSERT INTO case_events (case_id, at, kind, actor, data) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                id.to_string(),
-                time::to_rfc3339(now),
+        // Chained to the last event (see `audit`). The sequence number is taken past
+        // every number ever issued, so a removed event's number is never reused.
+        let (seq, prev): (i64, String) = tx
+            .query_row(
+                "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'case_events'), 0) + 1,
+                        coalesce((SELECT hash FROM case_events ORDER BY seq DESC LIMIT 1), ?1)",
+                [audit::GENESIS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(self.err())?;
+        let case_id = id.to_string();
+        let at = time::to_rfc3339(now);
+        let data = data.to_string();
+        let data_hash = audit::data_hash(&data);
+        let hash = audit::event_hash(
+            &prev,
+            &audit::EventRecord {
+                seq,
+                case_id: &case_id,
+                at: &at,
                 kind,
                 actor,
-                data.to_string()
-            ],
+                data_hash: &data_hash,
+            },
+        );
+        tx.execute(
+            "INSERT INTO case_events (seq, case_id, at, kind, actor, data, data_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![seq, case_id, at, kind, actor, data, data_hash, hash],
         )
         .map_err(self.err())?;
         Ok(())
+    }
+
+    /// Walks the whole history and checks its hash chain; `head` is a chain head
+    /// (from a PDF's footer) to look for. Reads only.
+    fn verify_audit_(&self, head: Option<&str>) -> Result<audit::Verification> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT seq, case_id, at, kind, actor, CASE redacted WHEN 0 THEN data END,
+                        data_hash, hash
+                 FROM case_events ORDER BY rowid",
+            )
+            .map_err(self.err())?;
+        let mut rows = stmt.query([]).map_err(self.err())?;
+        let mut verifier = audit::Verifier::new(head.map(str::to_owned));
+        while let Some(row) = rows.next().map_err(self.err())? {
+            let text = |i: usize| -> rusqlite::Result<String> {
+                // A forger may store anything; a non-text value reads as its SQL text.
+                Ok(match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Null => String::new(),
+                    other => format!("{other:?}"),
+                })
+            };
+            let read = (|| -> rusqlite::Result<_> {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    text(1)?,
+                    text(2)?,
+                    text(3)?,
+                    text(4)?,
+                    row.get::<_, Option<String>>(5)?,
+                    text(6)?,
+                    row.get::<_, Option<String>>(7)?,
+                ))
+            })()
+            .map_err(self.err())?;
+            let (seq, case_id, at, kind, actor, data, data_hash, hash) = read;
+            verifier.push(
+                &audit::EventRecord {
+                    seq,
+                    case_id: &case_id,
+                    at: &at,
+                    kind: &kind,
+                    actor: &actor,
+                    data_hash: &data_hash,
+                },
+                data.as_deref(),
+                hash.as_deref(),
+            );
+        }
+        Ok(verifier.finish())
+    }
+
+    /// The hash of the last event: what a document generated now prints in its footer.
+    fn chain_head_(&self) -> Result<String> {
+        self.conn()
+            .query_row(
+                "SELECT coalesce((SELECT hash FROM case_events ORDER BY seq DESC LIMIT 1), ?1)",
+                [audit::GENESIS],
+                |r| r.get(0),
+            )
+            .map_err(self.err())
     }
 
     fn insert_user(
@@ -1242,21 +1326,53 @@ impl Store for SqliteStore {
         })
     }
 
+    fn verify_audit(&self, head: Option<&str>) -> Result<audit::Verification> {
+        self.verify_audit_(head)
+    }
+
+    fn chain_head(&self) -> Result<String> {
+        self.chain_head_()
+    }
+
+    fn record_export(
+        &self,
+        key: CaseKey,
+        export: &crate::documents::ExportRecord,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            let case = self.load_existing(tx, key)?;
+            let data = serde_json::json!({
+                "document": export.document,
+                "filing": export.filing,
+                "lang": export.lang,
+                "sha256": export.sha256,
+                "bytes": export.bytes,
+                "chain_head": export.chain_head,
+            });
+            self.record_event(tx, case.id, "exported", &by.username, now, data)
+        })
+    }
+
     fn events(&self, key: CaseKey) -> Result<Vec<crate::documents::CaseEvent>> {
         let conn = self.conn();
         let case = self.load_existing(&conn, key)?;
         let mut stmt = conn
             .prepare_cached(
-                "SELECT at, kind, actor, data FROM case_events WHERE case_id = ?1 ORDER BY seq",
+                "SELECT at, kind, actor, CASE redacted WHEN 0 THEN data ELSE '{}' END, seq, hash
+                 FROM case_events WHERE case_id = ?1 ORDER BY seq",
             )
             .map_err(self.err())?;
         stmt.query_map([case.id.to_string()], |r| {
             let data: String = r.get(3)?;
             Ok(crate::documents::CaseEvent {
+                seq: r.get(4)?,
                 at: instant(0, r.get(0)?)?,
                 kind: r.get(1)?,
                 actor: r.get(2)?,
                 data: serde_json::from_str(&data).map_err(|_| bad_value(3, "event data", &data))?,
+                hash: r.get(5)?,
             })
         })
         .and_then(|rows| rows.collect())

@@ -450,8 +450,12 @@ fn a_version_1_store_is_migrated_keeping_its_cases() {
     let path = dir.path().join("avvik.sqlite3");
     {
         let mut conn = Connection::open(&path).unwrap();
-        migrations::migrate_with(&mut conn, &[include_str!("../migrations/0001_cases.sql")])
-            .unwrap();
+        migrations::migrate_with(
+            &mut conn,
+            &[include_str!("../migrations/0001_cases.sql")],
+            |_, _| Ok(()),
+        )
+        .unwrap();
         conn.execute(
             "INSERT INTO cases VALUES ('0b6f5a64-7d2e-4b8e-9a53-5a2f1c3f4e11', 2026, 7, 'Gammel sak',
              'Beskrivelse med æøå', 'reported', '2026-05-05T05:05:05.000000Z', '2026-05-05T05:05:05.000000Z',
@@ -471,6 +475,11 @@ fn a_version_1_store_is_migrated_keeping_its_cases() {
     );
     assert_eq!(case.status, CaseStatus::Reported);
     assert_eq!(case.submitted_at, Some(case.created_at));
+    // Migration 2 gave the old case its `submitted` event; migration 14 chained it.
+    let audit = store.verify_audit(None).unwrap();
+    assert!(audit.intact(), "{audit:?}");
+    assert_eq!(audit.events, 1);
+    assert_ne!(audit.head, crate::audit::GENESIS);
     let found = store
         .list_cases_(&CaseFilter {
             query: Some("æøå".into()),

@@ -1,0 +1,377 @@
+//! The tamper-evident history: every case event is hash-chained.
+//!
+//! Each event's hash is SHA-256 over the previous event's hash and a canonical
+//! encoding of the event as stored (its sequence number, case, time, kind, actor and
+//! the SHA-256 of its data, each length-prefixed, so no two different events encode
+//! alike). The chain covers the data through its own hash so that retention can later
+//! blank an old event's free text (marking it redacted) without breaking the chain;
+//! the data of every event not so marked must still match its hash. Changing,
+//! removing, inserting or reordering an event with plain SQL breaks the chain at that
+//! event; [`Verifier`] finds the first break. The chain's head, printed in every PDF's
+//! footer, ties a document to the history as it stood when the document was made.
+//!
+//! This module does no I/O: the store feeds it the rows in order.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+/// The "previous hash" of the first event.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// An event exactly as the store keeps it (the texts are the stored texts).
+#[derive(Debug, Clone, Copy)]
+pub struct EventRecord<'a> {
+    pub seq: i64,
+    pub case_id: &'a str,
+    pub at: &'a str,
+    pub kind: &'a str,
+    pub actor: &'a str,
+    /// The SHA-256 of the event's data as first written ([`data_hash`]).
+    pub data_hash: &'a str,
+}
+
+/// The hash of an event's data text (lower-case hex).
+pub fn data_hash(data: &str) -> String {
+    crate::attachment::sha256_hex(data.as_bytes())
+}
+
+/// The event's hash, chained to `prev` (lower-case hex, 64 characters).
+///
+/// The encoding is frozen (version 1): `avvik-event-v1`, then `prev`, then each field
+/// as `<byte length>:<bytes>,` in the order seq, case, at, kind, actor, data hash.
+pub fn event_hash(prev: &str, event: &EventRecord<'_>) -> String {
+    let mut h = Sha256::new();
+    h.update(b"avvik-event-v1\n");
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    let seq = event.seq.to_string();
+    for field in [
+        seq.as_str(),
+        event.case_id,
+        event.at,
+        event.kind,
+        event.actor,
+        event.data_hash,
+    ] {
+        h.update(field.len().to_string().as_bytes());
+        h.update(b":");
+        h.update(field.as_bytes());
+        h.update(b",");
+    }
+    hex(&h.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Whether `text` looks like a chain head (64 hex digits); upper case is accepted.
+pub fn parse_head(text: &str) -> Option<String> {
+    let t = text.trim();
+    (t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())).then(|| t.to_ascii_lowercase())
+}
+
+/// The first event where the chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BrokenEvent {
+    /// The event's sequence number as stored.
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub case_id: String,
+    pub kind: String,
+    pub at: String,
+    /// Why: `changed` (the stored hash is not the hash of what is stored — the event
+    /// was changed, or one before it was removed, inserted or moved), `data_changed`
+    /// (the data no longer matches its hash), `unhashed` (the event carries no hash at
+    /// all), or `out_of_order` (sequence numbers not rising).
+    pub problem: BreakKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakKind {
+    Changed,
+    DataChanged,
+    Unhashed,
+    OutOfOrder,
+}
+
+/// The outcome of walking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Verification {
+    /// How many events were read.
+    #[ts(type = "number")]
+    pub events: u64,
+    /// The hash of the last event that is still intact (the genesis value for an
+    /// empty history). When the chain is intact this is the current head.
+    pub head: String,
+    /// The first break, if any.
+    pub broken: Option<BrokenEvent>,
+    /// When a head was asked about: whether it is the hash of an intact event.
+    pub head_found: Option<bool>,
+}
+
+impl Verification {
+    pub fn intact(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+/// Walks the chain one stored event at a time, in the store's order.
+#[derive(Debug)]
+pub struct Verifier {
+    prev: String,
+    last_seq: Option<i64>,
+    events: u64,
+    broken: Option<BrokenEvent>,
+    wanted: Option<String>,
+    found: bool,
+}
+
+impl Verifier {
+    /// A verifier from the start of the chain; `wanted` is a head to look for.
+    pub fn new(wanted: Option<String>) -> Verifier {
+        Verifier {
+            prev: GENESIS.to_owned(),
+            last_seq: None,
+            events: 0,
+            broken: None,
+            found: wanted.as_deref() == Some(GENESIS),
+            wanted,
+        }
+    }
+
+    /// Feeds the next stored event, its data (none when retention redacted it) and its
+    /// stored hash. After the first break the rest is only counted.
+    pub fn push(&mut self, event: &EventRecord<'_>, data: Option<&str>, stored: Option<&str>) {
+        self.events += 1;
+        if self.broken.is_some() {
+            return;
+        }
+        let problem = if self.last_seq.is_some_and(|last| event.seq <= last) {
+            Some(BreakKind::OutOfOrder)
+        } else if data.is_some_and(|d| data_hash(d) != event.data_hash) {
+            Some(BreakKind::DataChanged)
+        } else {
+            match stored {
+                None => Some(BreakKind::Unhashed),
+                Some(stored) => {
+                    let hash = event_hash(&self.prev, event);
+                    if hash == stored {
+                        if self.wanted.as_deref() == Some(hash.as_str()) {
+                            self.found = true;
+                        }
+                        self.prev = hash;
+                        None
+                    } else {
+                        Some(BreakKind::Changed)
+                    }
+                }
+            }
+        };
+        self.last_seq = Some(event.seq);
+        if let Some(problem) = problem {
+            self.broken = Some(BrokenEvent {
+                seq: event.seq,
+                case_id: event.case_id.to_owned(),
+                kind: event.kind.to_owned(),
+                at: event.at.to_owned(),
+                problem,
+            });
+        }
+    }
+
+    pub fn finish(self) -> Verification {
+        Verification {
+            events: self.events,
+            head: self.prev,
+            broken: self.broken,
+            head_found: self.wanted.map(|_| self.found),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events() -> Vec<Row> {
+        (1..=5)
+            .map(|i| {
+                (
+                    i,
+                    format!("case-{}", i % 2),
+                    format!("2026-11-2{i}T10:00:00Z"),
+                    "assessed".to_owned(),
+                    "leder".to_owned(),
+                    format!("{{\"n\":{i}}}"),
+                )
+            })
+            .collect()
+    }
+
+    type Row = (i64, String, String, String, String, String);
+
+    /// The record of a row; `hash` holds the data's hash for the borrow.
+    fn record<'a>(e: &'a Row, hash: &'a mut String) -> EventRecord<'a> {
+        *hash = data_hash(&e.5);
+        EventRecord {
+            seq: e.0,
+            case_id: &e.1,
+            at: &e.2,
+            kind: &e.3,
+            actor: &e.4,
+            data_hash: hash,
+        }
+    }
+
+    /// Hashes as the store writes them.
+    fn chain(events: &[Row]) -> Vec<String> {
+        let mut prev = GENESIS.to_owned();
+        events
+            .iter()
+            .map(|e| {
+                prev = event_hash(&prev, &record(e, &mut String::new()));
+                prev.clone()
+            })
+            .collect()
+    }
+
+    fn verify(events: &[Row], hashes: &[String], wanted: Option<&str>) -> Verification {
+        let mut v = Verifier::new(wanted.map(str::to_owned));
+        for (e, h) in events.iter().zip(hashes) {
+            v.push(&record(e, &mut String::new()), Some(&e.5), Some(h));
+        }
+        v.finish()
+    }
+
+    #[test]
+    fn an_intact_chain_verifies_and_knows_its_heads() {
+        let ev = events();
+        let hashes = chain(&ev);
+        let v = verify(&ev, &hashes, Some(&hashes[2]));
+        assert!(v.intact());
+        assert_eq!(v.events, 5);
+        assert_eq!(v.head, hashes[4]);
+        assert_eq!(v.head_found, Some(true));
+        let other = "ab".repeat(32);
+        assert_eq!(verify(&ev, &hashes, Some(&other)).head_found, Some(false));
+        assert_eq!(Verifier::new(None).finish().head, GENESIS);
+    }
+
+    #[test]
+    fn the_encoding_separates_fields() {
+        let a = EventRecord {
+            seq: 1,
+            case_id: "ab",
+            at: "c",
+            kind: "k",
+            actor: "a",
+            data_hash: "{}",
+        };
+        let b = EventRecord {
+            case_id: "a",
+            at: "bc",
+            ..a
+        };
+        assert_ne!(event_hash(GENESIS, &a), event_hash(GENESIS, &b));
+        assert_eq!(event_hash(GENESIS, &a).len(), 64);
+    }
+
+    #[test]
+    fn changed_data_is_named_and_redacted_data_is_not_checked() {
+        let ev = events();
+        let hashes = chain(&ev);
+        let mut v = Verifier::new(None);
+        for (i, (e, h)) in ev.iter().zip(&hashes).enumerate() {
+            let data = match i {
+                1 => None,               // redacted by retention: only the chain counts
+                3 => Some("{\"n\":99}"), // changed behind the chain's back
+                _ => Some(e.5.as_str()),
+            };
+            v.push(&record(e, &mut String::new()), data, Some(h));
+        }
+        let broken = v.finish().broken.unwrap();
+        assert_eq!((broken.seq, broken.problem), (4, BreakKind::DataChanged));
+    }
+
+    #[test]
+    fn a_changed_event_is_named() {
+        let mut ev = events();
+        let hashes = chain(&ev);
+        ev[2].4 = "someone else".into();
+        let v = verify(&ev, &hashes, Some(&hashes[3]));
+        let broken = v.broken.clone().unwrap();
+        assert_eq!((broken.seq, broken.problem), (3, BreakKind::Changed));
+        assert_eq!(v.head, hashes[1], "the last intact event");
+        assert_eq!(
+            v.head_found,
+            Some(false),
+            "a head after the break is not vouched for"
+        );
+        assert_eq!(v.events, 5);
+    }
+
+    #[test]
+    fn a_removed_event_breaks_the_next_one() {
+        let mut ev = events();
+        let mut hashes = chain(&ev);
+        ev.remove(1);
+        hashes.remove(1);
+        let broken = verify(&ev, &hashes, None).broken.unwrap();
+        assert_eq!(broken.seq, 3);
+    }
+
+    #[test]
+    fn an_inserted_event_is_named_even_with_a_plausible_hash() {
+        let mut ev = events();
+        let mut hashes = chain(&ev);
+        let mut extra = ev[1].clone();
+        extra.0 = 25;
+        // A forger hashes the new event onto its predecessor…
+        let forged = event_hash(&hashes[1], &record(&extra, &mut String::new()));
+        ev.insert(2, extra);
+        hashes.insert(2, forged);
+        // …but the event after it no longer follows (and 25 > 3 is out of order).
+        let broken = verify(&ev, &hashes, None).broken.unwrap();
+        assert_eq!((broken.seq, broken.problem), (3, BreakKind::OutOfOrder));
+    }
+
+    #[test]
+    fn swapped_events_are_caught() {
+        let mut ev = events();
+        let hashes = chain(&ev);
+        // Swap the contents of events 2 and 3 but keep the sequence numbers rising.
+        let (a, b) = (ev[1].clone(), ev[2].clone());
+        ev[1] = (a.0, b.1, b.2, b.3, b.4, b.5);
+        ev[2] = (b.0, a.1, a.2, a.3, a.4, a.5);
+        let broken = verify(&ev, &hashes, None).broken.unwrap();
+        assert_eq!((broken.seq, broken.problem), (2, BreakKind::Changed));
+    }
+
+    #[test]
+    fn an_event_without_a_hash_is_named() {
+        let ev = events();
+        let hashes = chain(&ev);
+        let mut v = Verifier::new(None);
+        v.push(
+            &record(&ev[0], &mut String::new()),
+            Some(&ev[0].5),
+            Some(&hashes[0]),
+        );
+        v.push(&record(&ev[1], &mut String::new()), Some(&ev[1].5), None);
+        assert_eq!(v.finish().broken.unwrap().problem, BreakKind::Unhashed);
+    }
+
+    #[test]
+    fn heads_are_parsed_strictly() {
+        assert_eq!(parse_head(&"AB".repeat(32)), Some("ab".repeat(32)));
+        assert_eq!(parse_head("abc"), None);
+        assert_eq!(parse_head(&"zz".repeat(32)), None);
+    }
+}
