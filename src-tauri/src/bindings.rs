@@ -21,6 +21,14 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::documents::CaseEvent>(cfg, &mut out);
     render::<avvik_core::documents::DocumentKind>(cfg, &mut out);
     render::<avvik_core::audit::Verification>(cfg, &mut out);
+    render::<avvik_core::store::BackupFile>(cfg, &mut out);
+    render::<avvik_core::store::BackupReason>(cfg, &mut out);
+    render::<avvik_core::store::Restored>(cfg, &mut out);
+    render::<crate::commands::StoreState>(cfg, &mut out);
+    render::<crate::commands::SetUpResult>(cfg, &mut out);
+    render::<crate::commands::EncryptionChoice>(cfg, &mut out);
+    render::<crate::storage::KeychainOutcome>(cfg, &mut out);
+    render::<crate::storage::StorageStatus>(cfg, &mut out);
     render::<avvik_core::audit::BrokenEvent>(cfg, &mut out);
     render::<avvik_core::audit::BreakKind>(cfg, &mut out);
     render::<avvik_core::CaseDocument>(cfg, &mut out);
@@ -144,6 +152,7 @@ fn vocabulary() -> String {
             .collect()
     }
     for ty in [
+        "ErrorKind",
         "ReminderPoint",
         "Art34Ground",
         "DpcCategory",
@@ -169,6 +178,12 @@ fn vocabulary() -> String {
         out.push_str(&format!("import type {{ {ty} }} from \"./{ty}\";\n"));
     }
     out.push('\n');
+    list(
+        &mut out,
+        "ERROR_KINDS",
+        "ErrorKind",
+        keys(&avvik_core::ErrorKind::ALL),
+    );
     list(
         &mut out,
         "PERSONAL_DATA",

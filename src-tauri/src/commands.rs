@@ -11,7 +11,9 @@ use avvik_core::form::Review;
 use avvik_core::i18n::Lang;
 use avvik_core::notice::InboxItem;
 use avvik_core::session::{self, Session};
-use avvik_core::store::SCHEMA_VERSION;
+use avvik_core::store::{
+    Encryption, SCHEMA_VERSION, SqliteStore, check_new_passphrase, generate_passphrase,
+};
 use avvik_core::system::System;
 use avvik_core::templates;
 use avvik_core::time::{self, LocalTime};
@@ -21,17 +23,17 @@ use avvik_core::{
     UserInput, ValidationError, nin,
 };
 use chrono::{NaiveDateTime, Utc};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::state::{AppState, Slot};
 
 /// Runs store work on the blocking pool, never on the main (UI) thread.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> avvik_core::Result<T> + Send + 'static,
 ) -> Result<T, CommandError> {
     tauri::async_runtime::spawn_blocking(work)
@@ -40,8 +42,8 @@ async fn blocking<T: Send + 'static>(
         .map_err(CommandError::from)
 }
 
-fn store(state: &AppState) -> Result<Arc<dyn Store>, CommandError> {
-    state.store.clone()
+pub(crate) fn store(state: &AppState) -> Result<Arc<dyn Store>, CommandError> {
+    state.store()
 }
 
 /// Runs `work` as the signed-in user, off the main thread. Every rule about who may do
@@ -59,9 +61,23 @@ pub(crate) async fn as_signed_in<T: Send + 'static>(
     blocking(move || work(&Session::resume(&*store, &signed_in)?)).await
 }
 
+/// Where the store stands, as the window needs to know it first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreState {
+    /// No store yet: the first run makes it.
+    New,
+    /// Encrypted and waiting for its passphrase.
+    Locked,
+    Open,
+}
+
 /// Whether Avvik is set up, and who (if anyone) is signed in.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AuthStatus {
+    pub store: StoreState,
+    /// Whether the store file is encrypted (false until it exists).
+    pub encrypted: bool,
     pub needs_setup: bool,
     pub user: Option<User>,
     pub organisation: Option<Organisation>,
@@ -71,7 +87,20 @@ pub struct AuthStatus {
 
 #[tauri::command(rename_all = "snake_case")]
 pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, CommandError> {
-    let store = store(&state)?;
+    let waiting = |store| AuthStatus {
+        store,
+        encrypted: store == StoreState::Locked,
+        needs_setup: store == StoreState::New,
+        user: None,
+        organisation: None,
+        single_user: false,
+    };
+    let store = match state.slot() {
+        Slot::New => return Ok(waiting(StoreState::New)),
+        Slot::Locked => return Ok(waiting(StoreState::Locked)),
+        Slot::Failed(e) => return Err(e),
+        Slot::Open(store) => store,
+    };
     let signed_in = state.signed_in();
     let token = match &signed_in {
         None => state.remembered_token(),
@@ -96,6 +125,8 @@ pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, Comma
             (None, None) => None,
         };
         let status = AuthStatus {
+            store: StoreState::Open,
+            encrypted: store.is_encrypted(),
             needs_setup: users == 0,
             user,
             organisation: store.organisation()?,
@@ -112,30 +143,113 @@ pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, Comma
     Ok(status)
 }
 
-/// First run: the organisation and its general manager, who is then signed in.
+/// How the first run protects the store.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptionChoice {
+    /// The passphrase the user chose; none to have one made up.
+    #[serde(default)]
+    pub passphrase: Option<String>,
+    /// No encryption at all (an explicit choice, for test installs).
+    #[serde(default)]
+    pub unencrypted: bool,
+    /// Keep the passphrase in the OS keychain.
+    #[serde(default)]
+    pub remember: bool,
+}
+
+/// What the first run made.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SetUpResult {
+    pub user: User,
+    /// The passphrase, when Avvik made it up: shown once, for the recovery sheet.
+    pub generated_passphrase: Option<String>,
+    /// Why the keychain could not keep the passphrase, when it was asked to.
+    pub keychain_error: Option<String>,
+}
+
+/// First run: the organisation, its general manager (then signed in) and, for a new
+/// store, its encryption. Everything is checked before the store file is made.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn set_up(
     state: State<'_, AppState>,
     organisation: serde_json::Value,
     user: serde_json::Value,
-) -> Result<User, CommandError> {
+    encryption: Option<serde_json::Value>,
+) -> Result<SetUpResult, CommandError> {
     let organisation: Organisation = parse("org", organisation)?;
     let input: UserInput = parse("user", user)?;
+    let choice: EncryptionChoice = match encryption {
+        Some(v) => parse("encryption", v)?,
+        None => EncryptionChoice::default(),
+    };
     let (username, password) = (input.username.clone(), input.password.clone());
     let now = Utc::now();
-    remember(&state, move |store| {
-        // Both are checked in full before anything is written, every broken rule named.
-        let checked_org = organisation.clone().check();
-        let checked_user = input.check();
-        if let (Err(a), Err(b)) = (&checked_org, &checked_user) {
-            let mut all = a.field_errors().to_vec();
-            all.extend(b.field_errors().iter().cloned());
-            return Err(avvik_core::Error::Validation(all));
+    // Every broken rule of the three parts is named at once.
+    let checked_org = organisation.clone().check();
+    let checked_user = input.check();
+    let checked_pass = match (&choice.passphrase, choice.unencrypted) {
+        (Some(p), false) => check_new_passphrase(p),
+        _ => Ok(()),
+    };
+    let mut all = Vec::new();
+    for r in [
+        checked_org.as_ref().err(),
+        checked_user.as_ref().err(),
+        checked_pass.as_ref().err(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        all.extend(r.field_errors().iter().cloned());
+    }
+    if !all.is_empty() {
+        return Err(avvik_core::Error::Validation(all).into());
+    }
+    let (org, first) = (checked_org?, checked_user?);
+    let mut generated = None;
+    let mut keychain_error = None;
+    if let Slot::New = state.slot() {
+        let path = state.path()?;
+        let encryption = if choice.unencrypted {
+            Encryption::None
+        } else {
+            let p = match choice.passphrase.clone() {
+                Some(p) => p,
+                None => {
+                    let p = generate_passphrase();
+                    generated = Some(p.clone());
+                    p
+                }
+            };
+            Encryption::Passphrase(p)
+        };
+        let open_path = path.clone();
+        let enc = encryption.clone();
+        let store = blocking(move || SqliteStore::open(&open_path, &enc)).await?;
+        state.set_slot(Slot::Open(Arc::new(store)));
+        if let Encryption::Passphrase(p) = &encryption {
+            *state
+                .fresh_passphrase
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(p.clone());
+            if choice.remember && state.keychain {
+                if let Err(e) = avvik_keychain::save(&path, p) {
+                    keychain_error = Some(e.to_string());
+                }
+            }
         }
-        session::initialize(store, checked_org?, checked_user?, now)?;
+    }
+    let user = remember(&state, move |store| {
+        session::initialize(store, org, first, now)?;
         Session::sign_in(store, &username, &password)
     })
-    .await
+    .await?;
+    Ok(SetUpResult {
+        user,
+        generated_passphrase: generated,
+        keychain_error,
+    })
 }
 
 #[tauri::command(rename_all = "snake_case")]

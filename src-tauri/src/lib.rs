@@ -6,6 +6,7 @@ mod error;
 mod handling;
 mod settings;
 mod state;
+mod storage;
 mod tray;
 mod worker;
 
@@ -42,6 +43,14 @@ pub fn builder<R: tauri::Runtime>(
             handling::inform_subjects,
             handling::export_document,
             commands::audit_status,
+            storage::unlock,
+            storage::save_recovery_sheet,
+            storage::dismiss_recovery_sheet,
+            storage::storage_status,
+            storage::backup_now,
+            storage::restore_backup,
+            storage::change_passphrase,
+            storage::encrypt_store,
             handling::case_history,
             handling::update_measure,
             settings::save_smtp,

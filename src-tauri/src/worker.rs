@@ -8,6 +8,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use avvik_core::i18n::{self, Lang};
+use avvik_core::store::BackupReason;
 use avvik_core::{Role, Session};
 use chrono::Utc;
 use tauri::{AppHandle, Manager, Runtime};
@@ -40,12 +41,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 
 fn round<R: Runtime>(app: &AppHandle<R>, shown: &mut HashSet<Uuid>) {
     let state = app.state::<AppState>();
-    let Ok(store) = state.store.clone() else {
+    let Ok(store) = state.store() else {
         return;
     };
     let now = Utc::now();
     // Each failure is recorded on its case and retried; nothing to do with it here.
     let _ = avvik_mail::deliver_pending(&*store, now);
+    scheduled_backup(&*store, now);
     let Some(who) = state.signed_in() else {
         return;
     };
@@ -84,5 +86,21 @@ fn round<R: Runtime>(app: &AppHandle<R>, shown: &mut HashSet<Uuid>) {
             .title(i18n::text(Lang::Nb, "desktop.notice.title"))
             .body(body)
             .show();
+    }
+}
+
+/// A copy of the store a day, kept `BACKUPS_KEPT` deep in the backup folder. A failed
+/// copy is tried again at the next round; the settings show the last copy made.
+fn scheduled_backup(store: &dyn avvik_core::Store, now: chrono::DateTime<Utc>) {
+    let Ok(backups) = store.backups() else {
+        return;
+    };
+    let last = backups
+        .iter()
+        .filter(|b| b.reason == BackupReason::Scheduled)
+        .map(|b| b.at)
+        .max();
+    if last.is_none_or(|at| now - at >= chrono::Duration::hours(24)) {
+        let _ = store.backup(BackupReason::Scheduled, now);
     }
 }

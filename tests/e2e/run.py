@@ -63,6 +63,7 @@ class Suite:
         self.passed, self.failed = [], []
         self.driver = None
         self.state = {"title": "Lønnsslipper sendt til feil mottaker – æøå ÆØÅ"}
+        self.passphrase = None  # made up by the first run
         self.nin = synthetic_nin()
 
     # -- life cycle ---------------------------------------------------------
@@ -108,14 +109,16 @@ class Suite:
 
     def cli_run(self, *args):
         db = os.path.join(self.data, "avvik.sqlite3")
-        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD)
+        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD,
+                   AVVIK_PASSPHRASE=self.passphrase, AVVIK_NO_KEYCHAIN="1")
         return subprocess.run([self.cli, "--db", db, *args], capture_output=True, text=True,
                               timeout=30, check=True, env=env).stdout
 
     def launch_app(self):
         started = time.monotonic()
         self.driver.new_session(self.app)
-        self.driver.wait_for("#register, #register-empty, #setup-heading, #signin-heading", timeout=20)
+        self.driver.wait_for("#register, #register-empty, #setup-heading, #signin-heading, #unlock-heading",
+                             timeout=20)
         return time.monotonic() - started
 
     def restart_app(self):
@@ -168,7 +171,17 @@ class Suite:
         d.clear(d.find("#setup-org-number"))
         d.type(d.find("#setup-org-number"), "974 760 673")
         d.click(d.find("#setup-submit"))
+        # The store is encrypted under a passphrase Avvik made up: shown once, with the
+        # recovery sheet, before the register. There is no keychain here: it says so.
+        passphrase = d.text(d.wait_for("#recovery-passphrase"))
+        assert len(passphrase) == 35 and passphrase.count("-") == 5, passphrase
+        self.passphrase = passphrase
+        assert d.find_all("#recovery-keychain"), "no keychain under the test session: the user is told"
+        self.shot("00b-recovery")
+        d.click(d.find("#recovery-done"))
         d.wait_for("#register-empty")
+        with open(os.path.join(self.data, "avvik.sqlite3"), "rb") as f:
+            assert not f.read(16).startswith(b"SQLite format 3"), "the store is encrypted"
         who = d.text(d.find("#signed-in-as"))
         assert "Lise Lædre" in who and "daglig leder" in who, who
         # The system register is shared: a system added with the CLI appears in the app.
@@ -254,6 +267,14 @@ class Suite:
         self.shot("07-step-6-before-closing")
         seconds = self.restart_app()
         print(f"        (restart to a usable window: {seconds:.2f} s)")
+        # The keychain has no passphrase: the encrypted store asks for it.
+        d.wait_for("#unlock-heading")
+        d.type(d.find("#unlock-passphrase"), "ikke passfrasen")
+        d.click(d.find("#unlock-submit"))
+        d.wait_text(".gate [role=alert]", lambda t: "Passfrasen åpner ikke databasen" in t)
+        self.shot("07b-unlock")
+        d.type(d.find("#unlock-passphrase"), self.passphrase)
+        d.click(d.find("#unlock-submit"))
         d.wait_for("#signin-heading")
         assert d.find_all("#signin-stay"), "a one-person install is offered to stay signed in"
         d.type(d.find("#signin-username"), "leder")
@@ -403,7 +424,8 @@ class Suite:
     def an_employee_signs_in_and_submits(self):
         d = self.driver
         db = os.path.join(self.data, "avvik.sqlite3")
-        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD, AVVIK_NEW_PASSWORD=PASSWORD)
+        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD, AVVIK_NEW_PASSWORD=PASSWORD,
+                   AVVIK_PASSPHRASE=self.passphrase, AVVIK_NO_KEYCHAIN="1")
         subprocess.run([self.cli, "--db", db, "user", "add", "--username", "ansatt", "--name", "Åse Ansatt",
                         "--role", "employee"], capture_output=True, text=True, timeout=30, check=True, env=env)
         d.click(d.find("#sign-out"))

@@ -86,12 +86,15 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
   });
   const backend: Backend = {
     authStatus: async () => ({
+      store: auth === "setup" ? "new" : "open",
+      encrypted: auth !== "setup",
       needs_setup: auth === "setup",
       user: auth === "signed" ? LEDER : null,
       organisation: null,
       single_user: false,
     }),
-    setUp: async (organisation, user) => {
+    setUp: async (organisation, user, encryption) => {
+      calls.push(`encryption ${JSON.stringify(encryption)}`);
       calls.push(`setup ${organisation.org_number} ${user.username}`);
       const errors: ValidationError[] = [];
       if (organisation.org_number.replace(/\s/g, "") !== "974760673")
@@ -99,7 +102,11 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       if (user.password.length < 10) errors.push({ field: "user.password", problem: "required", detail: "short" });
       if (errors.length) throw { kind: "validation", message: "invalid", errors } satisfies CommandError;
       auth = "signed";
-      return { ...LEDER, username: user.username, name: user.name };
+      return {
+        user: { ...LEDER, username: user.username, name: user.name },
+        generated_passphrase: "abcde-fghjk-mnpqr-stuvw-xyz23-45678",
+        keychain_error: null,
+      };
     },
     signIn: async (username, password) => {
       if (password !== "et langt passord")
@@ -207,6 +214,14 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     informSubjects: async (key) => handling(key),
     exportDocument: async () => null,
     caseHistory: async () => [],
+    unlock: async () => ({ remembered: false, keychain_error: null }),
+    saveRecoverySheet: async () => null,
+    dismissRecoverySheet: async () => {},
+    storageStatus: async () => ({ location: "/tmp/avvik.sqlite3", encrypted: true, keychain: false, remembered: false, backups: [], recovery_sheet: false }),
+    backupNow: async () => ({ path: "/tmp/b.sqlite3", at: "2026-11-22T10:00:00Z", reason: "manual", bytes: 1 }),
+    restoreBackup: async () => null,
+    changePassphrase: async () => ({ remembered: false, keychain_error: null }),
+    encryptStore: async () => ({ remembered: false, keychain_error: null }),
     auditStatus: async () => ({ events: 0, head: "0".repeat(64), broken: null, head_found: null }),
     addFiling: async (key) => handling(key),
     setFilingReceipt: async (key) => handling(key),
@@ -340,8 +355,13 @@ describe("signing in", () => {
     type(/^Passord/, "et langt passord");
     type(/^Gjenta passordet/, "et langt passord");
     click("Opprett og logg inn");
+    // The passphrase Avvik made up is shown once, with the recovery sheet, before the register.
+    await screen.findByRole("heading", { name: "Ta vare på passfrasen" });
+    expect(screen.getByText("abcde-fghjk-mnpqr-stuvw-xyz23-45678")).toBeTruthy();
+    click("Jeg har tatt vare på passfrasen");
     await screen.findByRole("heading", { name: "Avviksregister" });
     expect(calls).toContain("setup 974 760 673 leder");
+    expect(calls).toContain('encryption {"passphrase":null,"unencrypted":false,"remember":true}');
     expect(screen.getByText(/Lise Leder \(daglig leder, administrator\)/)).toBeTruthy();
   });
 

@@ -11,7 +11,7 @@ import type { User } from "./bindings/User";
 import type { BrokenEvent } from "./bindings/BrokenEvent";
 import type { Verification } from "./bindings/Verification";
 import { ErrorNotice } from "./ErrorNotice";
-import { FirstRun, SignIn } from "./Gate";
+import { FirstRun, SignIn, Unlock } from "./Gate";
 import { Inbox } from "./Inbox";
 import type { InboxItem } from "./bindings/InboxItem";
 import {
@@ -42,7 +42,7 @@ export function App({ backend }: { backend: Backend }) {
   const t = useMemo(() => translator(lang), [lang]);
   const [info, setInfo] = useState<AppInfo | null>(null);
   // Who is signed in; "setup" before the first run, "signin" when nobody is.
-  const [auth, setAuth] = useState<"loading" | "setup" | "signin" | User>("loading");
+  const [auth, setAuth] = useState<"loading" | "setup" | "locked" | "signin" | User>("loading");
   const [view, setView] = useState<View>({ name: "register" });
   const [singleUser, setSingleUser] = useState(false);
   const [cases, setCases] = useState<Case[] | null>(null);
@@ -70,15 +70,13 @@ export function App({ backend }: { backend: Backend }) {
 
   // The history's chain is checked each time the app opens the store.
   const [audit, setAudit] = useState<Verification | null>(null);
-  useEffect(() => {
-    backend.auditStatus().then(setAudit, () => {});
-  }, [backend]);
 
-  useEffect(() => {
+  const loadAuth = useCallback(() => {
     backend.authStatus().then(
       (s) => {
         setSingleUser(s.single_user);
-        setAuth(s.needs_setup ? "setup" : (s.user ?? "signin"));
+        setAuth(s.store === "locked" ? "locked" : s.needs_setup ? "setup" : (s.user ?? "signin"));
+        if (s.store === "open") backend.auditStatus().then(setAudit, () => {});
       },
       (e) => {
         const err = toCommandError(e);
@@ -87,6 +85,7 @@ export function App({ backend }: { backend: Backend }) {
       },
     );
   }, [backend]);
+  useEffect(loadAuth, [loadAuth]);
 
   const signedIn = typeof auth === "object" ? auth : null;
   const isHandler = signedIn?.roles.includes("handler") ?? false;
@@ -313,6 +312,10 @@ export function App({ backend }: { backend: Backend }) {
         </main>
       ) : auth === "loading" ? (
         <main class="workspace" aria-busy="true" />
+      ) : auth === "locked" ? (
+        <main class="workspace">
+          <Unlock backend={backend} t={t} onUnlocked={loadAuth} />
+        </main>
       ) : auth === "setup" ? (
         <main class="workspace">
           <FirstRun backend={backend} lang={lang} t={t} onSignedIn={onSignedIn} />

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import { type Backend, toCommandError } from "./api";
 import type { CommandError } from "./bindings/CommandError";
+import type { SetUpResult } from "./bindings/SetUpResult";
 import type { User } from "./bindings/User";
 import type { ValidationError } from "./bindings/ValidationError";
 import { errorFor, errorText } from "./document";
@@ -49,7 +50,10 @@ function PasswordField({
   );
 }
 
-/** First run: the organisation and its general manager, who is signed in at once. */
+/** The passphrase choice of the first run: made up by Avvik (the default) or chosen. */
+type PassChoice = { mode: "generate" | "choose"; passphrase: string; passphrase2: string; remember: boolean };
+
+/** First run: the organisation, its general manager (signed in at once) and the store's encryption. */
 export function FirstRun({
   backend,
   lang,
@@ -63,22 +67,30 @@ export function FirstRun({
 }) {
   const [org, setOrg] = useState({ name: "", org_number: "", address: "" });
   const [user, setUser] = useState({ name: "", username: "", email: "", password: "", password2: "" });
+  const [pass, setPass] = useState<PassChoice>({ mode: "generate", passphrase: "", passphrase2: "", remember: true });
   const [errors, setErrors] = useState<ValidationError[]>([]);
   const [mismatch, setMismatch] = useState(false);
+  const [passMismatch, setPassMismatch] = useState(false);
+  // Set up: the recovery step comes before the register.
+  const [done, setDone] = useState<SetUpResult | null>(null);
   const [failure, setFailure] = useState<CommandError | null>(null);
   const err = (field: string) => errorText(t, errorFor(errors, field));
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setFailure(null);
-    if (user.password !== user.password2) return setMismatch(true);
-    setMismatch(false);
+    const badPass = pass.mode === "choose" && pass.passphrase !== pass.passphrase2;
+    setMismatch(user.password !== user.password2);
+    setPassMismatch(badPass);
+    if (user.password !== user.password2 || badPass) return;
     try {
-      const signedIn = await backend.setUp(
-        { name: org.name, org_number: org.org_number, address: org.address || undefined },
-        { username: user.username, name: user.name, email: user.email || undefined, roles: ["handler"], password: user.password },
+      setDone(
+        await backend.setUp(
+          { name: org.name, org_number: org.org_number, address: org.address || undefined },
+          { username: user.username, name: user.name, email: user.email || undefined, roles: ["handler"], password: user.password },
+          { passphrase: pass.mode === "choose" ? pass.passphrase : null, unencrypted: false, remember: pass.remember },
+        ),
       );
-      onSignedIn(signedIn);
     } catch (e) {
       const error = toCommandError(e);
       if (error.kind === "validation") setErrors(error.errors ?? []);
@@ -100,6 +112,8 @@ export function FirstRun({
       t={t}
     />
   );
+
+  if (done) return <RecoveryStep result={done} backend={backend} lang={lang} t={t} onDone={() => onSignedIn(done.user)} />;
 
   return (
     <form class="card gate" onSubmit={submit} noValidate aria-labelledby="setup-heading">
@@ -135,9 +149,187 @@ export function FirstRun({
           onInput={(password2) => setUser({ ...user, password2 })}
         />
       </fieldset>
+      <fieldset>
+        <legend>{t("setup.encryption")}</legend>
+        <p class="help">{t("setup.encryption.help")}</p>
+        <label class="choice" for="setup-pass-generate">
+          <input
+            id="setup-pass-generate"
+            type="radio"
+            name="setup-pass"
+            checked={pass.mode === "generate"}
+            onChange={() => setPass({ ...pass, mode: "generate" })}
+          />
+          <span class="choice-text">
+            <span class="choice-label">{t("setup.pass.generate")}</span>
+          </span>
+        </label>
+        <label class="choice" for="setup-pass-choose">
+          <input
+            id="setup-pass-choose"
+            type="radio"
+            name="setup-pass"
+            checked={pass.mode === "choose"}
+            onChange={() => setPass({ ...pass, mode: "choose" })}
+          />
+          <span class="choice-text">
+            <span class="choice-label">{t("setup.pass.choose")}</span>
+          </span>
+        </label>
+        {pass.mode === "choose" && (
+          <>
+            <PasswordField
+              id="setup-passphrase"
+              label={t("setup.passphrase")}
+              help={t("setup.passphrase.help")}
+              value={pass.passphrase}
+              error={err("passphrase")}
+              autoComplete="new-password"
+              onInput={(passphrase) => setPass({ ...pass, passphrase })}
+            />
+            <PasswordField
+              id="setup-passphrase2"
+              label={t("setup.passphrase2")}
+              value={pass.passphrase2}
+              error={passMismatch ? t("setup.passphraseMismatch") : undefined}
+              autoComplete="new-password"
+              onInput={(passphrase2) => setPass({ ...pass, passphrase2 })}
+            />
+          </>
+        )}
+        <RememberChoice id="setup-remember" checked={pass.remember} onChange={(remember) => setPass({ ...pass, remember })} t={t} />
+      </fieldset>
       <div class="actions">
         <button type="submit" id="setup-submit">
           {t("setup.submit")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** «Keep the passphrase in this machine's keychain». */
+function RememberChoice({ id, checked, onChange, t }: { id: string; checked: boolean; onChange: (v: boolean) => void; t: Translate }) {
+  return (
+    <label class="choice" for={id}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        aria-describedby={`${id}-help`}
+        onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
+      />
+      <span class="choice-text">
+        <span class="choice-label">{t("setup.remember")}</span>
+        <small id={`${id}-help`} class="help">
+          {t("setup.remember.help")}
+        </small>
+      </span>
+    </label>
+  );
+}
+
+/**
+ * Right after the first run: the passphrase made up by Avvik is shown once, and the
+ * recovery sheet can be saved, before the register opens.
+ */
+function RecoveryStep({
+  result,
+  backend,
+  lang,
+  t,
+  onDone,
+}: {
+  result: SetUpResult;
+  backend: Backend;
+  lang: Lang;
+  t: Translate;
+  onDone: () => void;
+}) {
+  const [saved, setSaved] = useState<string | null>(null);
+  const [failure, setFailure] = useState<CommandError | null>(null);
+  const save = async () => {
+    setFailure(null);
+    try {
+      const path = await backend.saveRecoverySheet(lang);
+      if (path) setSaved(path);
+    } catch (e) {
+      setFailure(toCommandError(e));
+    }
+  };
+  const finish = async () => {
+    await backend.dismissRecoverySheet().catch(() => {});
+    onDone();
+  };
+  return (
+    <section class="card gate" aria-labelledby="recovery-heading">
+      <h2 id="recovery-heading">{t("recovery.heading")}</h2>
+      <p>{t("recovery.intro")}</p>
+      {result.generated_passphrase && (
+        <p class="passphrase">
+          <span>{t("recovery.yours")}</span>
+          <code id="recovery-passphrase">{result.generated_passphrase}</code>
+        </p>
+      )}
+      {result.keychain_error && (
+        <p class="warning" role="status" id="recovery-keychain">
+          {t("recovery.noKeychain", { error: result.keychain_error })}
+        </p>
+      )}
+      {failure && <ErrorNotice error={failure} t={t} />}
+      {saved && (
+        <p class="saved" role="status">
+          {t("filings.pdfSaved", { path: saved })}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" class="secondary" id="recovery-save" onClick={() => void save()}>
+          {t("recovery.save")}
+        </button>
+        <button type="button" id="recovery-done" onClick={() => void finish()}>
+          {t("recovery.done")}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The store is encrypted and the keychain does not hold its passphrase. */
+export function Unlock({ backend, t, onUnlocked }: { backend: Backend; t: Translate; onUnlocked: () => void }) {
+  const [passphrase, setPassphrase] = useState("");
+  const [remember, setRemember] = useState(true);
+  const [failure, setFailure] = useState<CommandError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    setBusy(true);
+    try {
+      await backend.unlock(passphrase, remember);
+      onUnlocked();
+    } catch (e) {
+      setFailure(toCommandError(e));
+      setPassphrase("");
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="card gate" onSubmit={submit} aria-labelledby="unlock-heading">
+      <h2 id="unlock-heading">{t("unlock.heading")}</h2>
+      <p>{t("unlock.intro")}</p>
+      {failure && <ErrorNotice error={failure} t={t} />}
+      <PasswordField
+        id="unlock-passphrase"
+        label={t("setup.passphrase")}
+        value={passphrase}
+        autoComplete="current-password"
+        onInput={setPassphrase}
+      />
+      <RememberChoice id="unlock-remember" checked={remember} onChange={setRemember} t={t} />
+      <div class="actions">
+        <button type="submit" id="unlock-submit" disabled={busy}>
+          {t("unlock.submit")}
         </button>
       </div>
     </form>

@@ -22,11 +22,18 @@ import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CaseEvent } from "./bindings/CaseEvent";
 import type { DocumentKind } from "./bindings/DocumentKind";
+import type { BackupFile } from "./bindings/BackupFile";
+import type { EncryptionChoice } from "./bindings/EncryptionChoice";
+import type { KeychainOutcome } from "./bindings/KeychainOutcome";
+import type { Restored } from "./bindings/Restored";
+import type { SetUpResult } from "./bindings/SetUpResult";
+import type { StorageStatus } from "./bindings/StorageStatus";
 import type { Verification } from "./bindings/Verification";
 import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import { ERROR_KINDS } from "./bindings/vocabulary";
 import type { IncidentType } from "./bindings/IncidentType";
 import type { Lang } from "./bindings/Lang";
 import type { LocalTime } from "./bindings/LocalTime";
@@ -37,7 +44,18 @@ import type { SystemInput } from "./bindings/SystemInput";
 
 export interface Backend {
   authStatus(): Promise<AuthStatus>;
-  setUp(organisation: Organisation, user: UserInput): Promise<User>;
+  setUp(organisation: Organisation, user: UserInput, encryption: EncryptionChoice): Promise<SetUpResult>;
+  /** Opens the encrypted store; `remember` keeps the passphrase in the OS keychain. */
+  unlock(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
+  /** Saves the recovery sheet (only right after the passphrase is chosen); null when cancelled. */
+  saveRecoverySheet(lang: Lang): Promise<string | null>;
+  dismissRecoverySheet(): Promise<void>;
+  storageStatus(): Promise<StorageStatus>;
+  backupNow(): Promise<BackupFile>;
+  /** Picks a backup and restores it; null when cancelled. Everyone is signed out after. */
+  restoreBackup(passphrase: string | null): Promise<Restored | null>;
+  changePassphrase(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
+  encryptStore(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
   signIn(username: string, password: string, staySignedIn?: boolean): Promise<User>;
   signOut(): Promise<void>;
   inbox(): Promise<InboxItem[]>;
@@ -89,17 +107,6 @@ export interface Backend {
   testSmtp(to: string): Promise<void>;
 }
 
-const ERROR_KINDS: readonly ErrorKind[] = [
-  "validation",
-  "not_found",
-  "conflict",
-  "unauthorized",
-  "forbidden",
-  "store_too_new",
-  "storage",
-  "internal",
-  "delivery",
-];
 
 export function isCommandError(e: unknown): e is CommandError {
   if (typeof e !== "object" || e === null) return false;
@@ -131,7 +138,15 @@ async function callRaw<T>(cmd: string, body: Uint8Array, headers: Record<string,
 
 export const tauriBackend: Backend = {
   authStatus: () => call("auth_status"),
-  setUp: (organisation, user) => call("set_up", { organisation, user }),
+  setUp: (organisation, user, encryption) => call("set_up", { organisation, user, encryption }),
+  unlock: (passphrase, remember) => call("unlock", { passphrase, remember }),
+  saveRecoverySheet: (lang) => call("save_recovery_sheet", { lang }),
+  dismissRecoverySheet: () => call("dismiss_recovery_sheet"),
+  storageStatus: () => call("storage_status"),
+  backupNow: () => call("backup_now"),
+  restoreBackup: (passphrase) => call("restore_backup", { passphrase }),
+  changePassphrase: (passphrase, remember) => call("change_passphrase", { passphrase, remember }),
+  encryptStore: (passphrase, remember) => call("encrypt_store", { passphrase, remember }),
   signIn: (username, password, staySignedIn) =>
     call("sign_in", { username, password, stay_signed_in: staySignedIn ?? false }),
   signOut: () => call("sign_out"),

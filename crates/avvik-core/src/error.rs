@@ -24,10 +24,45 @@ pub enum ErrorKind {
     StoreTooNew,
     /// The store could not be opened or read or written.
     Storage,
+    /// The store is encrypted and its passphrase is missing or wrong.
+    Locked,
     /// A failure inside Avvik itself (a bug); the message says where.
     Internal,
     /// A message could not be delivered (the SMTP server refused it or was unreachable).
     Delivery,
+}
+
+impl ErrorKind {
+    /// Every kind (the match below fails to compile when a kind is added and not listed).
+    #[allow(dead_code)]
+    fn listed(self) -> bool {
+        match self {
+            ErrorKind::Validation
+            | ErrorKind::NotFound
+            | ErrorKind::Conflict
+            | ErrorKind::Unauthorized
+            | ErrorKind::Forbidden
+            | ErrorKind::StoreTooNew
+            | ErrorKind::Storage
+            | ErrorKind::Locked
+            | ErrorKind::Internal
+            | ErrorKind::Delivery => Self::ALL.contains(&self),
+        }
+    }
+
+    /// Every kind, for the UI's generated list (it recognises the shell's errors by it).
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::Validation,
+        ErrorKind::NotFound,
+        ErrorKind::Conflict,
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::StoreTooNew,
+        ErrorKind::Storage,
+        ErrorKind::Locked,
+        ErrorKind::Internal,
+        ErrorKind::Delivery,
+    ];
 }
 
 /// Which rule a field broke, as a stable word the UI can translate.
@@ -120,6 +155,10 @@ pub enum Error {
     #[error("{0}")]
     Delivery(String),
 
+    /// The store is encrypted and the passphrase is missing or does not open it.
+    #[error("{0}")]
+    Locked(String),
+
     /// A failure inside Avvik itself (a bug, e.g. a document that cannot be laid out).
     #[error("{0}")]
     Internal(String),
@@ -151,6 +190,7 @@ impl Error {
             Error::Storage { .. } => ErrorKind::Storage,
             Error::Delivery(_) => ErrorKind::Delivery,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::Locked(_) => ErrorKind::Locked,
         }
     }
 
@@ -175,4 +215,17 @@ pub(crate) fn field_problems(err: &Error) -> Vec<(String, Problem)> {
         .iter()
         .map(|e| (e.field.clone(), e.problem))
         .collect()
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::ErrorKind;
+
+    #[test]
+    fn every_kind_is_listed_once() {
+        for k in ErrorKind::ALL {
+            assert!(k.listed());
+            assert_eq!(ErrorKind::ALL.iter().filter(|x| **x == k).count(), 1);
+        }
+    }
 }

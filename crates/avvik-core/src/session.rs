@@ -41,7 +41,9 @@ use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
-use crate::store::{CaseFilter, CaseSort, Store, Visibility};
+use crate::store::{
+    BackupFile, BackupReason, CaseFilter, CaseSort, Encryption, Restored, Store, Visibility,
+};
 use crate::subjects::SubjectNoticeInput;
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, Role, User, verify_password};
@@ -536,6 +538,50 @@ impl<'s> Session<'s> {
         let case = self.case(key)?;
         self.store
             .record_export(CaseKey::Id(case.id), export, &self.user, now)
+    }
+
+    /// Admins only: whatever touches the store as a whole (backups, restores, the
+    /// passphrase, encryption).
+    pub fn may_manage_store(&self) -> Result<()> {
+        self.require(
+            &[Role::Admin],
+            "manage the store (backups, restores, encryption)",
+        )
+    }
+
+    /// A copy of the whole store to `dest` (admins).
+    pub fn backup_to(&self, dest: &std::path::Path) -> Result<()> {
+        self.may_manage_store()?;
+        self.store.backup_to(dest)
+    }
+
+    /// A copy in the backup folder (admins).
+    pub fn backup_now(&self, now: DateTime<Utc>) -> Result<BackupFile> {
+        self.may_manage_store()?;
+        self.store.backup(BackupReason::Manual, now)
+    }
+
+    /// The copies in the backup folder (admins).
+    pub fn backups(&self) -> Result<Vec<BackupFile>> {
+        self.may_manage_store()?;
+        self.store.backups()
+    }
+
+    /// Replaces the store with a checked copy (admins); the store as it was is kept.
+    pub fn restore_from(
+        &self,
+        backup: &std::path::Path,
+        encryption: &Encryption,
+        now: DateTime<Utc>,
+    ) -> Result<Restored> {
+        self.may_manage_store()?;
+        self.store.restore_from(backup, encryption, now)
+    }
+
+    /// A new passphrase for the encrypted store (admins).
+    pub fn change_passphrase(&self, new: &str) -> Result<()> {
+        self.may_manage_store()?;
+        self.store.change_passphrase(new)
     }
 
     fn organisation_or_error(&self) -> Result<Organisation> {

@@ -14,6 +14,7 @@ mod common;
 pub mod export;
 pub mod letter;
 pub mod notice;
+pub mod recovery;
 pub mod report;
 
 pub use avvik_pdf::Error;

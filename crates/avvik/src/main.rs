@@ -17,7 +17,9 @@ use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
 use avvik_core::i18n::Lang;
 use avvik_core::mail::{SmtpInput, SmtpSecurity};
 use avvik_core::session::{self, Session};
-use avvik_core::store::CaseSort;
+use avvik_core::store::{
+    CaseSort, Encryption, FileKind, check_new_passphrase, file_kind, generate_passphrase,
+};
 use avvik_core::subjects::{SubjectChannel, SubjectNoticeInput};
 use avvik_core::vocab::{Art34Ground, DataCategory, IncidentType, MeasureKind, MeasureStatus};
 use avvik_core::{
@@ -38,7 +40,7 @@ const MAX_DOCUMENT_BYTES: u64 = 1024 * 1024;
     long_about = "Avvik: register and follow up personal-data breaches (avvik) from the command line.\n\n\
         The CLI uses the same store and the same rules as the desktop app. Output is JSON \
         on standard output; errors are one line on standard error and a non-zero exit code. \
-        Nothing is written when the input is refused."
+        Nothing is written when the input is refused.\n\n        The store is encrypted (SQLCipher 4). Its passphrase comes from $AVVIK_PASSPHRASE,         else from the OS keychain when the app keeps it there, else it is asked for."
 )]
 struct Cli {
     /// The store to use. Defaults to avvik.sqlite3 in $AVVIK_DATA_DIR, or else in the
@@ -79,6 +81,18 @@ enum Command {
         /// The general manager's e-mail address.
         #[arg(long)]
         email: Option<String>,
+        /// Make up a strong passphrase for the store and print it once (on standard
+        /// error). Otherwise it comes from $AVVIK_PASSPHRASE or is asked for twice.
+        #[arg(long, conflicts_with = "unencrypted")]
+        generate_passphrase: bool,
+        /// Keep the passphrase in the OS keychain too, so neither the app nor the CLI
+        /// asks for it on this machine.
+        #[arg(long, conflicts_with = "unencrypted")]
+        keychain: bool,
+        /// Do not encrypt the store. Only for test and training installs: the register
+        /// holds personal data.
+        #[arg(long)]
+        unencrypted: bool,
     },
     /// Add and list the people who use Avvik (admins only).
     #[command(subcommand)]
@@ -151,6 +165,25 @@ enum Command {
     /// The tamper-evident history.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Copy the whole store to one file (encrypted like the store), consistent while
+    /// the app runs. Without --out the copy goes to the backup folder beside the store.
+    /// Admins only.
+    Backup {
+        /// The file to write (an existing file is not overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Replace the store with a backup. The backup is checked first (integrity and
+    /// history) and never changed; the store as it was is kept in the backup folder;
+    /// the store keeps its own passphrase. The backup's passphrase, when it differs,
+    /// comes from $AVVIK_BACKUP_PASSPHRASE. Admins only.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The store file: encryption and passphrase.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
     /// (negative when overdue) and state, as JSON.
     Clock {
@@ -734,6 +767,24 @@ fn parse_data_category(s: &str) -> Result<DataCategory, String> {
 }
 
 #[derive(Subcommand)]
+enum StoreCommand {
+    /// Where the store is, whether it is encrypted, its schema version and its backups.
+    Info,
+    /// Encrypt an unencrypted store: an encrypted copy is made and checked, then it
+    /// replaces the original. The new passphrase comes from $AVVIK_NEW_PASSPHRASE or
+    /// is asked for twice. Admins only.
+    Encrypt {
+        /// Make up a strong passphrase and print it once (on standard error).
+        #[arg(long)]
+        generate_passphrase: bool,
+    },
+    /// Change the passphrase ($AVVIK_NEW_PASSPHRASE, or asked for twice). The old one
+    /// no longer opens the store; a passphrase kept in the keychain is updated.
+    /// Admins only.
+    Passphrase,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Check the history's hash chain from the first event to the last. Exits non-zero,
     /// naming the first broken event, when any event was changed, removed, inserted or
@@ -794,6 +845,9 @@ fn run(cli: Cli) -> Result<(), String> {
         username,
         name,
         email,
+        generate_passphrase,
+        keychain,
+        unencrypted,
     } = cli.command
     {
         // Every rule is checked before the store is opened: refused input writes nothing.
@@ -818,7 +872,22 @@ fn run(cli: Cli) -> Result<(), String> {
             password,
         };
         let first = first.check().map_err(text_of)?;
-        return print_json(&session::initialize(&open(&db)?, org, first, now).map_err(text_of)?);
+        let encryption = if file_kind(&db).map_err(text_of)? != FileKind::Missing {
+            // Set up already (initialize says so), or an empty file: open as it is.
+            encryption_of(&db)?
+        } else if unencrypted {
+            Encryption::None
+        } else {
+            Encryption::Passphrase(new_passphrase(generate_passphrase)?)
+        };
+        let store = SqliteStore::open(&db, &encryption).map_err(text_of)?;
+        let user = session::initialize(&store, org, first, now).map_err(text_of)?;
+        if let (true, Encryption::Passphrase(p)) = (keychain, &encryption) {
+            avvik_keychain::save(&db, p).map_err(|e| {
+                format!("the store is set up, but its passphrase is not in the keychain: {e}")
+            })?;
+        }
+        return print_json(&user);
     }
     if !db.exists() {
         return Err(format!(
@@ -827,8 +896,12 @@ fn run(cli: Cli) -> Result<(), String> {
         ));
     }
     let store = open(&db)?;
-    if let Command::Audit(AuditCommand::Verify { head }) = &cli.command {
-        return audit_verify(&store, head.as_deref());
+    match &cli.command {
+        Command::Audit(AuditCommand::Verify { head }) => {
+            return audit_verify(&store, head.as_deref());
+        }
+        Command::Store(StoreCommand::Info) => return store_info(&store, &db),
+        _ => {}
     }
     let username = cli
         .user
@@ -1034,7 +1107,58 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Letter { case, out, lang } => {
             export_document(&session, DocumentKind::Letter, &case, None, &out, lang, now)
         }
-        Command::Audit(_) => unreachable!("handled above"),
+        Command::Audit(_) | Command::Store(StoreCommand::Info) => unreachable!("handled above"),
+        Command::Backup { out } => match out {
+            Some(out) => {
+                session.backup_to(&out).map_err(text_of)?;
+                let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+                print_json(
+                    &serde_json::json!({ "path": out.display().to_string(), "bytes": bytes }),
+                )
+            }
+            None => print_json(&session.backup_now(now).map_err(text_of)?),
+        },
+        Command::Restore { file } => {
+            session.may_manage_store().map_err(text_of)?;
+            let encryption = match file_kind(&file).map_err(text_of)? {
+                FileKind::Encrypted => Encryption::Passphrase(
+                    std::env::var("AVVIK_BACKUP_PASSPHRASE").or_else(|_| passphrase_for(&db))?,
+                ),
+                _ => Encryption::None,
+            };
+            print_json(
+                &session
+                    .restore_from(&file, &encryption, now)
+                    .map_err(text_of)?,
+            )
+        }
+        Command::Store(StoreCommand::Encrypt {
+            generate_passphrase,
+        }) => {
+            session.may_manage_store().map_err(text_of)?;
+            if store.is_encrypted() {
+                return Err(format!("{} is encrypted already", db.display()));
+            }
+            let passphrase = new_passphrase_from("AVVIK_NEW_PASSPHRASE", generate_passphrase)?;
+            drop(session);
+            drop(store);
+            SqliteStore::encrypt_in_place(&db, &passphrase).map_err(text_of)?;
+            eprintln!("{} is encrypted now", db.display());
+            Ok(())
+        }
+        Command::Store(StoreCommand::Passphrase) => {
+            let passphrase = new_passphrase_from("AVVIK_NEW_PASSPHRASE", false)?;
+            session.change_passphrase(&passphrase).map_err(text_of)?;
+            if let Ok(Some(_)) = keychain_load(&db) {
+                avvik_keychain::save(&db, &passphrase).map_err(|e| {
+                    format!(
+                        "the passphrase is changed, but the keychain still holds the old one: {e}"
+                    )
+                })?;
+            }
+            eprintln!("the passphrase of {} is changed", db.display());
+            Ok(())
+        }
         Command::Clock { case, at } => {
             let handling = session
                 .handling(case_key(&case)?, at.unwrap_or(now))
@@ -1441,7 +1565,85 @@ fn text_of(e: avvik_core::Error) -> String {
 }
 
 fn open(db: &Path) -> Result<SqliteStore, String> {
-    SqliteStore::open(db).map_err(text_of)
+    SqliteStore::open(db, &encryption_of(db)?).map_err(text_of)
+}
+
+/// How to open the store at `db`: an encrypted one with its passphrase.
+fn encryption_of(db: &Path) -> Result<Encryption, String> {
+    match file_kind(db).map_err(text_of)? {
+        FileKind::Encrypted => Ok(Encryption::Passphrase(passphrase_for(db)?)),
+        FileKind::Plain | FileKind::Missing => Ok(Encryption::None),
+    }
+}
+
+/// The keychain, unless $AVVIK_NO_KEYCHAIN says not to ask it (tests, servers).
+fn keychain_load(db: &Path) -> Result<Option<String>, avvik_keychain::KeychainError> {
+    if std::env::var_os("AVVIK_NO_KEYCHAIN").is_some() {
+        return Ok(None);
+    }
+    avvik_keychain::load(db)
+}
+
+/// The passphrase of the encrypted store at `db`: $AVVIK_PASSPHRASE, the keychain, or
+/// asked for in a terminal.
+fn passphrase_for(db: &Path) -> Result<String, String> {
+    if let Ok(p) = std::env::var("AVVIK_PASSPHRASE") {
+        return Ok(p);
+    }
+    if let Ok(Some(p)) = keychain_load(db) {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(format!(
+            "the store {} is encrypted: give its passphrase in AVVIK_PASSPHRASE, or run in a terminal to be asked",
+            db.display()
+        ));
+    }
+    rpassword::prompt_password(format!("Passphrase for {}: ", db.display()))
+        .map_err(|e| e.to_string())
+}
+
+/// A passphrase for a new store: made up, from $AVVIK_PASSPHRASE, or asked for twice.
+fn new_passphrase(generate: bool) -> Result<String, String> {
+    new_passphrase_from("AVVIK_PASSPHRASE", generate)
+}
+
+fn new_passphrase_from(var: &str, generate: bool) -> Result<String, String> {
+    let passphrase = if generate {
+        let p = generate_passphrase();
+        eprintln!(
+            "The store's passphrase is:\n\n    {p}\n\nWrite it down and keep it safe: without it nobody, not even Avvik, can open the store."
+        );
+        p
+    } else if let Ok(p) = std::env::var(var) {
+        p
+    } else if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New passphrase for the store: ")
+            .map_err(|e| e.to_string())?;
+        if rpassword::prompt_password("Again: ").map_err(|e| e.to_string())? != first {
+            return Err("the two passphrases differ".into());
+        }
+        first
+    } else {
+        return Err(format!(
+            "no passphrase for the store: set {var}, use --generate-passphrase, or run in a terminal to be asked"
+        ));
+    };
+    check_new_passphrase(&passphrase).map_err(text_of)?;
+    Ok(passphrase)
+}
+
+/// Prints where the store is, whether it is encrypted, its version and backups.
+fn store_info(store: &SqliteStore, db: &Path) -> Result<(), String> {
+    let backups =
+        avvik_core::store::list_backups(&avvik_core::store::backups_dir(db)).map_err(text_of)?;
+    print_json(&serde_json::json!({
+        "path": db.display().to_string(),
+        "encrypted": store.is_encrypted(),
+        "schema_version": avvik_core::store::SCHEMA_VERSION,
+        "backups": backups.len(),
+        "last_backup": backups.last(),
+    }))
 }
 
 /// Reads a file to attach, stopping one byte past the size limit so the core can refuse it.

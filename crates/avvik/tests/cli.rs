@@ -7,6 +7,8 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 const PASSWORD: &str = "et langt passord";
+/// Every test store is encrypted under this passphrase unless a test says otherwise.
+const PASSPHRASE: &str = "korrekt hest batteri stift";
 
 struct Cli {
     /// Shared by handles for other users of the same store.
@@ -85,6 +87,10 @@ impl Cli {
             .env_remove("AVVIK_USER")
             .env("AVVIK_PASSWORD", PASSWORD)
             .env("AVVIK_NEW_PASSWORD", PASSWORD)
+            .env("AVVIK_PASSPHRASE", PASSPHRASE)
+            .env("AVVIK_NO_KEYCHAIN", "1")
+            .env_remove("AVVIK_NEW_PASSPHRASE")
+            .env_remove("AVVIK_BACKUP_PASSPHRASE")
             .env("AVVIK_DATA_DIR", self.dir.path().join("must-not-be-used"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -621,9 +627,10 @@ fn roles_decide_what_a_user_may_do_from_the_cli_too() {
 #[test]
 fn a_newer_store_is_refused_naming_both_versions() {
     let cli = Cli::new().with_systems();
-    let mut bytes = std::fs::read(cli.db()).unwrap();
-    bytes[60..64].copy_from_slice(&99i32.to_be_bytes()); // user_version in the SQLite header
-    std::fs::write(cli.db(), &bytes).unwrap();
+    raw_store(&cli.db())
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let bytes = std::fs::read(cli.db()).unwrap();
     let err = cli.fails(&["case", "list"], None);
     assert!(
         err.contains("schema version 99")
@@ -1535,7 +1542,9 @@ fn the_report_and_the_letter_are_printed_and_every_export_is_in_the_history() {
 
 /// Opens the store behind the CLI's back, as someone with the file and a SQLite shell.
 fn raw_store(path: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(path).unwrap()
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.pragma_update(None, "key", PASSPHRASE).unwrap();
+    conn
 }
 
 #[test]
@@ -1609,4 +1618,177 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
         assert!(err.contains("the history is broken at"), "{what}: {err}");
         assert!(err.contains(named), "{what}: expected {named:?} in {err}");
     }
+}
+
+#[test]
+fn the_store_is_encrypted_by_default_and_needs_its_passphrase() {
+    let cli = Cli::new().with_systems();
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    let info = cli.ok(&["store", "info"], None);
+    assert_eq!(info["encrypted"], true, "{info:#}");
+    let bytes = std::fs::read(cli.db()).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+    // The wrong passphrase, and none at all, are one-line errors.
+    let out = cli.run_with_env(
+        &["case", "list"],
+        &[("AVVIK_PASSPHRASE", "ikke riktig passfrase")],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("passphrase does not open"), "{err}");
+    let mut cmd = cli.command(&["case", "list"]);
+    cmd.env_remove("AVVIK_PASSPHRASE").stdin(Stdio::null());
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !out.status.success() && err.contains("AVVIK_PASSPHRASE"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(cli.db()).unwrap(),
+        bytes,
+        "nothing was written"
+    );
+
+    // A new passphrase: the old one stops working.
+    let out = cli.run_with_env(
+        &["store", "passphrase"],
+        &[("AVVIK_NEW_PASSPHRASE", "kort")],
+    );
+    assert!(!out.status.success(), "too short a passphrase is refused");
+    let out = cli.run_with_env(
+        &["store", "passphrase"],
+        &[("AVVIK_NEW_PASSPHRASE", "en annen lang passfrase")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!cli.run(&["case", "list"], None).status.success());
+    let out = cli.run_with_env(
+        &["case", "list"],
+        &[("AVVIK_PASSPHRASE", "en annen lang passfrase")],
+    );
+    assert!(out.status.success());
+}
+
+#[test]
+fn an_unencrypted_store_is_an_explicit_choice_and_is_encrypted_on_request() {
+    let cli = Cli::bare();
+    let out = cli.run(
+        &[
+            "init",
+            "--org-name",
+            "Fjordtech AS",
+            "--org-number",
+            "974 760 673",
+            "--username",
+            "leder",
+            "--name",
+            "Lise Leder",
+            "--unencrypted",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli = cli.as_user("leder").with_systems();
+    cli.ok(
+        &["case", "new", "--json", "-"],
+        Some(&example("misdirected-email.json")),
+    );
+    assert_eq!(cli.ok(&["store", "info"], None)["encrypted"], false);
+    assert!(
+        std::fs::read(cli.db())
+            .unwrap()
+            .starts_with(b"SQLite format 3")
+    );
+    // Only an admin may encrypt it.
+    cli.ok(
+        &[
+            "user",
+            "add",
+            "--username",
+            "ansatt",
+            "--name",
+            "Åse Ansatt",
+            "--role",
+            "employee",
+        ],
+        None,
+    );
+    let err = cli
+        .as_user("ansatt")
+        .fails(&["store", "encrypt", "--generate-passphrase"], None);
+    assert!(err.contains("may not manage the store"), "{err}");
+    let out = cli.run(&["store", "encrypt", "--generate-passphrase"], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stderr).unwrap();
+    let generated = said
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 35 && l.matches('-').count() == 5)
+        .unwrap_or_else(|| panic!("the passphrase is shown once: {said}"))
+        .to_owned();
+    assert!(
+        !std::fs::read(cli.db())
+            .unwrap()
+            .starts_with(b"SQLite format 3")
+    );
+    let out = cli.run_with_env(&["case", "list"], &[("AVVIK_PASSPHRASE", &generated)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_backup_restores_the_store_after_checking_it() {
+    let cli = Cli::new().with_systems();
+    handled_case(&cli);
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("kopi.sqlite3");
+    let made = cli.ok(&["backup", "--out", copy.to_str().unwrap()], None);
+    assert!(made["bytes"].as_u64().unwrap() > 0);
+    let err = cli.fails(&["backup", "--out", copy.to_str().unwrap()], None);
+    assert!(err.contains("exists already"), "{err}");
+    let in_folder = cli.ok(&["backup"], None);
+    assert_eq!(in_folder["reason"], "manual");
+    // More work after the backup…
+    handled_case(&cli);
+    assert_eq!(cli.count(), 2);
+    // …is undone by the restore, which keeps the store as it was.
+    let restored = cli.ok(&["restore", copy.to_str().unwrap()], None);
+    assert_eq!(restored["cases"], 1);
+    assert_eq!(cli.count(), 1);
+    let safety = restored["safety_copy"].as_str().unwrap();
+    assert!(Path::new(safety).exists());
+    assert!(cli.ok(&["audit", "verify"], None)["broken"].is_null());
+    // A file that is not a backup changes nothing.
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, "ikke en database ".repeat(100)).unwrap();
+    let err = cli.fails(&["restore", junk.to_str().unwrap()], None);
+    assert!(err.contains("does not open"), "{err}");
+    assert_eq!(cli.count(), 1);
+    // Restoring is for admins.
+    let cli = cli.with_employee();
+    let err = cli
+        .as_user("ansatt")
+        .fails(&["restore", copy.to_str().unwrap()], None);
+    assert!(err.contains("may not manage the store"), "{err}");
 }

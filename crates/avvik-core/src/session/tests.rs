@@ -1072,7 +1072,7 @@ fn a_filing_cannot_be_changed_or_deleted_even_with_plain_sql() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
     {
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(&path, &crate::store::Encryption::None).unwrap();
         initialize(
             &store,
             Organisation {

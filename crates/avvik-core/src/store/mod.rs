@@ -14,7 +14,11 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 pub use migrations::SCHEMA_VERSION;
-pub use sqlite::SqliteStore;
+pub use sqlite::{
+    BACKUPS_KEPT, BackupFile, BackupReason, Encryption, FileKind, MAX_PASSPHRASE_CHARS,
+    MIN_PASSPHRASE_CHARS, Restored, SqliteStore, backups_dir, check_new_passphrase, file_kind,
+    generate_passphrase, list_backups,
+};
 
 use crate::attachment::{Attachment, NewAttachment};
 use crate::awareness::AwareInput;
@@ -189,6 +193,29 @@ pub trait Store: Send + Sync {
 
     /// The hash of the last event (the genesis value when there is none).
     fn chain_head(&self) -> Result<String>;
+
+    /// Writes a consistent, encrypted (when the store is) one-file copy to `dest`.
+    fn backup_to(&self, dest: &std::path::Path) -> Result<()>;
+
+    /// A copy in the backup folder beside the store, kept [`BACKUPS_KEPT`] deep.
+    fn backup(&self, reason: BackupReason, now: DateTime<Utc>) -> Result<BackupFile>;
+
+    /// The copies in the backup folder, oldest first.
+    fn backups(&self) -> Result<Vec<BackupFile>>;
+
+    /// Replaces the whole store with a checked copy (see `SqliteStore::restore_from`).
+    fn restore_from(
+        &self,
+        backup: &std::path::Path,
+        encryption: &Encryption,
+        now: DateTime<Utc>,
+    ) -> Result<Restored>;
+
+    /// Re-keys an encrypted store under a new passphrase.
+    fn change_passphrase(&self, new: &str) -> Result<()>;
+
+    /// Whether the store file is encrypted.
+    fn is_encrypted(&self) -> bool;
 
     /// Records that a document was exported (an event in the case's history).
     fn record_export(

@@ -43,6 +43,8 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
     /// Shown in error messages; `:memory:` for a store in memory.
     label: String,
+    /// Whether the file is encrypted (SQLCipher).
+    encrypted: bool,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -55,9 +57,11 @@ impl std::fmt::Debug for SqliteStore {
 
 impl SqliteStore {
     /// Opens the store at `path`, creating the file and its folder when missing, and
-    /// brings its schema up to date. A store newer than this binary is refused
-    /// unchanged with [`Error::StoreTooNew`].
-    pub fn open(path: &Path) -> Result<SqliteStore> {
+    /// brings its schema up to date. A new store is encrypted under the passphrase
+    /// (unencrypted only with [`Encryption::None`]); an encrypted one needs its
+    /// passphrase ([`Error::Locked`] otherwise); an unencrypted one opens without.
+    /// A store newer than this binary is refused unchanged with [`Error::StoreTooNew`].
+    pub fn open(path: &Path, encryption: &Encryption) -> Result<SqliteStore> {
         let label = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::Storage {
@@ -68,8 +72,9 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let new = !path.exists();
-        let conn = Connection::open_with_flags(path, flags).map_err(sql_err(&label))?;
+        let kind = file::file_kind(path)?;
+        let new = kind == FileKind::Missing;
+        let (conn, encrypted) = file::connect(path, kind, encryption, flags)?;
         if new {
             // The register holds personal data: only its user reads the file (SQLite
             // gives the -wal and -shm files the same mode).
@@ -78,14 +83,14 @@ impl SqliteStore {
                 message: format!("cannot make the new store private: {e}"),
             })?;
         }
-        Self::init(conn, label)
+        Self::init(conn, label, encrypted)
     }
 
     /// A fresh store in memory, for tests.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let label = ":memory:".to_owned();
         let conn = Connection::open_in_memory().map_err(sql_err(&label))?;
-        Self::init(conn, label)
+        Self::init(conn, label, false)
     }
 
     /// Where this store lives, for messages and the About box.
@@ -98,20 +103,28 @@ impl SqliteStore {
         (self.label != ":memory:").then(|| PathBuf::from(&self.label))
     }
 
-    fn init(mut conn: Connection, label: String) -> Result<SqliteStore> {
+    fn init(conn: Connection, label: String, encrypted: bool) -> Result<SqliteStore> {
         configure(&conn).map_err(sql_err(&label))?;
-        migrations::migrate(&mut conn).map_err(|e| match e {
+        let found = migrations::user_version(&conn).map_err(sql_err(&label))?;
+        let store = SqliteStore {
+            conn: Mutex::new(conn),
+            label,
+            encrypted,
+        };
+        // A copy of the store as it was goes to the backup folder before a migration
+        // changes it. The store reads the clock here, at its own edge, for the name.
+        if store.path().is_some() && (1..migrations::SCHEMA_VERSION).contains(&found) {
+            store.backup(file::BackupReason::BeforeMigration, Utc::now())?;
+        }
+        migrations::migrate(&mut store.conn()).map_err(|e| match e {
             MigrateError::TooNew { found, supported } => Error::StoreTooNew {
-                path: label.clone(),
+                path: store.label.clone(),
                 found,
                 supported,
             },
-            MigrateError::Sql(e) => sql_err(&label)(e),
+            MigrateError::Sql(e) => sql_err(&store.label)(e),
         })?;
-        Ok(SqliteStore {
-            conn: Mutex::new(conn),
-            label,
-        })
+        Ok(store)
     }
 
     /// The connection, for tests that look at the rows themselves.
@@ -1326,6 +1339,38 @@ impl Store for SqliteStore {
         })
     }
 
+    fn backup_to(&self, dest: &Path) -> Result<()> {
+        self.copy_to(dest)
+    }
+
+    fn backup(&self, reason: file::BackupReason, now: DateTime<Utc>) -> Result<file::BackupFile> {
+        SqliteStore::backup(self, reason, now)
+    }
+
+    fn backups(&self) -> Result<Vec<file::BackupFile>> {
+        match self.path() {
+            Some(path) => file::list_backups(&file::backups_dir(&path)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn restore_from(
+        &self,
+        backup: &Path,
+        encryption: &file::Encryption,
+        now: DateTime<Utc>,
+    ) -> Result<file::Restored> {
+        SqliteStore::restore_from(self, backup, encryption, now)
+    }
+
+    fn change_passphrase(&self, new: &str) -> Result<()> {
+        SqliteStore::change_passphrase(self, new)
+    }
+
+    fn is_encrypted(&self) -> bool {
+        SqliteStore::is_encrypted(self)
+    }
+
     fn verify_audit(&self, head: Option<&str>) -> Result<audit::Verification> {
         self.verify_audit_(head)
     }
@@ -1469,8 +1514,15 @@ impl Store for SqliteStore {
     }
 }
 
+mod file;
 mod handling;
 mod settings;
+
+pub use file::{
+    BACKUPS_KEPT, BackupFile, BackupReason, Encryption, FileKind, MAX_PASSPHRASE_CHARS,
+    MIN_PASSPHRASE_CHARS, Restored, backups_dir, check_new_passphrase, file_kind,
+    generate_passphrase, list_backups,
+};
 
 #[cfg(test)]
 mod tests;

@@ -464,7 +464,7 @@ fn a_version_1_store_is_migrated_keeping_its_cases() {
         )
         .unwrap();
     }
-    let store = SqliteStore::open(&path).unwrap();
+    let store = SqliteStore::open(&path, &key()).unwrap();
     let case = store
         .case(CaseKey::parse("AVVIK-2026-0007").unwrap())
         .unwrap();
@@ -475,6 +475,12 @@ fn a_version_1_store_is_migrated_keeping_its_cases() {
     );
     assert_eq!(case.status, CaseStatus::Reported);
     assert_eq!(case.submitted_at, Some(case.created_at));
+    // The store as it was went to the backup folder first, still at version 1.
+    let backups = list_backups(&dir.path().join("backups")).unwrap();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
+    let old = Connection::open(&backups[0].path).unwrap();
+    assert_eq!(migrations::user_version(&old).unwrap(), 1);
     // Migration 2 gave the old case its `submitted` event; migration 14 chained it.
     let audit = store.verify_audit(None).unwrap();
     assert!(audit.intact(), "{audit:?}");
@@ -509,12 +515,19 @@ fn store_with_names<'a>(store: &'a SqliteStore, names: &[&str]) -> &'a SqliteSto
     store
 }
 
+const PASSPHRASE: &str = "korrekt hest batteri stift";
+
+/// The encryption the file tests use: a store is encrypted unless told otherwise.
+fn key() -> Encryption {
+    Encryption::Passphrase(PASSPHRASE.to_owned())
+}
+
 #[test]
 fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/folder/avvik.sqlite3");
     let created = {
-        let store = SqliteStore::open(&path).unwrap();
+        let store = SqliteStore::open(&path, &key()).unwrap();
         let mode = std::os::unix::fs::PermissionsExt::mode(
             &std::fs::metadata(&path).unwrap().permissions(),
         );
@@ -541,7 +554,7 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
             .create_case_(&complete("Ransomware", "Filserver kryptert", t), true, t)
             .unwrap()
     };
-    let reopened = SqliteStore::open(&path).unwrap();
+    let reopened = SqliteStore::open(&path, &key()).unwrap();
     assert_eq!(reopened.case(CaseKey::Id(created.id)).unwrap(), created);
     assert_eq!(reopened.path().as_deref(), Some(path.as_path()));
 }
@@ -550,9 +563,12 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
 fn two_stores_on_one_file_never_share_a_reference() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
-    store_with_names(&SqliteStore::open(&path).unwrap(), &["Microsoft 365"]);
-    let one = SqliteStore::open(&path).unwrap();
-    let two = SqliteStore::open(&path).unwrap();
+    store_with_names(
+        &SqliteStore::open(&path, &key()).unwrap(),
+        &["Microsoft 365"],
+    );
+    let one = SqliteStore::open(&path, &key()).unwrap();
+    let two = SqliteStore::open(&path, &key()).unwrap();
     one.me(); // set up the test user before the two race
     let now = at(2026, 8, 8, 8);
     let handles: Vec<_> = [one, two]
@@ -590,14 +606,15 @@ fn two_stores_on_one_file_never_share_a_reference() {
 fn opening_a_newer_store_fails_naming_both_versions_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
-    drop(SqliteStore::open(&path).unwrap());
+    drop(SqliteStore::open(&path, &key()).unwrap());
     let future = SCHEMA_VERSION + 1;
     {
         let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "key", PASSPHRASE).unwrap();
         conn.pragma_update(None, "user_version", future).unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = SqliteStore::open(&path).unwrap_err();
+    let err = SqliteStore::open(&path, &key()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StoreTooNew);
     let msg = err.to_string();
     assert!(msg.contains(&format!("schema version {future}")), "{msg}");
@@ -617,9 +634,26 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
         "Dette er ikke en database, bare tekst som er lang nok til en header.\n".repeat(20),
     )
     .unwrap();
-    let err = SqliteStore::open(&path).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Storage);
-    assert!(err.to_string().contains("not an Avvik database"), "{err}");
+    // Without its header it may be an encrypted store: only a passphrase can tell.
+    let before = std::fs::read(&path).unwrap();
+    let err = SqliteStore::open(&path, &key()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Locked);
+    assert!(err.to_string().contains("not an Avvik store"), "{err}");
+    let err = SqliteStore::open(&path, &Encryption::None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Locked);
+    assert!(err.to_string().contains("give its passphrase"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing was written");
+    // A damaged plain SQLite file (a good header, garbage after) is a storage error.
+    let mut damaged = b"SQLite format 3\0".to_vec();
+    damaged.extend(std::iter::repeat_n(0xA5u8, 4096));
+    std::fs::write(&path, &damaged).unwrap();
+    let err = SqliteStore::open(&path, &key()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Storage, "{err}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        damaged,
+        "nothing was written"
+    );
 }
 
 #[test]
@@ -680,4 +714,239 @@ fn attachments_are_kept_with_their_checksum_and_come_back_whole() {
         .unwrap_err();
     assert_eq!(err.field_errors()[0].problem, Problem::TooMany);
     assert_eq!(store.attachments(CaseKey::Id(d.id)).unwrap().len(), 11);
+}
+
+/// Whether `needle` occurs anywhere in the file (the tests look for plaintext).
+fn file_contains(path: &std::path::Path, needle: &str) -> bool {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn an_encrypted_store_keeps_no_plaintext_on_disk_and_opens_only_with_its_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let secret = "Kari Nordmanns fødselsnummer lå i vedlegget";
+    let t = at(2026, 5, 5, 5);
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    assert!(store.is_encrypted());
+    store_with_names(&store, &["Microsoft 365"]);
+    let created = store
+        .create_case_(&complete("Feilsendt e-post", secret, t), true, t)
+        .unwrap();
+    // While the store is open the WAL holds the newest pages: encrypted too.
+    let wal = super::file::sibling(&path, "x").with_file_name("avvik.sqlite3-wal");
+    assert!(wal.exists(), "WAL mode keeps a -wal file while open");
+    let backup = dir.path().join("kopi.sqlite3");
+    store.copy_to(&backup).unwrap();
+    for file in [&path, &wal, &backup] {
+        assert!(
+            !file_contains(file, "Feilsendt"),
+            "{} holds plaintext",
+            file.display()
+        );
+        assert!(
+            !file_contains(file, "SQLite format 3"),
+            "{} has a plain header",
+            file.display()
+        );
+    }
+    assert_eq!(file_kind(&path).unwrap(), FileKind::Encrypted);
+    drop(store);
+
+    // The wrong passphrase and no passphrase are clear errors that change nothing.
+    let before = std::fs::read(&path).unwrap();
+    let err =
+        SqliteStore::open(&path, &Encryption::Passphrase("feil passfrase her".into())).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Locked);
+    assert!(err.to_string().contains("does not open"), "{err}");
+    let err = SqliteStore::open(&path, &Encryption::None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Locked);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    // SQLCipher's own defaults open it: a plain connection keyed with the passphrase.
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "key", PASSPHRASE).unwrap();
+    let title: String = conn
+        .query_row("SELECT title FROM cases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(title, "Feilsendt e-post");
+    drop(conn);
+
+    // The copy is a whole store under the same passphrase.
+    let copy = SqliteStore::open(&backup, &key()).unwrap();
+    assert_eq!(copy.case(CaseKey::Id(created.id)).unwrap(), created);
+    assert!(copy.verify_audit_(None).unwrap().intact());
+    assert!(
+        copy.copy_to(&backup).is_err(),
+        "a copy never overwrites a file"
+    );
+}
+
+#[test]
+fn the_passphrase_changes_and_a_plain_store_is_encrypted_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let t = at(2026, 5, 5, 5);
+    // An unencrypted store, made by explicit choice.
+    let plain = SqliteStore::open(&path, &Encryption::None).unwrap();
+    assert!(!plain.is_encrypted());
+    store_with_names(&plain, &["Microsoft 365"]);
+    let created = plain
+        .create_case_(&complete("Tapt PC", "Bærbar PC glemt på toget", t), true, t)
+        .unwrap();
+    assert!(matches!(
+        plain.change_passphrase("en helt ny passfrase").unwrap_err(),
+        Error::Conflict(_)
+    ));
+    drop(plain);
+    assert!(
+        file_contains(&path, "Tapt PC"),
+        "the plain store is readable"
+    );
+
+    // Too short a passphrase is refused before anything happens.
+    let err = SqliteStore::encrypt_in_place(&path, "kort").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(file_kind(&path).unwrap(), FileKind::Plain);
+
+    SqliteStore::encrypt_in_place(&path, PASSPHRASE).unwrap();
+    assert_eq!(file_kind(&path).unwrap(), FileKind::Encrypted);
+    assert!(!file_contains(&path, "Tapt PC"));
+    assert!(!dir.path().join("avvik.sqlite3.encrypting").exists());
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    assert_eq!(store.case(CaseKey::Id(created.id)).unwrap(), created);
+    assert!(store.verify_audit_(None).unwrap().intact());
+    // Encrypting twice is refused.
+    assert!(SqliteStore::encrypt_in_place(&path, PASSPHRASE).is_err());
+
+    // A new passphrase: the old one no longer opens the store, the new one does.
+    store.change_passphrase("et nytt og langt passord").unwrap();
+    drop(store);
+    assert_eq!(
+        SqliteStore::open(&path, &key()).unwrap_err().kind(),
+        ErrorKind::Locked
+    );
+    let store = SqliteStore::open(
+        &path,
+        &Encryption::Passphrase("et nytt og langt passord".into()),
+    )
+    .unwrap();
+    assert_eq!(store.case(CaseKey::Id(created.id)).unwrap(), created);
+}
+
+#[test]
+fn passphrases_are_checked_and_generated_ones_are_strong() {
+    assert!(check_new_passphrase("elleve tegn").is_err());
+    assert!(check_new_passphrase("tolv tegn ok").is_ok());
+    assert!(check_new_passphrase(" med mellomrom først").is_err());
+    assert!(check_new_passphrase("linje\nskift i passfrasen").is_err());
+    assert!(check_new_passphrase(&"x".repeat(MAX_PASSPHRASE_CHARS + 1)).is_err());
+    let a = generate_passphrase();
+    let b = generate_passphrase();
+    assert_ne!(a, b);
+    assert_eq!(a.len(), 35, "{a}");
+    assert!(check_new_passphrase(&a).is_ok());
+    assert!(
+        a.chars()
+            .all(|c| c == '-' || "abcdefghjkmnpqrstuvwxyz23456789".contains(c)),
+        "{a}"
+    );
+}
+
+#[test]
+fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let t = at(2026, 5, 5, 5);
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    store_with_names(&store, &["Microsoft 365"]);
+    let first = store
+        .create_case_(&complete("Første sak", "", t), true, t)
+        .unwrap();
+    let saved = store.backup(BackupReason::Manual, t).unwrap();
+    assert!(Path::new(&saved.path).starts_with(dir.path().join("backups")));
+    // Twelve scheduled copies: the oldest two go.
+    for i in 0..12 {
+        store
+            .backup(BackupReason::Scheduled, t + chrono::Duration::hours(i))
+            .unwrap();
+    }
+    let all = list_backups(&dir.path().join("backups")).unwrap();
+    let scheduled: Vec<_> = all
+        .iter()
+        .filter(|b| b.reason == BackupReason::Scheduled)
+        .collect();
+    assert_eq!(scheduled.len(), BACKUPS_KEPT);
+    assert_eq!(scheduled[0].at, t + chrono::Duration::hours(2));
+    assert!(
+        all.iter().any(|b| b.path == saved.path),
+        "other kinds are kept"
+    );
+    // Two copies in the same second both survive.
+    let again = store.backup(BackupReason::Manual, t).unwrap();
+    assert_ne!(again.path, saved.path);
+    assert_eq!(
+        list_backups(&dir.path().join("backups"))
+            .unwrap()
+            .iter()
+            .filter(|b| b.reason == BackupReason::Manual)
+            .count(),
+        2
+    );
+
+    // After the backup, a second case and a new passphrase.
+    let second = store
+        .create_case_(&complete("Andre sak", "", t), true, t)
+        .unwrap();
+    store.change_passphrase("et nytt og langt passord").unwrap();
+
+    // A damaged copy is refused and nothing changes.
+    let damaged = dir.path().join("skadet.sqlite3");
+    let mut bytes = std::fs::read(&saved.path).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 64].fill(0);
+    std::fs::write(&damaged, &bytes).unwrap();
+    assert!(store.restore_from(&damaged, &key(), t).is_err());
+    assert!(store.case(CaseKey::Id(second.id)).is_ok());
+    // So is a copy opened with the wrong passphrase.
+    let err = store
+        .restore_from(
+            Path::new(&saved.path),
+            &Encryption::Passphrase("feil feil feil".into()),
+            t,
+        )
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Locked);
+
+    // The good copy (under the old passphrase) replaces the store, which keeps its own
+    // passphrase; the store as it was is kept first.
+    let before = std::fs::read(&saved.path).unwrap();
+    let restored = store
+        .restore_from(Path::new(&saved.path), &key(), t)
+        .unwrap();
+    assert_eq!(
+        std::fs::read(&saved.path).unwrap(),
+        before,
+        "the copy is untouched"
+    );
+    assert_eq!(restored.cases, 1);
+    assert_eq!(store.case(CaseKey::Id(first.id)).unwrap(), first);
+    assert!(store.case(CaseKey::Id(second.id)).is_err());
+    drop(store);
+    let reopened = SqliteStore::open(
+        &path,
+        &Encryption::Passphrase("et nytt og langt passord".into()),
+    )
+    .unwrap();
+    reopened.integrity_check().unwrap();
+    assert!(reopened.verify_audit_(None).unwrap().intact());
+    // The safety copy holds the second case.
+    let safety = SqliteStore::open(
+        Path::new(&restored.safety_copy),
+        &Encryption::Passphrase("et nytt og langt passord".into()),
+    )
+    .unwrap();
+    assert!(safety.case(CaseKey::Id(second.id)).is_ok());
+    assert!(!dir.path().join("avvik.sqlite3.restoring").exists());
 }

@@ -1,0 +1,591 @@
+//! The store's file: encryption at rest (SQLCipher 4), changing the passphrase,
+//! encrypting a store that was made without it, and the one-file copies that backups
+//! and restores are made of.
+//!
+//! The passphrase goes to SQLCipher's own key derivation (`PRAGMA key` with SQLCipher 4
+//! defaults), so the standard SQLCipher tools open the file with the same passphrase
+//! and the company is never locked out of its own data by Avvik.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{SqliteStore, sql_err};
+use crate::error::{Error, Problem, Result, ValidationError};
+
+/// How a store file is protected.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Encryption {
+    /// Encrypted with SQLCipher under this passphrase.
+    Passphrase(String),
+    /// Not encrypted: only ever by an explicit choice (`avvik init --unencrypted`).
+    None,
+}
+
+impl std::fmt::Debug for Encryption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A passphrase never reaches a log.
+        match self {
+            Encryption::Passphrase(_) => f.write_str("Passphrase(…)"),
+            Encryption::None => f.write_str("None"),
+        }
+    }
+}
+
+/// What a file on disk is, judged by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// No file, or an empty one: a new store is made there.
+    Missing,
+    /// A plain SQLite database (its header is readable).
+    Plain,
+    /// Anything else: an encrypted store (SQLCipher leaves no readable header), or a
+    /// file that is not a database at all; only the passphrase tells.
+    Encrypted,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// The shortest passphrase a person may choose.
+pub const MIN_PASSPHRASE_CHARS: usize = 12;
+/// The longest passphrase accepted (far above any real one).
+pub const MAX_PASSPHRASE_CHARS: usize = 1024;
+
+/// Looks at the file's first bytes.
+pub fn file_kind(path: &Path) -> Result<FileKind> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
+        Err(e) => return Err(storage(path, format!("cannot read the store: {e}"))),
+    };
+    let mut head = [0u8; 16];
+    let mut read = 0;
+    while read < head.len() {
+        match file.read(&mut head[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) => return Err(storage(path, format!("cannot read the store: {e}"))),
+        }
+    }
+    Ok(match read {
+        0 => FileKind::Missing,
+        16 if &head == SQLITE_HEADER => FileKind::Plain,
+        _ => FileKind::Encrypted,
+    })
+}
+
+/// A passphrase a person chose: long enough, one line, not absurdly long.
+pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
+    let chars = passphrase.chars().count();
+    let problem = if chars < MIN_PASSPHRASE_CHARS {
+        Some((
+            Problem::Required,
+            format!("a passphrase has at least {MIN_PASSPHRASE_CHARS} characters"),
+        ))
+    } else if chars > MAX_PASSPHRASE_CHARS {
+        Some((
+            Problem::TooLong,
+            format!("a passphrase has at most {MAX_PASSPHRASE_CHARS} characters"),
+        ))
+    } else if passphrase.chars().any(char::is_control) {
+        Some((
+            Problem::ControlCharacters,
+            "a passphrase is one line without control characters".to_owned(),
+        ))
+    } else if passphrase.trim() != passphrase {
+        Some((
+            Problem::Malformed,
+            "a passphrase does not begin or end with a space".to_owned(),
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some((problem, detail)) => Err(ValidationError::new("passphrase", problem, detail).into()),
+        None => Ok(()),
+    }
+}
+
+/// A new random passphrase: six groups of five letters and digits from an alphabet
+/// without look-alikes (about 155 bits), easy to copy from a printed sheet.
+pub fn generate_passphrase() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut groups = Vec::with_capacity(6);
+    for _ in 0..6 {
+        let group: String = (0..5)
+            .map(|_| {
+                // Rejection sampling keeps every symbol equally likely.
+                loop {
+                    let b = (OsRng.next_u32() & 0xff) as usize;
+                    if b < ALPHABET.len() * (256 / ALPHABET.len()) {
+                        break ALPHABET[b % ALPHABET.len()] as char;
+                    }
+                }
+            })
+            .collect();
+        groups.push(group);
+    }
+    groups.join("-")
+}
+
+fn storage(path: &Path, message: impl Into<String>) -> Error {
+    Error::Storage {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+/// Opens a connection to `path` as `kind` says, keyed when it is encrypted, and proves
+/// the key with a real read (SQLCipher only notices a wrong key then).
+pub(super) fn connect(
+    path: &Path,
+    kind: FileKind,
+    encryption: &Encryption,
+    flags: OpenFlags,
+) -> Result<(Connection, bool)> {
+    let label = path.display().to_string();
+    let conn = Connection::open_with_flags(path, flags).map_err(sql_err(&label))?;
+    // SQLCipher logs a failed decryption to stderr; the error we return says it once.
+    let _: rusqlite::Result<()> = conn.pragma_update(None, "cipher_log_level", "NONE");
+    let encrypted = match (kind, encryption) {
+        (FileKind::Plain, _) | (FileKind::Missing, Encryption::None) => false,
+        (FileKind::Encrypted, Encryption::None) => {
+            return Err(Error::Locked(format!(
+                "the store {label} is encrypted; give its passphrase"
+            )));
+        }
+        (_, Encryption::Passphrase(passphrase)) => {
+            conn.pragma_update(None, "key", passphrase)
+                .map_err(sql_err(&label))?;
+            true
+        }
+    };
+    match conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => Ok((conn, encrypted)),
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::NotADatabase && encrypted =>
+        {
+            Err(Error::Locked(format!(
+                "the passphrase does not open the store {label} (or the file is not an Avvik store, or it is damaged)"
+            )))
+        }
+        Err(e) => Err(sql_err(&label)(e)),
+    }
+}
+
+/// SQL text for a string literal (SQLCipher's ATTACH … KEY takes no parameters).
+fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+impl SqliteStore {
+    /// Whether the file is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// Re-keys the encrypted store under a new passphrase (checked first). The old
+    /// passphrase no longer opens it.
+    pub fn change_passphrase(&self, new: &str) -> Result<()> {
+        check_new_passphrase(new)?;
+        if !self.encrypted {
+            return Err(Error::Conflict(
+                "this store is not encrypted; encrypt it first (avvik store encrypt)".into(),
+            ));
+        }
+        let conn = self.conn();
+        conn.pragma_update(None, "rekey", new).map_err(self.err())?;
+        // Prove it: the file must open under the new passphrase.
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// Writes a consistent one-file copy of the whole store to `dest` (which must not
+    /// exist), encrypted under the store's own passphrase when the store is encrypted.
+    /// The copy is made from one read transaction, so it is consistent under WAL
+    /// while other writers wait at most for the copy.
+    pub fn copy_to(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(storage(
+                dest,
+                "the file exists already; nothing was overwritten",
+            ));
+        }
+        let dest_text = dest
+            .to_str()
+            .ok_or_else(|| storage(dest, "the path is not valid UTF-8"))?;
+        let conn = self.conn();
+        conn.execute("VACUUM INTO ?1", [dest_text])
+            .map_err(|e| storage(dest, format!("the copy failed: {e}")))?;
+        drop(conn);
+        super::restrict_to_owner(dest)
+            .map_err(|e| storage(dest, format!("cannot make the copy private: {e}")))?;
+        sync_file(dest)?;
+        Ok(())
+    }
+
+    /// Encrypts the unencrypted store at `path` under `passphrase`: an encrypted copy
+    /// is made beside it and checked (every table's rows, the schema version, the
+    /// history's chain), then it replaces the original, whose plaintext file is removed.
+    pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
+        check_new_passphrase(passphrase)?;
+        if file_kind(path)? != FileKind::Plain {
+            return Err(Error::Conflict(format!(
+                "{} is not an unencrypted store",
+                path.display()
+            )));
+        }
+        let plain = SqliteStore::open(path, &Encryption::None)?;
+        let staged = sibling(path, "encrypting");
+        remove_if_exists(&staged)?;
+        {
+            let conn = plain.conn();
+            conn.execute_batch(&format!(
+                "ATTACH DATABASE {} AS encrypted KEY {};
+                 SELECT sqlcipher_export('encrypted');
+                 PRAGMA encrypted.user_version = {};
+                 DETACH DATABASE encrypted;",
+                literal(&staged.display().to_string()),
+                literal(passphrase),
+                crate::store::SCHEMA_VERSION,
+            ))
+            .map_err(|e| storage(path, format!("the encrypted copy failed: {e}")))?;
+        }
+        let result = (|| {
+            let copy = SqliteStore::open(&staged, &Encryption::Passphrase(passphrase.to_owned()))?;
+            same_content(&plain, &copy)?;
+            drop(copy);
+            sync_file(&staged)
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&staged);
+            return Err(e);
+        }
+        drop(plain);
+        for suffix in ["-wal", "-shm"] {
+            remove_if_exists(&with_suffix(path, suffix))?;
+        }
+        std::fs::rename(&staged, path).map_err(|e| {
+            storage(
+                path,
+                format!("cannot put the encrypted store in place: {e}"),
+            )
+        })?;
+        sync_dir(path)?;
+        Ok(())
+    }
+}
+
+/// Every table holds the same rows in both stores, and both histories are intact with
+/// the same head.
+pub(super) fn same_content(a: &SqliteStore, b: &SqliteStore) -> Result<()> {
+    let tables = |s: &SqliteStore| -> Result<Vec<(String, i64)>> {
+        let conn = s.conn();
+        let names: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table'
+                 AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'case_search_%' ORDER BY name",
+            )
+            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
+            .map_err(s.err())?;
+        names
+            .into_iter()
+            .map(|name| {
+                let n = conn
+                    .query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| {
+                        r.get(0)
+                    })
+                    .map_err(s.err())?;
+                Ok((name, n))
+            })
+            .collect()
+    };
+    let (ta, tb) = (tables(a)?, tables(b)?);
+    if ta != tb {
+        return Err(Error::Storage {
+            path: b.label.clone(),
+            message: "the copy does not hold the same rows as the original".into(),
+        });
+    }
+    let (va, vb) = (a.verify_audit_(None)?, b.verify_audit_(None)?);
+    if !vb.intact() || va.head != vb.head {
+        return Err(Error::Storage {
+            path: b.label.clone(),
+            message: "the copy's history does not match the original's".into(),
+        });
+    }
+    Ok(())
+}
+
+/// `path` with `.<what>` added to its file name, in the same folder.
+pub(super) fn sibling(path: &Path, what: &str) -> PathBuf {
+    with_suffix(path, &format!(".{what}"))
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn remove_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(storage(path, format!("cannot remove it: {e}"))),
+    }
+}
+
+pub(super) fn sync_file(path: &Path) -> Result<()> {
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| storage(path, format!("cannot flush it to disk: {e}")))
+}
+
+/// Makes a rename in `path`'s folder durable.
+pub(super) fn sync_dir(path: &Path) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| storage(dir, format!("cannot flush the folder to disk: {e}")))
+}
+
+/// How many automatic copies of each kind are kept.
+pub const BACKUPS_KEPT: usize = 10;
+
+/// Why a copy was made; part of its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupReason {
+    /// The daily copy the app makes.
+    Scheduled,
+    /// Asked for by a person.
+    Manual,
+    /// Made before a restore replaced the store.
+    BeforeRestore,
+    /// Made before a migration changed the schema.
+    BeforeMigration,
+}
+
+impl BackupReason {
+    fn key(self) -> &'static str {
+        match self {
+            BackupReason::Scheduled => "scheduled",
+            BackupReason::Manual => "manual",
+            BackupReason::BeforeRestore => "before-restore",
+            BackupReason::BeforeMigration => "before-migration",
+        }
+    }
+
+    const ALL: [BackupReason; 4] = [
+        BackupReason::Scheduled,
+        BackupReason::Manual,
+        BackupReason::BeforeRestore,
+        BackupReason::BeforeMigration,
+    ];
+}
+
+/// One copy in the backup folder.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct BackupFile {
+    pub path: String,
+    /// When it was made (UTC), from its name.
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub reason: BackupReason,
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Restored {
+    /// The copy of the store as it was just before the restore.
+    pub safety_copy: String,
+    #[ts(type = "number")]
+    pub cases: u64,
+    #[ts(type = "number")]
+    pub events: u64,
+    pub chain_head: String,
+}
+
+/// The folder automatic copies go to: `backups/` beside the store.
+pub fn backups_dir(store: &Path) -> PathBuf {
+    store
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups")
+}
+
+/// `avvik-20261122T084500Z-scheduled.sqlite3`
+fn backup_name(at: chrono::DateTime<chrono::Utc>, reason: BackupReason) -> String {
+    format!(
+        "avvik-{}-{}.sqlite3",
+        at.format("%Y%m%dT%H%M%SZ"),
+        reason.key()
+    )
+}
+
+fn parse_backup_name(name: &str) -> Option<(chrono::DateTime<chrono::Utc>, BackupReason)> {
+    let rest = name.strip_prefix("avvik-")?.strip_suffix(".sqlite3")?;
+    let (stamp, reason) = rest.split_once('-')?;
+    // A second copy in the same second carries a counter: `…-manual-2`.
+    let reason = BackupReason::ALL.into_iter().find(|r| {
+        reason == r.key()
+            || reason
+                .strip_prefix(r.key())
+                .is_some_and(|n| n.starts_with('-'))
+    })?;
+    let at = chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ").ok()?;
+    Some((at.and_utc(), reason))
+}
+
+/// The copies in `dir`, oldest first; files with other names are left alone.
+pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(storage(dir, format!("cannot list the backups: {e}"))),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some((at, reason)) = parse_backup_name(&name) {
+            out.push(BackupFile {
+                path: entry.path().display().to_string(),
+                at,
+                reason,
+                bytes: entry.metadata().map(|m| m.len()).unwrap_or(0),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.at, &a.path).cmp(&(b.at, &b.path)));
+    Ok(out)
+}
+
+impl SqliteStore {
+    /// Makes a copy in the backup folder beside the store, then keeps only the newest
+    /// [`BACKUPS_KEPT`] copies made for the same reason.
+    pub fn backup(
+        &self,
+        reason: BackupReason,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<BackupFile> {
+        let store = self
+            .path()
+            .ok_or_else(|| Error::Conflict("a store in memory has no backups".into()))?;
+        let dir = backups_dir(&store);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| storage(&dir, format!("cannot create the backup folder: {e}")))?;
+        let mut dest = dir.join(backup_name(now, reason));
+        let mut n = 2;
+        while dest.exists() {
+            dest = dir.join(backup_name(now, reason).replace(".sqlite3", &format!("-{n}.sqlite3")));
+            n += 1;
+        }
+        self.copy_to(&dest)?;
+        sync_dir(&dest)?;
+        let all = list_backups(&dir)?;
+        let same: Vec<&BackupFile> = all.iter().filter(|b| b.reason == reason).collect();
+        for old in same.iter().take(same.len().saturating_sub(BACKUPS_KEPT)) {
+            remove_if_exists(Path::new(&old.path))?;
+        }
+        Ok(BackupFile {
+            bytes: std::fs::metadata(&dest).map(|m| m.len()).unwrap_or(0),
+            path: dest.display().to_string(),
+            at: now,
+            reason,
+        })
+    }
+
+    /// `PRAGMA integrity_check`: ok, or the first problems SQLite names.
+    pub fn integrity_check(&self) -> Result<()> {
+        let conn = self.conn();
+        let problems: Vec<String> = conn
+            .prepare("PRAGMA integrity_check(5)")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(self.err())?;
+        if problems == ["ok"] {
+            Ok(())
+        } else {
+            Err(Error::Storage {
+                path: self.label.clone(),
+                message: format!("the store is damaged: {}", problems.join("; ")),
+            })
+        }
+    }
+
+    /// Replaces the whole store with the copy at `backup`, opened with `encryption`.
+    /// The copy itself is never changed: it is staged beside the store, brought to this
+    /// version's schema, and must pass the integrity check and the history check
+    /// before anything is replaced. The store as it was is kept as a backup first.
+    /// The live connection takes the pages through SQLite's backup API, so the store
+    /// stays encrypted under its own passphrase, whatever the copy's was.
+    pub fn restore_from(
+        &self,
+        backup: &Path,
+        encryption: &Encryption,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Restored> {
+        let store = self
+            .path()
+            .ok_or_else(|| Error::Conflict("a store in memory cannot be restored".into()))?;
+        if file_kind(backup)? == FileKind::Missing {
+            return Err(storage(backup, "there is no backup there"));
+        }
+        let staged = sibling(&store, "restoring");
+        remove_if_exists(&staged)?;
+        std::fs::copy(backup, &staged)
+            .map_err(|e| storage(backup, format!("cannot read the backup: {e}")))?;
+        let result = (|| {
+            let copy = SqliteStore::open(&staged, encryption)?;
+            copy.integrity_check()?;
+            let audit = copy.verify_audit_(None)?;
+            if let Some(b) = audit.broken {
+                return Err(storage(
+                    backup,
+                    format!(
+                        "the backup's history is broken at event {} ({}); nothing was restored",
+                        b.seq, b.kind
+                    ),
+                ));
+            }
+            let safety = self.backup(BackupReason::BeforeRestore, now)?;
+            {
+                let source = copy.conn();
+                let mut target = self.conn();
+                rusqlite::backup::Backup::new(&source, &mut target)
+                    .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
+                    .map_err(|e| storage(&store, format!("the restore failed: {e}")))?;
+            }
+            self.integrity_check()?;
+            same_content(&copy, self)?;
+            let cases: i64 = self
+                .conn()
+                .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
+                .map_err(self.err())?;
+            Ok(Restored {
+                safety_copy: safety.path,
+                cases: cases.max(0) as u64,
+                events: audit.events,
+                chain_head: audit.head,
+            })
+        })();
+        let _ = std::fs::remove_file(&staged);
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&staged, suffix));
+        }
+        result
+    }
+}
