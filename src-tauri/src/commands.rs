@@ -229,6 +229,7 @@ pub async fn set_up(
         let store = blocking(move || SqliteStore::open(&open_path, &enc)).await?;
         state.set_slot(Slot::Open(Arc::new(store)));
         if let Encryption::Passphrase(p) = &encryption {
+            state.set_passphrase(Some(p.clone()));
             *state
                 .fresh_passphrase
                 .lock()

@@ -86,6 +86,11 @@ pub fn builder<R: tauri::Runtime>(
 /// Starts the app.
 pub fn run() {
     let app = tauri::Builder::default()
+        // First: a second start of Avvik shows and focuses this window and exits, so
+        // two apps never write the same store from two windows.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main_window(app);
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {

@@ -25,6 +25,9 @@ pub struct AppState {
     /// The passphrase chosen at the first run, kept in memory only until the recovery
     /// sheet is saved or dismissed.
     pub fresh_passphrase: Mutex<Option<String>>,
+    /// The passphrase the store was opened with (SQLCipher holds its key in this process
+    /// anyway): a backup under the same passphrase restores without asking again.
+    pub passphrase: Mutex<Option<String>>,
     /// Who signed in in this window; none until someone does.
     pub signed_in: Mutex<Option<SignedIn>>,
     /// Wakes the background worker (none in tests, which run without it).
@@ -50,16 +53,20 @@ impl AppState {
     /// or for its passphrase.
     pub fn open(path: PathBuf, keychain: bool) -> AppState {
         let location = path.display().to_string();
+        let mut used = None;
         let slot = match file_kind(&path) {
             Err(e) => Slot::Failed(e.into()),
             Ok(FileKind::Missing) => Slot::New,
             Ok(FileKind::Plain) => opened(&path, &Encryption::None),
             Ok(FileKind::Encrypted) => match keychain.then(|| avvik_keychain::load(&path)) {
                 Some(Ok(Some(passphrase))) => {
-                    match opened(&path, &Encryption::Passphrase(passphrase)) {
+                    match opened(&path, &Encryption::Passphrase(passphrase.clone())) {
                         // A stale keychain entry: ask the user instead.
                         Slot::Failed(e) if e.kind == avvik_core::ErrorKind::Locked => Slot::Locked,
-                        other => other,
+                        other => {
+                            used = Some(passphrase);
+                            other
+                        }
                     }
                 }
                 _ => Slot::Locked,
@@ -72,6 +79,7 @@ impl AppState {
             location,
             keychain,
             fresh_passphrase: Mutex::new(None),
+            passphrase: Mutex::new(used),
             signed_in: Mutex::new(None),
             wake: Mutex::new(None),
         }
@@ -90,11 +98,17 @@ impl AppState {
                 location: String::new(),
                 keychain,
                 fresh_passphrase: Mutex::new(None),
+                passphrase: Mutex::new(None),
                 signed_in: Mutex::new(None),
                 wake: Mutex::new(None),
                 token_path: None,
             },
         }
+    }
+
+    /// Remembers the passphrase the store is open with now.
+    pub fn set_passphrase(&self, passphrase: Option<String>) {
+        *self.passphrase.lock().unwrap_or_else(|p| p.into_inner()) = passphrase;
     }
 
     pub fn slot(&self) -> Slot {

@@ -71,6 +71,7 @@ pub async fn unlock(
     let key = Encryption::Passphrase(passphrase.clone());
     let store = blocking(move || SqliteStore::open(&path, &key)).await?;
     state.set_slot(Slot::Open(Arc::new(store)));
+    state.set_passphrase(Some(passphrase.clone()));
     state.wake_worker();
     Ok(match remember {
         Some(true) => keep_in_keychain(&state, &passphrase, true),
@@ -221,17 +222,14 @@ pub async fn restore_backup<R: tauri::Runtime>(
     Ok(Some(restored))
 }
 
-/// The passphrase the store was opened with, as far as the shell can know it: the
-/// keychain's. Otherwise the user must type the backup's passphrase.
+/// The passphrase the store is open with: a backup under it restores without asking.
 fn current_passphrase(state: &AppState) -> Result<String, CommandError> {
-    let path = state.path()?;
-    match state.keychain.then(|| avvik_keychain::load(&path)) {
-        Some(Ok(Some(p))) => Ok(p),
-        _ => Err(avvik_core::Error::Locked(
-            "give the backup's passphrase (the keychain does not hold the store's)".into(),
-        )
-        .into()),
-    }
+    state
+        .passphrase
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .ok_or_else(|| avvik_core::Error::Locked("give the backup's passphrase".into()).into())
 }
 
 /// A new passphrase for the encrypted store (admins); kept in or removed from the
@@ -244,6 +242,7 @@ pub async fn change_passphrase(
 ) -> Result<KeychainOutcome, CommandError> {
     let new = passphrase.clone();
     as_signed_in(&state, move |s| s.change_passphrase(&new)).await?;
+    state.set_passphrase(Some(passphrase.clone()));
     *state
         .fresh_passphrase
         .lock()
@@ -282,7 +281,10 @@ pub async fn encrypt_store(
     .await;
     // Whatever happened, the store is opened again as it now is.
     match result {
-        Ok(()) => state.set_slot(opened(&path, &Encryption::Passphrase(passphrase.clone()))),
+        Ok(()) => {
+            state.set_slot(opened(&path, &Encryption::Passphrase(passphrase.clone())));
+            state.set_passphrase(Some(passphrase.clone()));
+        }
         Err(e) => {
             state.set_slot(opened(&path, &Encryption::None));
             return Err(e);

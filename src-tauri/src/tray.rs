@@ -45,7 +45,7 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .tooltip("Avvik")
         .menu(&menu)
         .on_menu_event(|app, event| match event.id().as_ref() {
-            "show" => show_window(app),
+            "show" => show_main_window(app),
             "quit" => app.exit(0),
             _ => {}
         });
@@ -56,7 +56,8 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     Ok(())
 }
 
-fn show_window<R: Runtime>(app: &AppHandle<R>) {
+/// Shows, restores and focuses the main window (the tray menu; a second start).
+pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.webview_windows().values().next() {
         let _ = window.show();
         let _ = window.unminimize();

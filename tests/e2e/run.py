@@ -383,6 +383,14 @@ class Suite:
         assert [a["file_name"] for a in files] == ["feilsendt æøå.eml"], files
         assert files[0]["media_type"] == "message/rfc822"
         assert case["notices"][0]["recipient"] == "Lise Lædre" and case["notices"][0]["acknowledged_at"], case["notices"]
+        # A second start of the app hands over to this window and exits at once.
+        env = dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true", AVVIK_DATA_DIR=self.data)
+        started = time.monotonic()
+        second = subprocess.run([self.app], env=env, capture_output=True, timeout=30)
+        took = time.monotonic() - started
+        assert second.returncode == 0 and took < 10, (second.returncode, took, second.stderr[-500:])
+        print(f"        (a second start handed over and exited in {took:.2f} s)")
+        assert self.driver.find_all("#nav-register"), "the first window still works"
 
     def sign_in_as(self, username):
         d = self.driver
@@ -418,6 +426,14 @@ class Suite:
         d.wait_text("#settings-smtp-status", lambda t: "Testmeldingen er sendt" in t)
         assert [m["to"] for m in self.sink.received] == [["<lise@fjordtech.no>"]], self.sink.received
         self.shot("13b-settings")
+        # Storage and security: encrypted, and a backup made by hand appears in the list.
+        assert "Kryptert" in d.text(d.find("#storage-encryption")), d.text(d.find("#storage-encryption"))
+        d.click(d.find("#backup-now"))
+        d.wait_text("#storage-backup-status", lambda t: "Sikkerhetskopi lagret" in t)
+        d.execute("document.querySelector('#storage-heading').scrollIntoView()")
+        self.shot("13c-storage")
+        backups = os.listdir(os.path.join(self.data, "backups"))
+        assert any(b.endswith("-manual.sqlite3") for b in backups), backups
         org = json.loads(self.cli_run("org", "show"))
         assert org["contact"]["name"] == "Ola Ombud", org
 

@@ -7,6 +7,8 @@ import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
 import type { Handling } from "./bindings/Handling";
+import type { Restored } from "./bindings/Restored";
+import type { StorageStatus } from "./bindings/StorageStatus";
 import type { System } from "./bindings/System";
 import type { User } from "./bindings/User";
 import type { ValidationError } from "./bindings/ValidationError";
@@ -35,6 +37,16 @@ const LEDER: User = {
 
 function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" | "signed" } = {}) {
   let auth = opts.auth ?? "signed";
+  // The store as a whole; tests may change it. `restores` are the restore dialog's answers in turn.
+  const storage: StorageStatus = {
+    location: "/tmp/avvik.sqlite3",
+    encrypted: true,
+    keychain: false,
+    remembered: false,
+    backups: [{ path: "/tmp/backups/avvik-20261121T020000Z-scheduled.sqlite3", at: "2026-11-21T02:00:00Z", reason: "scheduled", bytes: 2048 }],
+    recovery_sheet: false,
+  };
+  const restores: (Restored | null)[] = [];
   const cases: Case[] = [];
   const systems: System[] = [
     { id: "s1", name: "Tripletex", purpose: "Regnskap", data_categories: ["economic_financial"], processor: null, created_at: "2026-01-01T00:00:00Z" },
@@ -90,7 +102,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       encrypted: auth !== "setup",
       needs_setup: auth === "setup",
       user: auth === "signed" ? LEDER : null,
-      organisation: null,
+      organisation: auth === "setup" ? null : { name: "Fjordtech AS", org_number: "974760673" },
       single_user: false,
     }),
     setUp: async (organisation, user, encryption) => {
@@ -215,13 +227,41 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     exportDocument: async () => null,
     caseHistory: async () => [],
     unlock: async () => ({ remembered: false, keychain_error: null }),
-    saveRecoverySheet: async () => null,
-    dismissRecoverySheet: async () => {},
-    storageStatus: async () => ({ location: "/tmp/avvik.sqlite3", encrypted: true, keychain: false, remembered: false, backups: [], recovery_sheet: false }),
-    backupNow: async () => ({ path: "/tmp/b.sqlite3", at: "2026-11-22T10:00:00Z", reason: "manual", bytes: 1 }),
-    restoreBackup: async () => null,
-    changePassphrase: async () => ({ remembered: false, keychain_error: null }),
-    encryptStore: async () => ({ remembered: false, keychain_error: null }),
+    saveRecoverySheet: async (lang) => {
+      calls.push(`recovery sheet ${lang}`);
+      if (!storage.recovery_sheet) throw { kind: "conflict", message: "the recovery sheet is made only once" } satisfies CommandError;
+      storage.recovery_sheet = false;
+      return "/home/åse/avvik-gjenopprettingsark.pdf";
+    },
+    dismissRecoverySheet: async () => {
+      storage.recovery_sheet = false;
+    },
+    storageStatus: async () => ({ ...storage, backups: [...storage.backups] }),
+    backupNow: async () => {
+      calls.push("backup");
+      const b = { path: "/tmp/backups/avvik-20261122T100000Z-manual.sqlite3", at: "2026-11-22T10:00:00Z", reason: "manual" as const, bytes: 3 * 1024 };
+      storage.backups.unshift(b);
+      return b;
+    },
+    restoreBackup: async (passphrase) => {
+      calls.push(`restore ${JSON.stringify(passphrase)}`);
+      const restored = restores.shift() ?? null;
+      if (restored) auth = "signin";
+      return restored;
+    },
+    changePassphrase: async (passphrase, remember) => {
+      calls.push(`passphrase ${passphrase} ${remember}`);
+      if (passphrase.length < 12)
+        throw { kind: "validation", message: "invalid", errors: [{ field: "passphrase", problem: "required", detail: "short" }] } satisfies CommandError;
+      storage.recovery_sheet = true;
+      return { remembered: false, keychain_error: null };
+    },
+    encryptStore: async (passphrase, remember) => {
+      calls.push(`encrypt ${passphrase} ${remember}`);
+      storage.encrypted = true;
+      storage.recovery_sheet = true;
+      return { remembered: false, keychain_error: null };
+    },
     auditStatus: async () => ({ events: 0, head: "0".repeat(64), broken: null, head_found: null }),
     addFiling: async (key) => handling(key),
     setFilingReceipt: async (key) => handling(key),
@@ -238,7 +278,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       return s;
     },
   };
-  return { backend, cases, calls };
+  return { backend, cases, calls, storage, restores };
 }
 
 afterEach(() => {
@@ -465,5 +505,76 @@ describe("the register", () => {
     await screen.findByRole("button", { name: "Report a breach" });
     expect(document.documentElement.lang).toBe("en");
     expect(localStorage.getItem("avvik.lang")).toBe("en");
+  });
+});
+
+describe("storage and security", () => {
+  const openSettings = async () => {
+    fireEvent.click(await screen.findByRole("button", { name: "Innstillinger" }));
+    await screen.findByRole("heading", { name: "Lagring og sikkerhet" });
+    await screen.findByText("/tmp/avvik.sqlite3");
+  };
+
+  it("lists the backups, makes one now, and signs everyone out after a restore", async () => {
+    const { backend, calls, restores } = fakeBackend();
+    render(<App backend={backend} />);
+    await openSettings();
+    expect(screen.getByText("/tmp/avvik.sqlite3")).toBeTruthy();
+    expect(screen.getByText("Kryptert med passfrase")).toBeTruthy();
+    expect(document.getElementById("storage-keychain")!.textContent).toMatch(/^Nøkkelringen er slått av på denne maskinen/);
+    const table = () => screen.getByRole("table");
+    expect(table().textContent).toMatch(/21\. nov\. 2026.*Daglig.*2 kB/);
+    expect(table().textContent).not.toContain("Manuell");
+
+    click("Ta sikkerhetskopi nå");
+    await screen.findByText("Sikkerhetskopi lagret: /tmp/backups/avvik-20261122T100000Z-manual.sqlite3");
+    expect(calls).toContain("backup");
+    // The new copy comes first: the list is newest first.
+    await waitFor(() => expect(table().textContent).toMatch(/22\. nov\. 2026.*Manuell.*3 kB.*21\. nov\. 2026.*Daglig/));
+
+    // Closing the file dialog does nothing.
+    click("Gjenopprett fra sikkerhetskopi…");
+    await waitFor(() => expect(calls).toContain("restore null"));
+    expect(screen.getByRole("heading", { name: "Lagring og sikkerhet" })).toBeTruthy();
+
+    restores.push({ safety_copy: "/tmp/backups/avvik-before_restore.sqlite3", cases: 3, events: 12, chain_head: "0".repeat(64) });
+    type("Passfrasen til sikkerhetskopien (hvis den er en annen)", "den gamle passfrasen");
+    click("Gjenopprett fra sikkerhetskopi…");
+    await screen.findByRole("heading", { name: "Logg inn" });
+    expect(calls).toContain('restore "den gamle passfrasen"');
+    expect(screen.queryByRole("button", { name: "Innstillinger" })).toBeNull();
+  });
+
+  it("changes the passphrase only when both agree, ties the core's length rule to the field, and offers the recovery sheet", async () => {
+    const { backend, calls } = fakeBackend();
+    render(<App backend={backend} />);
+    await openSettings();
+    expect(screen.queryByRole("button", { name: "Lagre nytt gjenopprettingsark (PDF)" })).toBeNull();
+
+    type("Ny passfrase", "en lang ny passfrase");
+    type("Gjenta den nye passfrasen", "en annen passfrase");
+    click("Bytt passfrasen");
+    const mismatch = await screen.findByText("Passfrasene er ikke like.");
+    expect(document.getElementById("new-passphrase2")!.getAttribute("aria-describedby")).toContain(mismatch.id);
+    expect(calls.filter((c) => c.startsWith("passphrase"))).toEqual([]);
+
+    type("Ny passfrase", "kort");
+    type("Gjenta den nye passfrasen", "kort");
+    click("Bytt passfrasen");
+    const short = await screen.findByText("Passfrasen (minst 12 tegn) må fylles ut.");
+    expect(document.getElementById("new-passphrase")!.getAttribute("aria-describedby")).toContain(short.id);
+    expect(screen.queryByText("Passfrasene er ikke like.")).toBeNull();
+    // The keychain is turned off on this machine: nothing to remember it in.
+    expect(calls).toEqual(expect.arrayContaining(["passphrase kort false"]));
+
+    type("Ny passfrase", "en lang ny passfrase");
+    type("Gjenta den nye passfrasen", "en lang ny passfrase");
+    click("Bytt passfrasen");
+    await screen.findByText("Passfrasen er byttet.");
+    expect(screen.queryByText("Passfrasen (minst 12 tegn) må fylles ut.")).toBeNull();
+    fireEvent.click(await screen.findByRole("button", { name: "Lagre nytt gjenopprettingsark (PDF)" }));
+    await screen.findByText("Gjenopprettingsarket er lagret: /home/åse/avvik-gjenopprettingsark.pdf");
+    expect(calls).toContain("recovery sheet nb");
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Lagre nytt gjenopprettingsark (PDF)" })).toBeNull());
   });
 });

@@ -128,6 +128,16 @@ export function App({ backend }: { backend: Backend }) {
     setAuth("signin");
   };
 
+  // A restore has signed everyone out in the core already: the same as signing out, without asking it to.
+  const signOutAfterRestore = () => {
+    setCases(null);
+    setDrafts([]);
+    setNotice(null);
+    setAuth("signin");
+    // The restored store has its own users: «stay signed in» is offered only to one.
+    backend.authStatus().then((s) => setSingleUser(s.single_user), (e) => setError(toCommandError(e)));
+  };
+
   const fail = useCallback((e: unknown) => {
     const err = toCommandError(e);
     switch (err.kind) {
@@ -354,7 +364,7 @@ export function App({ backend }: { backend: Backend }) {
               t={t}
             />
           )}
-          {view.name === "settings" && <Settings backend={backend} t={t} />}
+          {view.name === "settings" && <Settings backend={backend} lang={lang} t={t} onRestored={signOutAfterRestore} />}
           {view.name === "case" && (
             <CaseView
               case={view.case}

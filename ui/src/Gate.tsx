@@ -10,7 +10,7 @@ import type { Lang, Translate } from "./i18n";
 import { SYSTEM_NAME_MAX_CHARS } from "./limits";
 import { TextField } from "./TextField";
 
-function PasswordField({
+export function PasswordField({
   id,
   label,
   help,

@@ -10,7 +10,8 @@ import type { User } from "./bindings/User";
 import { REMINDER_POINTS } from "./bindings/vocabulary";
 import { Choices } from "./Choices";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
-import { type MessageKey, type Translate } from "./i18n";
+import { type Lang, type MessageKey, type Translate } from "./i18n";
+import { StorageSection } from "./Storage";
 
 
 /** One labelled single-line input with its error tied to it. */
@@ -71,8 +72,22 @@ const SHOWN = new Set([
   "smtp.ca_certificate",
 ]);
 
-/** The admin's settings: the organisation with its contact point and general manager, and e-mail. */
-export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
+/**
+ * The admin's settings: the organisation with its contact point and general manager,
+ * e-mail, and the store (backups, restore, passphrase). `onRestored` is called after a
+ * restore, which signs everyone out.
+ */
+export function Settings({
+  backend,
+  lang,
+  t,
+  onRestored,
+}: {
+  backend: Backend;
+  lang: Lang;
+  t: Translate;
+  onRestored?: () => void;
+}) {
   const [org, setOrg] = useState<Organisation | null>(null);
   const [people, setPeople] = useState<User[]>([]);
   const [smtp, setSmtp] = useState<SmtpInput>({ host: "", security: "starttls", sender: "" });
@@ -275,6 +290,7 @@ export function Settings({ backend, t }: { backend: Backend; t: Translate }) {
         )}
         <Status status={status} form="smtp" />
       </form>
+      <StorageSection backend={backend} lang={lang} t={t} onRestored={onRestored ?? (() => {})} />
     </section>
   );
 }

@@ -180,10 +180,21 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 
 fn sql_err(label: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| {
+        use rusqlite::ErrorCode as C;
+        // The conditions a person can act on get words; nothing of the failed change
+        // was saved (every write is one transaction), and that is said too.
         let message = match &e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                "the file is not an Avvik database (or it is damaged)".to_owned()
-            }
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                C::NotADatabase | C::DatabaseCorrupt => {
+                    "the file is not an Avvik database (or it is damaged)".to_owned()
+                }
+                C::DiskFull => "the disk is full: nothing of this change was saved; free some space and try again".to_owned(),
+                C::ReadOnly => "the store is read-only (a write-protected file, folder or disk): nothing of this change was saved".to_owned(),
+                C::DatabaseBusy | C::DatabaseLocked => "the store is busy: another Avvik (the app or the command line) is writing to it; nothing of this change was saved, try again".to_owned(),
+                C::CannotOpen => "the store cannot be opened (its folder is missing, read-only or not writable)".to_owned(),
+                C::SystemIoFailure => format!("the disk failed to read or write the store: {e}"),
+                _ => e.to_string(),
+            },
             _ => e.to_string(),
         };
         Error::Storage {

@@ -950,3 +950,164 @@ fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anyt
     assert!(safety.case(CaseKey::Id(second.id)).is_ok());
     assert!(!dir.path().join("avvik.sqlite3.restoring").exists());
 }
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_what_was_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    store_with_names(&store, &["Microsoft 365"]);
+    let t = at(2026, 5, 5, 5);
+    let kept = store
+        .create_case_(&complete("Lagret før", "", t), true, t)
+        .unwrap();
+    // SQLite's own limit on the file's size fails writes exactly as a full disk does.
+    {
+        let conn = store.conn_for_tests();
+        let pages: i64 = conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        conn.pragma_update(None, "max_page_count", pages).unwrap();
+    }
+    let big = "x".repeat(8000);
+    let err = (0..50)
+        .find_map(|i| {
+            store
+                .create_case_(&complete(&format!("Sak {i}"), &big, t), true, t)
+                .err()
+        })
+        .expect("the store fills up");
+    assert_eq!(err.kind(), ErrorKind::Storage);
+    assert!(err.to_string().contains("the disk is full"), "{err}");
+    assert_eq!(store.case(CaseKey::Id(kept.id)).unwrap(), kept);
+    store.integrity_check().unwrap();
+    assert!(store.verify_audit_(None).unwrap().intact());
+    // With room again, work goes on.
+    store
+        .conn_for_tests()
+        .pragma_update(None, "max_page_count", 1_073_741_823)
+        .unwrap();
+    store
+        .create_case_(&complete("Etter", "", t), true, t)
+        .unwrap();
+}
+
+#[test]
+fn a_store_held_by_another_writer_is_a_clear_error_after_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    store_with_names(&store, &["Microsoft 365"]);
+    let t = at(2026, 5, 5, 5);
+    let kept = store
+        .create_case_(&complete("Lagret før", "", t), true, t)
+        .unwrap();
+    // Another process (here: another connection) holds the write lock.
+    let other = Connection::open(&path).unwrap();
+    other.pragma_update(None, "key", PASSPHRASE).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    let err = store
+        .create_case_(&complete("Venter", "", t), true, t)
+        .unwrap_err();
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(4),
+        "it waits for the other writer first"
+    );
+    assert!(err.to_string().contains("the store is busy"), "{err}");
+    // Reading still works, and once the other lets go, writing does too.
+    assert_eq!(store.case(CaseKey::Id(kept.id)).unwrap(), kept);
+    other.execute_batch("ROLLBACK").unwrap();
+    store
+        .create_case_(&complete("Etter", "", t), true, t)
+        .unwrap();
+}
+
+#[test]
+fn a_read_only_store_is_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("skrivebeskyttet");
+    std::fs::create_dir(&folder).unwrap();
+    let root = running_as_root();
+    // As root, permission bits do not stop writes: a read-only filesystem does.
+    let mounted = root
+        && std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+            .arg(&folder)
+            .status()
+            .is_ok_and(|s| s.success());
+    if root && !mounted {
+        eprintln!("skipped: running as root without permission to mount a filesystem");
+        return;
+    }
+    let path = folder.join("avvik.sqlite3");
+    let t = at(2026, 5, 5, 5);
+    let kept = {
+        let store = SqliteStore::open(&path, &key()).unwrap();
+        store_with_names(&store, &["Microsoft 365"]);
+        store
+            .create_case_(&complete("Lagret før", "", t), true, t)
+            .unwrap()
+    };
+    let make_read_only = |ro: bool| {
+        if mounted {
+            let opt = if ro { "remount,ro" } else { "remount,rw" };
+            assert!(
+                std::process::Command::new("mount")
+                    .args(["-o", opt])
+                    .arg(&folder)
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            let (file, dir) = if ro { (0o400, 0o500) } else { (0o600, 0o700) };
+            for f in std::fs::read_dir(&folder).unwrap().flatten() {
+                std::fs::set_permissions(f.path(), std::fs::Permissions::from_mode(file)).unwrap();
+            }
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(dir)).unwrap();
+        }
+    };
+    make_read_only(true);
+    let before = std::fs::read(&path).unwrap();
+    let outcome = SqliteStore::open(&path, &key()).and_then(|store| {
+        store.create_case_(&complete("Ny", "", t), true, t)?;
+        Ok(())
+    });
+    make_read_only(false);
+    let err = outcome.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Storage, "{err}");
+    let text = err.to_string();
+    eprintln!(
+        "read-only store ({}): {text}",
+        if mounted {
+            "read-only tmpfs"
+        } else {
+            "permissions"
+        }
+    );
+    assert!(
+        text.contains("read-only") || text.contains("cannot be opened"),
+        "a clear word for it: {text}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing was written");
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    assert_eq!(store.case(CaseKey::Id(kept.id)).unwrap(), kept);
+    drop(store);
+    if mounted {
+        let _ = std::process::Command::new("umount").arg(&folder).status();
+    }
+}
+
+/// Whether the tests run as root (permission bits do not bind root).
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
+        })
+        .unwrap_or(false)
+}
