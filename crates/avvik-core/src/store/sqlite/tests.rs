@@ -546,7 +546,13 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
             let busy: i64 = conn
                 .pragma_query_value(None, "busy_timeout", |r| r.get(0))
                 .unwrap();
-            assert_eq!((mode.as_str(), sync, fks, busy), ("wal", 2, 1, 5000));
+            let temp: i64 = conn
+                .pragma_query_value(None, "temp_store", |r| r.get(0))
+                .unwrap();
+            assert_eq!(
+                (mode.as_str(), sync, fks, busy, temp),
+                ("wal", 2, 1, 5000, 2)
+            );
         }
         store_with_names(&store, &["Microsoft 365"]);
         let t = at(2026, 5, 5, 5);
