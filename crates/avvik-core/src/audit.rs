@@ -70,6 +70,34 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// The stored form of a new event: the hash of its data and its link in the chain
+/// after `prev`. Used by the store for every new event and by migration 14 for the
+/// events stored before the chain existed.
+#[allow(clippy::too_many_arguments)]
+pub fn link(
+    prev: &str,
+    seq: i64,
+    case_id: &str,
+    at: &str,
+    kind: &str,
+    actor: &str,
+    data: &str,
+) -> (String, String) {
+    let data_hash = data_hash(data);
+    let hash = event_hash(
+        prev,
+        &EventRecord {
+            seq,
+            case_id,
+            at,
+            kind,
+            actor,
+            data_hash: &data_hash,
+        },
+    );
+    (data_hash, hash)
+}
+
 /// Whether `text` looks like a chain head (64 hex digits); upper case is accepted.
 pub fn parse_head(text: &str) -> Option<String> {
     let t = text.trim();

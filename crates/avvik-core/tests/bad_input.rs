@@ -8,51 +8,22 @@
 use avvik_core::case::CaseKey;
 use avvik_core::handling::AssessmentInput;
 use avvik_core::store::Store;
-use avvik_core::user::NewUser;
-use avvik_core::{
-    CaseDocument, ErrorKind, Organisation, Role, Session, SignedIn, SqliteStore, SystemInput,
-    UserInput,
-};
+use avvik_core::{CaseDocument, ErrorKind, Session, SignedIn, SqliteStore, SystemInput};
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "et langt passord";
+mod common;
+use common::PASSWORD;
 
 fn now() -> DateTime<Utc> {
     "2026-11-22T12:00:00Z".parse().unwrap()
 }
 
-/// An in-memory store with its general manager and the example's system.
+/// An in-memory store as after the first run.
 fn store() -> SqliteStore {
     let store = SqliteStore::open_in_memory().unwrap();
-    let first: NewUser = UserInput {
-        username: "leder".into(),
-        name: "Lise Leder".into(),
-        email: None,
-        roles: vec![Role::Handler],
-        password: PASSWORD.into(),
-    }
-    .check()
-    .unwrap();
-    let org = Organisation {
-        name: "Fjordtech AS".into(),
-        org_number: "974760673".into(),
-        ..Default::default()
-    };
-    avvik_core::session::initialize(&store, org, first, now()).unwrap();
-    let s = Session::sign_in(&store, "leder", PASSWORD).unwrap();
-    for name in ["Microsoft 365", "Tripletex"] {
-        let system = SystemInput {
-            name: name.into(),
-            purpose: None,
-            data_categories: vec![],
-            processor: None,
-        }
-        .check()
-        .unwrap();
-        s.add_system(&system, now()).unwrap();
-    }
+    common::set_up(&store, now());
     store
 }
 

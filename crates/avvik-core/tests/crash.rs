@@ -15,14 +15,13 @@ use std::time::{Duration, Instant};
 use avvik_core::case::CaseKey;
 use avvik_core::form::Draft;
 use avvik_core::store::Encryption;
-use avvik_core::user::NewUser;
-use avvik_core::{
-    CaseDocument, Organisation, Role, Session, SqliteStore, Store, SystemInput, UserInput,
-};
+use avvik_core::{CaseDocument, Session, SqliteStore, Store};
+
+mod common;
 use chrono::Utc;
+use common::PASSWORD;
 
 const PASSPHRASE: &str = "korrekt hest batteri stift";
-const PASSWORD: &str = "et langt passord";
 const WRITER_ENV: &str = "AVVIK_CRASH_WRITER_STORE";
 /// How many times the writer is killed (the issue asks for at least 200).
 const KILLS: usize = 200;
@@ -41,31 +40,8 @@ fn draft(title: &str) -> Draft {
 fn set_up(path: &Path) -> String {
     let store = SqliteStore::open(path, &key()).unwrap();
     let now = Utc::now();
-    let first: NewUser = UserInput {
-        username: "leder".into(),
-        name: "Lise Leder".into(),
-        email: None,
-        roles: vec![Role::Handler],
-        password: PASSWORD.into(),
-    }
-    .check()
-    .unwrap();
-    let org = Organisation {
-        name: "Fjordtech AS".into(),
-        org_number: "974760673".into(),
-        ..Default::default()
-    };
-    avvik_core::session::initialize(&store, org, first, now).unwrap();
+    common::set_up(&store, now);
     let session = Session::sign_in(&store, "leder", PASSWORD).unwrap();
-    let system = SystemInput {
-        name: "Microsoft 365".into(),
-        purpose: None,
-        data_categories: vec![],
-        processor: None,
-    }
-    .check()
-    .unwrap();
-    session.add_system(&system, now).unwrap();
     let example = include_str!("../../../docs/examples/misdirected-email.json");
     let doc = CaseDocument::from_json(example)
         .and_then(|d| d.check(now))

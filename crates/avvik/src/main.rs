@@ -143,25 +143,9 @@ enum Command {
     },
     /// Write the internal case report as PDF: the facts, the history, the decisions,
     /// the measures, the filings and the informing of the people affected.
-    Report {
-        #[arg(value_name = "ID|REFERENCE")]
-        case: String,
-        /// The PDF file to write (an existing file is not overwritten).
-        #[arg(long, value_name = "FILE.pdf")]
-        out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
-    },
+    Report(DocumentArgs),
     /// Write the letter to the people affected (art. 34) as PDF.
-    Letter {
-        #[arg(value_name = "ID|REFERENCE")]
-        case: String,
-        /// The PDF file to write (an existing file is not overwritten).
-        #[arg(long, value_name = "FILE.pdf")]
-        out: PathBuf,
-        #[arg(long, value_enum, default_value = "nb")]
-        lang: LangArg,
-    },
+    Letter(DocumentArgs),
     /// The tamper-evident history.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -766,6 +750,18 @@ fn parse_data_category(s: &str) -> Result<DataCategory, String> {
     })
 }
 
+/// A case's document to write as PDF.
+#[derive(clap::Args)]
+struct DocumentArgs {
+    #[arg(value_name = "ID|REFERENCE")]
+    case: String,
+    /// The PDF file to write (an existing file is not overwritten).
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
+    #[arg(long, value_enum, default_value = "nb")]
+    lang: LangArg,
+}
+
 #[derive(Subcommand)]
 enum StoreCommand {
     /// Where the store is, whether it is encrypted, its schema version and its backups.
@@ -1101,12 +1097,24 @@ fn run(cli: Cli) -> Result<(), String> {
             lang,
             now,
         ),
-        Command::Report { case, out, lang } => {
-            export_document(&session, DocumentKind::Report, &case, None, &out, lang, now)
-        }
-        Command::Letter { case, out, lang } => {
-            export_document(&session, DocumentKind::Letter, &case, None, &out, lang, now)
-        }
+        Command::Report(a) => export_document(
+            &session,
+            DocumentKind::Report,
+            &a.case,
+            None,
+            &a.out,
+            a.lang,
+            now,
+        ),
+        Command::Letter(a) => export_document(
+            &session,
+            DocumentKind::Letter,
+            &a.case,
+            None,
+            &a.out,
+            a.lang,
+            now,
+        ),
         Command::Audit(_) | Command::Store(StoreCommand::Info) => unreachable!("handled above"),
         Command::Backup { out } => match out {
             Some(out) => {

@@ -1712,19 +1712,7 @@ fn an_unencrypted_store_is_an_explicit_choice_and_is_encrypted_on_request() {
             .starts_with(b"SQLite format 3")
     );
     // Only an admin may encrypt it.
-    cli.ok(
-        &[
-            "user",
-            "add",
-            "--username",
-            "ansatt",
-            "--name",
-            "Åse Ansatt",
-            "--role",
-            "employee",
-        ],
-        None,
-    );
+    let cli = cli.with_employee();
     let err = cli
         .as_user("ansatt")
         .fails(&["store", "encrypt", "--generate-passphrase"], None);

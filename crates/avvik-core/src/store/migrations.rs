@@ -54,18 +54,7 @@ fn hash_existing_events(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             row.get(4)?,
             row.get(5)?,
         );
-        let data_hash = crate::audit::data_hash(&data);
-        let hash = crate::audit::event_hash(
-            &prev,
-            &crate::audit::EventRecord {
-                seq,
-                case_id: &case_id,
-                at: &at,
-                kind: &kind,
-                actor: &actor,
-                data_hash: &data_hash,
-            },
-        );
+        let (data_hash, hash) = crate::audit::link(&prev, seq, &case_id, &at, &kind, &actor, &data);
         write.execute(rusqlite::params![seq, data_hash, hash])?;
         prev = hash;
     }

@@ -573,18 +573,7 @@ impl SqliteStore {
         let case_id = id.to_string();
         let at = time::to_rfc3339(now);
         let data = data.to_string();
-        let data_hash = audit::data_hash(&data);
-        let hash = audit::event_hash(
-            &prev,
-            &audit::EventRecord {
-                seq,
-                case_id: &case_id,
-                at: &at,
-                kind,
-                actor,
-                data_hash: &data_hash,
-            },
-        );
+        let (data_hash, hash) = audit::link(&prev, seq, &case_id, &at, kind, actor, &data);
         tx.execute(
             "INSERT INTO case_events (seq, case_id, at, kind, actor, data, data_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
