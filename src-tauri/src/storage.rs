@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use avvik_core::i18n::Lang;
-use avvik_core::store::{BackupFile, Encryption, Restored, SqliteStore};
+use avvik_core::store::{BackupFile, Encryption, FileKind, Restored, SqliteStore, file_kind};
 use chrono::Utc;
 use serde::Serialize;
 use tauri::State;
@@ -69,7 +69,18 @@ pub async fn unlock(
     }
     let path = state.path()?;
     let key = Encryption::Passphrase(passphrase.clone());
-    let store = blocking(move || SqliteStore::open(&path, &key)).await?;
+    let store = blocking(move || {
+        // The store may have gone since the start (a removed drive, a sync folder):
+        // a passphrase never makes a new, empty store.
+        if file_kind(&path)? != FileKind::Encrypted {
+            return Err(avvik_core::Error::Storage {
+                path: path.display().to_string(),
+                message: "the encrypted store is no longer there; restart Avvik".into(),
+            });
+        }
+        SqliteStore::open(&path, &key)
+    })
+    .await?;
     state.set_slot(Slot::Open(Arc::new(store)));
     state.set_passphrase(Some(passphrase.clone()));
     state.wake_worker();
@@ -265,31 +276,39 @@ pub async fn encrypt_store(
         return Err(avvik_core::Error::Conflict("the store is encrypted already".into()).into());
     }
     let path = state.path()?;
-    // Nobody else may use the store while it is replaced: the slot is emptied, and the
-    // work waits until the worker has let go of it.
-    state.set_slot(Slot::Locked);
+    // Nobody else may use the store while it is replaced: the slot says so, and the
+    // work waits until the worker has let go of it (or gives up, changing nothing).
+    state.set_slot(Slot::Failed(
+        avvik_core::Error::Conflict("the store is being encrypted; wait a moment".into()).into(),
+    ));
     let key = passphrase.clone();
     let work_path = path.clone();
     let result = blocking(move || {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while Arc::strong_count(&store) > 1 && std::time::Instant::now() < deadline {
+        while Arc::strong_count(&store) > 1 {
+            if std::time::Instant::now() > deadline {
+                return Err(avvik_core::Error::Conflict(
+                    "the store stayed in use; nothing was changed, try again".into(),
+                ));
+            }
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         drop(store);
         SqliteStore::encrypt_in_place(&work_path, &key)
     })
     .await;
-    // Whatever happened, the store is opened again as it now is.
-    match result {
-        Ok(()) => {
-            state.set_slot(opened(&path, &Encryption::Passphrase(passphrase.clone())));
-            state.set_passphrase(Some(passphrase.clone()));
-        }
-        Err(e) => {
-            state.set_slot(opened(&path, &Encryption::None));
-            return Err(e);
-        }
+    // Whatever happened, the store is opened again as the file now is.
+    let now_encrypted = matches!(file_kind(&path), Ok(FileKind::Encrypted));
+    let key = if now_encrypted {
+        Encryption::Passphrase(passphrase.clone())
+    } else {
+        Encryption::None
+    };
+    state.set_slot(opened(&path, &key));
+    if now_encrypted {
+        state.set_passphrase(Some(passphrase.clone()));
     }
+    result?;
     *state
         .fresh_passphrase
         .lock()

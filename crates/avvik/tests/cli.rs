@@ -1562,6 +1562,15 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
             .execute("UPDATE case_events SET actor = 'x' WHERE seq = 3", [])
             .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");
+        // Nor slip through by setting a column to NULL, nor "redact" into anything.
+        for sneaky in [
+            "UPDATE case_events SET redacted = 1, hash = NULL WHERE seq = 3",
+            "UPDATE case_events SET redacted = 1, data = '{\"forfalsket\":1}' WHERE seq = 3",
+            "UPDATE case_events SET actor = NULL WHERE seq = 3",
+        ] {
+            let err = conn.execute(sneaky, []).unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{sneaky}: {err}");
+        }
         let err = conn
             .execute("DELETE FROM case_events WHERE seq = 3", [])
             .unwrap_err();

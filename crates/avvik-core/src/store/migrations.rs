@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_subject_notices.sql"),
     include_str!("migrations/0013_drills.sql"),
     include_str!("migrations/0014_audit_chain.sql"),
+    include_str!("migrations/0015_stricter_history_trigger.sql"),
 ];
 
 /// Work a migration needs beyond SQL, run right after its script in the same

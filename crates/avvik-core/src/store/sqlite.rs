@@ -62,6 +62,20 @@ impl SqliteStore {
     /// passphrase ([`Error::Locked`] otherwise); an unencrypted one opens without.
     /// A store newer than this binary is refused unchanged with [`Error::StoreTooNew`].
     pub fn open(path: &Path, encryption: &Encryption) -> Result<SqliteStore> {
+        Self::open_with(path, encryption, true)
+    }
+
+    /// Opens a copy (a backup being checked): like [`SqliteStore::open`], but a
+    /// migration makes no backup of its own in the live store's backup folder.
+    pub fn open_copy(path: &Path, encryption: &Encryption) -> Result<SqliteStore> {
+        Self::open_with(path, encryption, false)
+    }
+
+    fn open_with(
+        path: &Path,
+        encryption: &Encryption,
+        backup_before_migration: bool,
+    ) -> Result<SqliteStore> {
         let label = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::Storage {
@@ -83,14 +97,14 @@ impl SqliteStore {
                 message: format!("cannot make the new store private: {e}"),
             })?;
         }
-        Self::init(conn, label, encrypted)
+        Self::init(conn, label, encrypted, backup_before_migration)
     }
 
     /// A fresh store in memory, for tests.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let label = ":memory:".to_owned();
         let conn = Connection::open_in_memory().map_err(sql_err(&label))?;
-        Self::init(conn, label, false)
+        Self::init(conn, label, false, false)
     }
 
     /// Where this store lives, for messages and the About box.
@@ -103,7 +117,12 @@ impl SqliteStore {
         (self.label != ":memory:").then(|| PathBuf::from(&self.label))
     }
 
-    fn init(conn: Connection, label: String, encrypted: bool) -> Result<SqliteStore> {
+    fn init(
+        conn: Connection,
+        label: String,
+        encrypted: bool,
+        backup_before_migration: bool,
+    ) -> Result<SqliteStore> {
         configure(&conn).map_err(sql_err(&label))?;
         let found = migrations::user_version(&conn).map_err(sql_err(&label))?;
         let store = SqliteStore {
@@ -113,7 +132,10 @@ impl SqliteStore {
         };
         // A copy of the store as it was goes to the backup folder before a migration
         // changes it. The store reads the clock here, at its own edge, for the name.
-        if store.path().is_some() && (1..migrations::SCHEMA_VERSION).contains(&found) {
+        if backup_before_migration
+            && store.path().is_some()
+            && (1..migrations::SCHEMA_VERSION).contains(&found)
+        {
             store.backup(file::BackupReason::BeforeMigration, Utc::now())?;
         }
         migrations::migrate(&mut store.conn()).map_err(|e| match e {

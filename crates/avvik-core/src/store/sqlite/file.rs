@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{SqliteStore, sql_err};
+use super::{SqliteStore, migrations, sql_err};
 use crate::error::{Error, Problem, Result, ValidationError};
 
 /// How a store file is protected.
@@ -200,11 +200,17 @@ impl SqliteStore {
         }
         let conn = self.conn();
         conn.pragma_update(None, "rekey", new).map_err(self.err())?;
-        // Prove it: the file must open under the new passphrase.
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(self.err())?;
+        drop(conn);
+        // Prove it: a fresh connection opens the file under the new passphrase.
+        if let Some(path) = self.path() {
+            let (fresh, _) = connect(
+                &path,
+                FileKind::Encrypted,
+                &Encryption::Passphrase(new.to_owned()),
+                OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?;
+            drop(fresh);
+        }
         Ok(())
     }
 
@@ -246,39 +252,73 @@ impl SqliteStore {
         let plain = SqliteStore::open(path, &Encryption::None)?;
         let staged = sibling(path, "encrypting");
         remove_if_exists(&staged)?;
+        // From here no other connection may use the plain store: leaving WAL mode is
+        // refused while any other connection has the file open (so a running app or a
+        // second command is found, not overwritten), and the exclusive locking mode
+        // keeps the lock until this connection closes. Without WAL no -wal file of the
+        // old store is left to fold into the new one.
         {
             let conn = plain.conn();
+            let in_use = |e: rusqlite::Error| {
+                storage(
+                    path,
+                    format!(
+                        "the store is in use (close the app and any other avvik command first): {e}"
+                    ),
+                )
+            };
+            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+                .map_err(in_use)?;
+            let mode: String = conn
+                .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
+                .map_err(in_use)?;
+            if !mode.eq_ignore_ascii_case("delete") {
+                return Err(in_use(rusqlite::Error::InvalidQuery));
+            }
+            conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
+                .map_err(in_use)?;
+            let staged_text = staged
+                .to_str()
+                .ok_or_else(|| storage(&staged, "the path is not valid UTF-8"))?;
+            let version = migrations::user_version(&conn).map_err(plain.err())?;
+            // Only the error code is shown: SQLite may quote the statement, key and all.
             conn.execute_batch(&format!(
                 "ATTACH DATABASE {} AS encrypted KEY {};
                  SELECT sqlcipher_export('encrypted');
-                 PRAGMA encrypted.user_version = {};
+                 PRAGMA encrypted.user_version = {version};
                  DETACH DATABASE encrypted;",
-                literal(&staged.display().to_string()),
+                literal(staged_text),
                 literal(passphrase),
-                crate::store::SCHEMA_VERSION,
             ))
-            .map_err(|e| storage(path, format!("the encrypted copy failed: {e}")))?;
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&staged);
+                let code = match &e {
+                    rusqlite::Error::SqliteFailure(f, _) => format!("{:?}", f.code),
+                    _ => "unknown".to_owned(),
+                };
+                storage(path, format!("the encrypted copy failed ({code})"))
+            })?;
         }
         let result = (|| {
             let copy = SqliteStore::open(&staged, &Encryption::Passphrase(passphrase.to_owned()))?;
             same_content(&plain, &copy)?;
             drop(copy);
+            super::restrict_to_owner(&staged)
+                .map_err(|e| storage(&staged, format!("cannot make the copy private: {e}")))?;
             sync_file(&staged)
         })();
         if let Err(e) = result {
             let _ = std::fs::remove_file(&staged);
             return Err(e);
         }
-        drop(plain);
-        for suffix in ["-wal", "-shm"] {
-            remove_if_exists(&with_suffix(path, suffix))?;
-        }
+        // Put in place while the old store is still locked, then let it go.
         std::fs::rename(&staged, path).map_err(|e| {
             storage(
                 path,
                 format!("cannot put the encrypted store in place: {e}"),
             )
         })?;
+        drop(plain);
         sync_dir(path)?;
         Ok(())
     }
@@ -498,7 +538,12 @@ impl SqliteStore {
         sync_dir(&dest)?;
         let all = list_backups(&dir)?;
         let same: Vec<&BackupFile> = all.iter().filter(|b| b.reason == reason).collect();
-        for old in same.iter().take(same.len().saturating_sub(BACKUPS_KEPT)) {
+        let just_made = dest.display().to_string();
+        for old in same
+            .iter()
+            .filter(|b| b.path != just_made)
+            .take(same.len().saturating_sub(BACKUPS_KEPT))
+        {
             remove_if_exists(Path::new(&old.path))?;
         }
         Ok(BackupFile {
@@ -549,7 +594,8 @@ impl SqliteStore {
         std::fs::copy(backup, &staged)
             .map_err(|e| storage(backup, format!("cannot read the backup: {e}")))?;
         let result = (|| {
-            let copy = SqliteStore::open(&staged, encryption)?;
+            // Brought to this version's schema, without a migration copy of its own.
+            let copy = SqliteStore::open_copy(&staged, encryption)?;
             copy.integrity_check()?;
             let audit = copy.verify_audit_(None)?;
             if let Some(b) = audit.broken {

@@ -816,8 +816,25 @@ fn the_passphrase_changes_and_a_plain_store_is_encrypted_on_request() {
     assert_eq!(err.kind(), ErrorKind::Validation);
     assert_eq!(file_kind(&path).unwrap(), FileKind::Plain);
 
+    // While another Avvik has the store open, nothing is encrypted or lost.
+    {
+        let other = SqliteStore::open(&path, &Encryption::None).unwrap();
+        let err = SqliteStore::encrypt_in_place(&path, PASSPHRASE).unwrap_err();
+        assert!(err.to_string().contains("the store is in use"), "{err}");
+        assert_eq!(other.case(CaseKey::Id(created.id)).unwrap(), created);
+        assert!(!dir.path().join("avvik.sqlite3.encrypting").exists());
+    }
+    assert_eq!(file_kind(&path).unwrap(), FileKind::Plain);
+
     SqliteStore::encrypt_in_place(&path, PASSPHRASE).unwrap();
     assert_eq!(file_kind(&path).unwrap(), FileKind::Encrypted);
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "only its user reads the encrypted store"
+    );
     assert!(!file_contains(&path, "Tapt PC"));
     assert!(!dir.path().join("avvik.sqlite3.encrypting").exists());
     let store = SqliteStore::open(&path, &key()).unwrap();
