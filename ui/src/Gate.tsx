@@ -8,47 +8,7 @@ import { errorFor, errorText } from "./document";
 import { ErrorNotice } from "./ErrorNotice";
 import type { Lang, Translate } from "./i18n";
 import { SYSTEM_NAME_MAX_CHARS } from "./limits";
-import { TextField } from "./TextField";
-
-export function PasswordField({
-  id,
-  label,
-  help,
-  value,
-  error,
-  onInput,
-  autoComplete,
-}: {
-  id: string;
-  label: string;
-  help?: string;
-  value: string;
-  error?: string;
-  onInput: (v: string) => void;
-  autoComplete: string;
-}) {
-  const describedBy = [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ");
-  return (
-    <div class={`field ${error ? "has-error" : ""}`}>
-      <label for={id}>{label}</label>
-      {help && <small id={`${id}-help`}>{help}</small>}
-      <input
-        id={id}
-        type="password"
-        autoComplete={autoComplete}
-        value={value}
-        aria-invalid={error ? "true" : "false"}
-        aria-describedby={describedBy || undefined}
-        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
-      />
-      {error && (
-        <p id={`${id}-error`} class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
+import { PasswordField, TextField } from "./TextField";
 
 /** The passphrase choice of the first run: made up by Avvik (the default) or chosen. */
 type PassChoice = { mode: "generate" | "choose"; passphrase: string; passphrase2: string; remember: boolean };

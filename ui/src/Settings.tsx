@@ -12,47 +12,8 @@ import { Choices } from "./Choices";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import { type Lang, type MessageKey, type Translate } from "./i18n";
 import { StorageSection } from "./Storage";
+import { Input } from "./TextField";
 
-
-/** One labelled single-line input with its error tied to it. */
-function Input({
-  id,
-  label,
-  value,
-  error,
-  type = "text",
-  help,
-  onInput,
-}: {
-  id: string;
-  label: string;
-  value: string;
-  error?: string;
-  type?: string;
-  help?: string;
-  onInput: (v: string) => void;
-}) {
-  const describedBy = [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
-  return (
-    <div class={`field ${error ? "has-error" : ""}`}>
-      <label for={id}>{label}</label>
-      {help && <small id={`${id}-help`}>{help}</small>}
-      <input
-        id={id}
-        type={type}
-        value={value}
-        aria-invalid={error ? "true" : "false"}
-        aria-describedby={describedBy}
-        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
-      />
-      {error && (
-        <p id={`${id}-error`} class="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 const SECURITIES: readonly SmtpSecurity[] = ["starttls", "tls", "none"];
 

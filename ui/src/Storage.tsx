@@ -5,7 +5,7 @@ import type { BackupReason } from "./bindings/BackupReason";
 import type { CommandError } from "./bindings/CommandError";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import { ErrorNotice } from "./ErrorNotice";
-import { PasswordField } from "./Gate";
+import { PasswordField } from "./TextField";
 import { type Lang, type MessageKey, type Translate, formatInstant, formatNumber, problemKey } from "./i18n";
 
 /** How many of the newest backups the table shows. */

@@ -58,3 +58,55 @@ export function TextField({
     </div>
   );
 }
+
+/**
+ * One labelled single-line input without a counter (names, addresses, passwords), with
+ * its help and its error tied to it through `aria-describedby`.
+ */
+export function Input({
+  id,
+  label,
+  value,
+  error,
+  type = "text",
+  help,
+  autoComplete,
+  onInput,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  type?: string;
+  help?: string;
+  autoComplete?: string;
+  onInput: (v: string) => void;
+}) {
+  const describedBy = [help && `${id}-help`, error && `${id}-error`].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={`field ${error ? "has-error" : ""}`}>
+      <label for={id}>{label}</label>
+      {help && <small id={`${id}-help`}>{help}</small>}
+      <input
+        id={id}
+        type={type}
+        autoComplete={autoComplete}
+        value={value}
+        aria-invalid={error ? "true" : "false"}
+        aria-describedby={describedBy}
+        onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
+      />
+      {error && (
+        <p id={`${id}-error`} class="field-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A password or passphrase field: an `Input` that hides what is typed. */
+export function PasswordField(props: Omit<Parameters<typeof Input>[0], "type"> & { autoComplete: string }) {
+  return <Input {...props} type="password" />;
+}
+

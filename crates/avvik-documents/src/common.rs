@@ -5,6 +5,7 @@ use avvik_core::enisa::EnisaResult;
 use avvik_core::form::CaseDocument;
 use avvik_core::form::Count;
 use avvik_core::i18n::{self, Lang};
+use avvik_core::subjects::SubjectNotice;
 use avvik_core::vocab::{CountKind, OccurredKind};
 use avvik_pdf::{Block, Document};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -105,6 +106,32 @@ impl Words {
             out.push(ch);
         }
         if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// A round of informing the people affected: when, how, to how many, and whether
+    /// everyone was reached (or why not), on two lines.
+    pub fn subject_round(self, n: &SubjectNotice) -> String {
+        let mut value = format!(
+            "{} · {}",
+            self.time(n.sent_at),
+            self.label("subject_channel", n.channel.key())
+        );
+        if let Some(count) = n.recipients {
+            value.push_str(&format!(
+                " · {}",
+                self.f("subjects.recipients", &[("n", &count.to_string())])
+            ));
+        }
+        value.push('\n');
+        value.push_str(&if n.all_reached {
+            self.t("subjects.allReached")
+        } else {
+            self.f(
+                "subjects.notAllReached",
+                &[("reason", n.not_reached_reason.as_deref().unwrap_or(""))],
+            )
+        });
+        value
     }
 
     /// When the breach happened, with «not yet known» and «estimated» said as such.

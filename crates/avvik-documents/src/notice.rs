@@ -424,28 +424,7 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
         }
     }
     for n in &r.subjects {
-        let mut value = format!(
-            "{} · {}",
-            w.time(n.sent_at),
-            w.label("subject_channel", n.channel.key())
-        );
-        if let Some(count) = n.recipients {
-            value.push_str(&format!(
-                " · {}",
-                w.f("subjects.recipients", &[("n", &count.to_string())])
-            ));
-        }
-        value.push_str(&format!(
-            "\n{}",
-            if n.all_reached {
-                w.t("subjects.allReached")
-            } else {
-                w.f(
-                    "subjects.notAllReached",
-                    &[("reason", n.not_reached_reason.as_deref().unwrap_or(""))],
-                )
-            }
-        ));
+        let value = w.subject_round(n);
         b.push(Block::Field {
             label: w.f("pdf.notice.round", &[("n", &n.number.to_string())]),
             value,

@@ -327,26 +327,7 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
         b.push(Block::Paragraph(w.t("subjects.none")));
     }
     for n in &h.subject_notices {
-        let mut value = format!(
-            "{} · {}",
-            w.time(n.sent_at),
-            w.label("subject_channel", n.channel.key())
-        );
-        if let Some(count) = n.recipients {
-            value.push_str(&format!(
-                " · {}",
-                w.f("subjects.recipients", &[("n", &count.to_string())])
-            ));
-        }
-        value.push('\n');
-        value.push_str(&if n.all_reached {
-            w.t("subjects.allReached")
-        } else {
-            w.f(
-                "subjects.notAllReached",
-                &[("reason", n.not_reached_reason.as_deref().unwrap_or(""))],
-            )
-        });
+        let mut value = w.subject_round(n);
         value.push('\n');
         value.push_str(&stamp(&n.stamp));
         b.push(field(

@@ -1175,22 +1175,7 @@ fn the_clock_prints_the_deadline_in_utc_and_oslo_time_and_follows_the_awareness(
 #[test]
 fn the_handler_corrects_the_facts_and_records_informing_the_people_affected() {
     let cli = Cli::new().with_systems();
-    let case = cli.ok(
-        &["case", "new", "--json", "-"],
-        Some(&example("misdirected-email.json")),
-    );
-    let reference = case["reference"].as_str().unwrap();
-    cli.ok(
-        &["handle", "assess", reference, "--json", "-"],
-        Some(&assessment_example()),
-    );
-    cli.ok(
-        &[
-            "handle", "decide", reference, "--notify", "yes", "--inform", "yes",
-        ],
-        None,
-    );
-    cli.ok(&["filing", "add", reference, "--kind", "preliminary"], None);
+    let reference = &handled_case(&cli);
 
     // A correction without a reason is refused; with one, the next filing carries it.
     let mut doc: serde_json::Value =
@@ -1287,20 +1272,9 @@ fn pdf_text(path: &Path) -> String {
 #[test]
 fn the_notice_is_printed_per_filing_and_as_a_preview() {
     let cli = Cli::new().with_systems();
-    let case = cli.ok(
-        &["case", "new", "--json", "-"],
-        Some(&example("misdirected-email.json")),
-    );
-    let reference = case["reference"].as_str().unwrap();
-    cli.ok(
-        &["handle", "assess", reference, "--json", "-"],
-        Some(&assessment_example()),
-    );
-    cli.ok(
+    let reference = &decided_case(
+        &cli,
         &[
-            "handle",
-            "decide",
-            reference,
             "--notify",
             "yes",
             "--inform",
@@ -1308,7 +1282,6 @@ fn the_notice_is_printed_per_filing_and_as_a_preview() {
             "--other-authorities",
             "Anmeldt til politiet, sak 26-1234.",
         ],
-        None,
     );
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("melding-1.pdf");
@@ -1412,8 +1385,9 @@ fn the_notice_is_printed_per_filing_and_as_a_preview() {
     assert!(!pdf_text(&again).contains("Nøyaktig 14"));
 }
 
-/// A handled case with a preliminary filing: a dozen events in the history.
-fn handled_case(cli: &Cli) -> String {
+/// The misdirected e-mail, submitted, assessed and decided with `decide` (the
+/// arguments after `handle decide REFERENCE`); its reference.
+fn decided_case(cli: &Cli, decide: &[&str]) -> String {
     let case = cli.ok(
         &["case", "new", "--json", "-"],
         Some(&example("misdirected-email.json")),
@@ -1423,12 +1397,16 @@ fn handled_case(cli: &Cli) -> String {
         &["handle", "assess", &reference, "--json", "-"],
         Some(&assessment_example()),
     );
-    cli.ok(
-        &[
-            "handle", "decide", &reference, "--notify", "yes", "--inform", "yes",
-        ],
-        None,
-    );
+    let mut args = vec!["handle", "decide", reference.as_str()];
+    args.extend_from_slice(decide);
+    cli.ok(&args, None);
+    reference
+}
+
+/// A handled case (to notify, to inform) with a preliminary filing: a dozen events in
+/// the history.
+fn handled_case(cli: &Cli) -> String {
+    let reference = decided_case(cli, &["--notify", "yes", "--inform", "yes"]);
     cli.ok(
         &["filing", "add", &reference, "--kind", "preliminary"],
         None,

@@ -974,16 +974,23 @@ fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anyt
     assert!(!dir.path().join("avvik.sqlite3.restoring").exists());
 }
 
-#[test]
-fn a_full_disk_is_a_clear_error_and_keeps_what_was_saved() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("avvik.sqlite3");
+/// An encrypted store in `dir` with one submitted case, the one that must survive.
+fn encrypted_store_with_a_case(dir: &Path) -> (SqliteStore, PathBuf, Case) {
+    let path = dir.join("avvik.sqlite3");
     let store = SqliteStore::open(&path, &key()).unwrap();
     store_with_names(&store, &["Microsoft 365"]);
     let t = at(2026, 5, 5, 5);
     let kept = store
         .create_case_(&complete("Lagret før", "", t), true, t)
         .unwrap();
+    (store, path, kept)
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_what_was_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, kept) = encrypted_store_with_a_case(dir.path());
+    let t = kept.created_at;
     // SQLite's own limit on the file's size fails writes exactly as a full disk does.
     {
         let conn = store.conn_for_tests();
@@ -1018,13 +1025,8 @@ fn a_full_disk_is_a_clear_error_and_keeps_what_was_saved() {
 #[test]
 fn a_store_held_by_another_writer_is_a_clear_error_after_waiting() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("avvik.sqlite3");
-    let store = SqliteStore::open(&path, &key()).unwrap();
-    store_with_names(&store, &["Microsoft 365"]);
-    let t = at(2026, 5, 5, 5);
-    let kept = store
-        .create_case_(&complete("Lagret før", "", t), true, t)
-        .unwrap();
+    let (store, path, kept) = encrypted_store_with_a_case(dir.path());
+    let t = kept.created_at;
     // Another process (here: another connection) holds the write lock.
     let other = Connection::open(&path).unwrap();
     other.pragma_update(None, "key", PASSPHRASE).unwrap();
