@@ -128,17 +128,23 @@ fn a_draft_is_autosaved_submitted_listed_and_found() {
     let listed = h
         .invoke("list_cases", json!({"filter": {"query": "MINNEPINNE"}}))
         .unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
-    assert_eq!(listed[0]["id"], submitted["id"]);
+    assert_eq!(listed["total"], 1);
+    assert_eq!(listed["cases"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["cases"][0]["id"], submitted["id"]);
     assert_eq!(
         h.invoke("list_cases", json!({"filter": {"query": "phishing"}}))
             .unwrap(),
-        json!([])
+        json!({"cases": [], "total": 0})
     );
     let drafts = h
         .invoke("list_cases", json!({"filter": {"status": "draft"}}))
         .unwrap();
-    assert_eq!(drafts, json!([]));
+    assert_eq!(drafts, json!({"cases": [], "total": 0}));
+    // A page: the first of one case, and the count of all.
+    let page = h
+        .invoke("list_cases", json!({"filter": {"limit": 1, "offset": 1}}))
+        .unwrap();
+    assert_eq!(page, json!({"cases": [], "total": 1}));
 
     let found = h
         .invoke("get_case", json!({"key": reference.to_lowercase()}))
@@ -205,8 +211,7 @@ fn errors_cross_ipc_as_kind_message_and_field_errors() {
 
     // Only the valid draft was written.
     assert_eq!(
-        h.invoke("list_cases", json!({"filter": {}}))
-            .unwrap()
+        h.invoke("list_cases", json!({"filter": {}})).unwrap()["cases"]
             .as_array()
             .unwrap()
             .len(),
@@ -417,7 +422,7 @@ fn first_run_sign_in_and_sign_out() {
     .unwrap();
     assert_eq!(
         h.invoke("list_cases", json!({"filter": {}})).unwrap(),
-        json!([])
+        json!({"cases": [], "total": 0})
     );
 }
 

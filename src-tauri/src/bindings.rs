@@ -34,6 +34,7 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::CaseDocument>(cfg, &mut out);
     render::<avvik_core::CaseStatus>(cfg, &mut out);
     render::<avvik_core::CaseFilter>(cfg, &mut out);
+    render::<avvik_core::store::CasePage>(cfg, &mut out);
     render::<avvik_core::store::CaseSort>(cfg, &mut out);
     render::<avvik_core::ErrorKind>(cfg, &mut out);
     render::<avvik_core::Problem>(cfg, &mut out);
@@ -67,6 +68,20 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::UserInput>(cfg, &mut out);
     render::<avvik_core::Role>(cfg, &mut out);
     render::<avvik_core::Organisation>(cfg, &mut out);
+    render::<avvik_core::dashboard::Dashboard>(cfg, &mut out);
+    render::<avvik_core::dashboard::OpenCase>(cfg, &mut out);
+    render::<avvik_core::dashboard::Task>(cfg, &mut out);
+    render::<avvik_core::dashboard::ApprovalWaiting>(cfg, &mut out);
+    render::<avvik_core::dashboard::Overdue>(cfg, &mut out);
+    render::<avvik_core::dashboard::Readiness>(cfg, &mut out);
+    render::<avvik_core::dashboard::Charts>(cfg, &mut out);
+    render::<avvik_core::dashboard::MonthTypeCount>(cfg, &mut out);
+    render::<avvik_core::dashboard::FilingMonth>(cfg, &mut out);
+    render::<avvik_core::dashboard::AgeBucket>(cfg, &mut out);
+    render::<avvik_core::dashboard::AgeCount>(cfg, &mut out);
+    render::<avvik_core::retention::RetentionStatus>(cfg, &mut out);
+    render::<avvik_core::retention::RetentionCandidate>(cfg, &mut out);
+    render::<avvik_core::retention::Anonymised>(cfg, &mut out);
     render::<avvik_core::org::ContactPoint>(cfg, &mut out);
     render::<avvik_core::mail::SmtpInput>(cfg, &mut out);
     render::<avvik_core::mail::SmtpSettings>(cfg, &mut out);

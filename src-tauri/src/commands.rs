@@ -338,15 +338,15 @@ fn case_id(id: &str) -> Result<Uuid, CommandError> {
     }
 }
 
-/// The case register.
+/// A page of the case register, and how many cases the filter selects in all.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn list_cases(
     state: State<'_, AppState>,
     filter: serde_json::Value,
-) -> Result<Vec<Case>, CommandError> {
+) -> Result<avvik_core::store::CasePage, CommandError> {
     let filter: CaseFilter = parse("filter", filter)?;
     let now = Utc::now();
-    as_signed_in(&state, move |s| s.list_cases(&filter, now)).await
+    as_signed_in(&state, move |s| s.case_page(&filter, now)).await
 }
 
 /// One case by id or reference.

@@ -2,6 +2,7 @@
 //! Everything it does goes through `avvik-core`.
 
 mod commands;
+mod dashboard;
 mod error;
 mod handling;
 mod settings;
@@ -43,6 +44,9 @@ pub fn builder<R: tauri::Runtime>(
             handling::inform_subjects,
             handling::export_document,
             commands::audit_status,
+            dashboard::dashboard,
+            dashboard::save_chart,
+            dashboard::save_chart_png,
             storage::unlock,
             storage::save_recovery_sheet,
             storage::dismiss_recovery_sheet,
@@ -57,6 +61,8 @@ pub fn builder<R: tauri::Runtime>(
             settings::smtp_settings,
             settings::test_smtp,
             settings::update_organisation,
+            settings::retention_status,
+            settings::anonymise_cases,
             commands::add_attachment,
             commands::add_system,
             commands::attachment_preview,

@@ -1,8 +1,9 @@
 //! The IPC commands of the admin's settings: the organisation (contact point, general
-//! manager) and the SMTP settings for notices by e-mail.
+//! manager, retention period), retention, and the SMTP settings for notices by e-mail.
 
 use avvik_core::Organisation;
 use avvik_core::mail::{SmtpInput, SmtpSettings};
+use avvik_core::retention::{Anonymised, RetentionStatus};
 use chrono::Utc;
 use tauri::State;
 
@@ -18,6 +19,23 @@ pub async fn update_organisation(
     let org: Organisation = parse("org", organisation)?;
     let now = Utc::now();
     as_signed_in(&state, move |s| s.update_organisation(org, now)).await
+}
+
+/// The retention period and the closed cases due under it.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn retention_status(state: State<'_, AppState>) -> Result<RetentionStatus, CommandError> {
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.retention_status(now)).await
+}
+
+/// Anonymises the listed cases (the ones the admin saw as due), all or none.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn anonymise_cases(
+    state: State<'_, AppState>,
+    ids: Vec<uuid::Uuid>,
+) -> Result<Vec<Anonymised>, CommandError> {
+    let now = Utc::now();
+    as_signed_in(&state, move |s| s.anonymise(&ids, now)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -14,6 +14,7 @@ import datetime
 import email
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,10 +25,64 @@ import traceback
 import zoneinfo
 
 from smtp_sink import SmtpSink
-from webdriver import Driver, WebDriverError
+from webdriver import KEYS, Driver, WebDriverError
 
 
 PASSWORD = "et langt passord for lise"
+
+# axe-core from the UI's npm packages (a devDependency), run in the real window.
+AXE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "ui", "node_modules", "axe-core",
+                   "axe.min.js")
+# The screens the suite audits with axe-core; each must have been audited, and pass.
+AUDITED = [
+    "first run", "recovery sheet", "empty register", "form step 1", "form step 2", "form step 3",
+    "form step 4", "form step 5", "unlock", "sign in", "form step 6", "review", "submitted case", "inbox",
+    "register", "settings", "employee's case", "assessment", "decision", "filings and measures",
+    "closed case",
+]
+
+
+# Checks where a key press put focus, given the element focused before it (kept in the page):
+# on a shown control (not hidden, not inside anything hidden) with a visible focus ring, and on
+# the next one in reading order that a Tab reaches (the previous one with Shift+Tab): a radio
+# group is one stop, at its checked radio (the first or last when none is). No element may
+# reorder focus with a positive tabindex.
+FOCUS_CHECK = """
+const [css, backwards] = arguments;
+const before = window.__avvikFocus || document.body;
+const now = document.activeElement;
+window.__avvikFocus = now;
+const onPage = (r) => r.width > 1 && r.height > 1 && r.right + scrollX > 0 && r.bottom + scrollY > 0 &&
+  r.left + scrollX < document.documentElement.scrollWidth;
+const shown = (e) => {
+  const style = getComputedStyle(e);
+  if (e.closest('[inert], [aria-hidden="true"]') || style.visibility !== 'visible') return false;
+  const clipped = (style.clip && style.clip !== 'auto') || (style.clipPath && style.clipPath !== 'none');
+  if (onPage(e.getBoundingClientRect()) && style.opacity !== '0' && !clipped) return true;
+  // A visually hidden input whose visible label shows its focus (the attachment's file input).
+  return [...(e.labels || [])].some((l) => onPage(l.getBoundingClientRect()));
+};
+const stop = (e) => {
+  if (e.disabled || e.tabIndex < 0 || !shown(e)) return false;
+  if (e.type !== 'radio' || !e.name) return true;
+  const group = [...document.getElementsByName(e.name)].filter((r) => r.type === 'radio' && !r.disabled && shown(r));
+  const checked = group.find((r) => r.checked);
+  return e === (checked || (backwards ? group[group.length - 1] : group[0]));
+};
+const describe = (e) => e ? `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.type ? '[' + e.type + ']' : ''}` +
+  ` «${(e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 40)}»` : 'nothing';
+const stops = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')];
+const reordered = stops.filter((e) => e.tabIndex > 0).map(describe);
+const after = (e) => before.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING && !before.contains(e);
+const candidates = stops.filter((e) => e !== before && stop(e) && (backwards ? !after(e) && !e.contains(before) : after(e)));
+const expected = backwards ? candidates[candidates.length - 1] : candidates[0];
+// The focus is seen: a ring on the control, or on the visible label of a hidden one.
+const ringed = (e) => { const c = getComputedStyle(e); return c.outlineStyle !== 'none' && parseFloat(c.outlineWidth) >= 2; };
+const seen = ringed(now) || [...(now.labels || [])].some(ringed);
+// With nothing focused, the browser starts from where the last focused element was: not observable here.
+return {now: describe(now), expected: describe(expected), natural: now === expected || before === document.body,
+        shown: shown(now), seen, reordered, arrived: now.matches(css)};
+"""
 
 
 def synthetic_nin():
@@ -65,6 +120,8 @@ class Suite:
         self.state = {"title": "Lønnsslipper sendt til feil mottaker – æøå ÆØÅ"}
         self.passphrase = None  # made up by the first run
         self.nin = synthetic_nin()
+        self.audits = {}  # screen -> the serious and critical axe-core violations found there
+        self.stops = 0  # places the keyboard test's Tab presses landed on, each checked
 
     # -- life cycle ---------------------------------------------------------
 
@@ -77,7 +134,7 @@ class Suite:
             stdout=open(self.notifications, "w"), stderr=subprocess.DEVNULL,
         )
         port = free_port()
-        env = dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true", AVVIK_DATA_DIR=self.data)
+        env = self.app_env()
         log = open(os.path.join(self.out, "webkitwebdriver.log"), "w")
         self.proc = subprocess.Popen(
             ["WebKitWebDriver", f"--port={port}", "--host=127.0.0.1"],
@@ -85,6 +142,13 @@ class Suite:
         )
         self.driver = Driver(f"http://127.0.0.1:{port}")
         self.driver.wait_ready(timeout=20)
+
+    def app_env(self):
+        # The webview keeps its own data (the chosen language in localStorage) in the XDG
+        # folders: a throw-away pair too, so no run inherits another's, or a user's, choices.
+        return dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true", AVVIK_DATA_DIR=self.data,
+                    XDG_DATA_HOME=os.path.join(self.data, "xdg-data"),
+                    XDG_CACHE_HOME=os.path.join(self.data, "xdg-cache"))
 
     def stop(self):
         if getattr(self, "monitor", None):
@@ -107,9 +171,9 @@ class Suite:
         else:
             print(f"kept the data folder: {self.data}")
 
-    def cli_run(self, *args):
+    def cli_run(self, *args, user="leder"):
         db = os.path.join(self.data, "avvik.sqlite3")
-        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD,
+        env = dict(os.environ, AVVIK_USER=user, AVVIK_PASSWORD=PASSWORD,
                    AVVIK_PASSPHRASE=self.passphrase, AVVIK_NO_KEYCHAIN="1")
         return subprocess.run([self.cli, "--db", db, *args], capture_output=True, text=True,
                               timeout=30, check=True, env=env).stdout
@@ -117,13 +181,32 @@ class Suite:
     def launch_app(self):
         started = time.monotonic()
         self.driver.new_session(self.app)
-        self.driver.wait_for("#register, #register-empty, #setup-heading, #signin-heading, #unlock-heading",
+        self.driver.wait_for("#register, #register-empty, #dashboard, #setup-heading, #signin-heading, #unlock-heading",
                              timeout=20)
         return time.monotonic() - started
 
     def restart_app(self):
         self.driver.end_session()  # WebKitWebDriver closes the app with the session
+        self.wait_app_gone()
         return self.launch_app()
+
+    def wait_app_gone(self, timeout=20):
+        """Waits until the app WebKitWebDriver started has exited: started again while it still
+        runs, the app hands over to it (one instance at a time) and no window comes."""
+        children = f"/proc/{self.proc.pid}/task/{self.proc.pid}/children"
+        deadline = time.monotonic() + timeout
+        while True:
+            alive = []
+            for pid in open(children).read().split():
+                try:
+                    if open(f"/proc/{pid}/stat").read().rsplit(") ", 1)[1][0] != "Z":
+                        alive.append(pid)
+                except OSError:
+                    pass
+            if not alive:
+                return
+            assert time.monotonic() < deadline, f"the app (pid {alive}) did not exit when its session ended"
+            time.sleep(0.1)
 
     def check(self, name, fn):
         try:
@@ -141,18 +224,96 @@ class Suite:
 
     # -- the tests ----------------------------------------------------------
 
-    def wait_saved(self, text, timeout=5):
+    def wait_saved(self, text, timeout=5, user="leder"):
         """Waits until the draft in the store holds `text`: autosave, checked through the CLI."""
         deadline = time.monotonic() + timeout
-        while text not in self.cli_run("case", "list", "--status", "draft"):
+        while text not in self.cli_run("case", "list", "--status", "draft", user=user):
             if time.monotonic() > deadline:
                 status = self.driver.text(self.driver.find("#save-status"))
                 errors = [self.driver.text(e) for e in self.driver.find_all(".field-error")]
                 raise AssertionError(f"{text!r} was not autosaved; status {status!r}, errors {errors}")
             time.sleep(0.1)
 
+    def wait_home(self):
+        """Waits for the first screen after signing in: the overview, or the register."""
+        return self.driver.wait_for("#register, #register-empty, #dashboard")
+
+    def open_register(self):
+        d = self.driver
+        if not d.find_all("#register-heading"):
+            d.click(d.find("#nav-register"))
+        d.wait_for("#register, #register-empty")
+
     def shot(self, name):
         self.driver.screenshot_after_paint(os.path.join(self.out, f"{name}.png"))
+
+    def tab_to(self, css, backwards=False, limit=80):
+        """Presses Tab (Shift+Tab backwards) until focus is on `css`, checking every stop on the way."""
+        d = self.driver
+        d.execute("window.__avvikFocus = document.activeElement;")
+        for _ in range(limit):
+            d.keys((KEYS["Shift"], KEYS["Tab"]) if backwards else KEYS["Tab"])
+            where = d.execute(FOCUS_CHECK, [css, backwards])
+            assert where["shown"], f"focus went to a hidden element: {where['now']}"
+            assert where["seen"], f"the focus on {where['now']} is not shown"
+            assert not where["reordered"], f"a positive tabindex reorders focus: {where['reordered']}"
+            assert where["natural"], f"focus went to {where['now']}, not the next control {where['expected']}"
+            self.stops += 1
+            if where["arrived"]:
+                return
+        raise AssertionError(f"{css} not reached with {limit} presses of Tab")
+
+    def press(self, key, then=None):
+        """Presses one key where focus is; `then` is the CSS focus must be on afterwards, with its ring."""
+        d = self.driver
+        d.keys(KEYS.get(key, key))
+        if then:
+            self.wait_focus(then)
+            if not then.endswith("-heading"):  # a heading given focus is not a stop of its own
+                ring = d.execute("return getComputedStyle(document.activeElement).outlineStyle;")
+                assert ring != "none", f"the focus on {then} is not shown"
+
+    def type_here(self, text):
+        """Types on the keyboard into the focused field."""
+        self.driver.keys(*text)
+
+    def wait_focus(self, css, timeout=5):
+        d = self.driver
+        deadline = time.monotonic() + timeout
+        while not d.execute("return document.activeElement.matches(arguments[0]);", [css]):
+            if time.monotonic() > deadline:
+                now = d.execute("const e = document.activeElement; return e.tagName + '#' + e.id;")
+                raise AssertionError(f"focus is on {now}, not {css}")
+            time.sleep(0.05)
+
+    def audit(self, screen):
+        """Runs axe-core on what the window shows now and keeps its serious and critical violations.
+
+        The script goes in through WebDriver (evaluated by the automation session, so the
+        app's CSP, which allows no inline or foreign script, does not apply to it)."""
+        d = self.driver
+        started = time.monotonic()
+        if not d.execute("return typeof window.axe === 'object';"):
+            with open(AXE, encoding="utf-8") as f:
+                d.execute(f.read() + "\nreturn typeof window.axe;")
+        result = d.execute_async("""
+            const done = arguments[arguments.length - 1];
+            axe.run(document, {resultTypes: ['violations']}).then(
+              (r) => done({violations: r.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map((n) => n.target.join(' ')),
+              }))}),
+              (e) => done({error: String(e)}));
+        """)
+        assert "error" not in result, f"axe-core failed on {screen}: {result['error']}"
+        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        others = sorted({v["id"] for v in result["violations"]} - {v["id"] for v in serious})
+        self.audits[screen] = serious
+        note = f"; minor or moderate: {', '.join(others)}" if others else ""
+        print(f"        (axe-core on {screen}: {len(serious)} serious or critical{note}; "
+              f"{time.monotonic() - started:.2f} s)")
+        for v in serious:
+            print(f"        axe {v['impact']}: {v['id']}: {v['help']}: {'; '.join(v['targets'][:8])}")
 
     def first_run_sets_up_the_organisation_and_its_manager(self):
         d = self.driver
@@ -168,6 +329,7 @@ class Suite:
         error = d.text(d.wait_for("#setup-org-number-error"))
         assert error == "Organisasjonsnummeret har feil form.", error
         self.shot("00-first-run")
+        self.audit("first run")
         d.clear(d.find("#setup-org-number"))
         d.type(d.find("#setup-org-number"), "974 760 673")
         d.click(d.find("#setup-submit"))
@@ -178,7 +340,13 @@ class Suite:
         self.passphrase = passphrase
         assert d.find_all("#recovery-keychain"), "no keychain under the test session: the user is told"
         self.shot("00b-recovery")
+        self.audit("recovery sheet")
         d.click(d.find("#recovery-done"))
+        self.wait_home()
+        if d.find_all("#dashboard"):  # a general manager starts at the overview
+            d.wait_for("#dashboard[aria-busy=false]")
+            self.audit("overview")
+        self.open_register()
         d.wait_for("#register-empty")
         with open(os.path.join(self.data, "avvik.sqlite3"), "rb") as f:
             assert not f.read(16).startswith(b"SQLite format 3"), "the store is encrypted"
@@ -197,6 +365,7 @@ class Suite:
         store = d.text(d.find(".statusbar"))
         assert self.data in store, f"the app does not use the test data folder: {store!r}"
         self.shot("01-empty-register")
+        self.audit("empty register")
 
     def step_1_needs_an_answer_and_takes_a_template(self):
         d = self.driver
@@ -206,6 +375,7 @@ class Suite:
         error = d.text(d.wait_for("#q-personal_data-error"))
         assert error == "Svaret om personopplysninger må fylles ut.", error
         assert d.attribute(d.find("#q-personal_data"), "aria-invalid") == "true"
+        self.audit("form step 1")
         d.select(d.find("#template"), "sent_by_mistake")
         d.click(d.find("#template-apply"))
         d.click(d.find("#q-personal_data-yes"))
@@ -225,6 +395,7 @@ class Suite:
         checked = d.find_all("#q-systems input:checked")
         assert len(checked) == 2, f"{len(checked)} systems chosen"
         self.shot("03-step-2-systems")
+        self.audit("form step 2")
         d.click(d.find("#wizard-next"))
         d.wait_for("#q-nature")
 
@@ -234,6 +405,7 @@ class Suite:
         assert d.property(d.find("#incident_type"), "value") == "sent_by_mistake"
         assert d.property(d.find("#q-cause-internal_non_malicious"), "checked") is True
         self.shot("04-step-3-category")
+        self.audit("form step 3")
         d.click(d.find("#wizard-next"))
         d.wait_for("#q-data_subjects")
 
@@ -246,6 +418,7 @@ class Suite:
         d.type(d.wait_for("#q-subjects_count-value"), "3")
         d.click(d.find("#q-records_count-unknown"))
         self.shot("05-step-4-affected-data")
+        self.audit("form step 4")
         d.click(d.find("#wizard-next"))
         d.wait_for("#q-occurred")
 
@@ -257,6 +430,7 @@ class Suite:
         d.click(d.find("#q-discovered_by-outsider"))
         d.type(d.find("#q-data_location"), "Hos en regnskapsfører på Ås; sletting er bekreftet.")
         self.shot("06-step-5-when")
+        self.audit("form step 5")
         d.click(d.find("#wizard-next"))
         d.wait_for("#q-title")
 
@@ -273,6 +447,7 @@ class Suite:
         d.click(d.find("#unlock-submit"))
         d.wait_text(".gate [role=alert]", lambda t: "Passfrasen åpner ikke databasen" in t)
         self.shot("07b-unlock")
+        self.audit("unlock")
         d.type(d.find("#unlock-passphrase"), self.passphrase)
         d.click(d.find("#unlock-submit"))
         d.wait_for("#signin-heading")
@@ -281,9 +456,12 @@ class Suite:
         d.type(d.find("#signin-password"), "feil passord")
         d.click(d.find("#signin-submit"))
         d.wait_text(".gate [role=alert]", lambda t: "passordet er feil" in t)
+        self.audit("sign in")
         d.clear(d.find("#signin-password"))
         d.type(d.find("#signin-password"), PASSWORD)
         d.click(d.find("#signin-submit"))
+        self.wait_home()
+        self.open_register()
         banner = d.text(d.wait_for("#drafts-banner"))
         assert "1 utkast" in banner, banner
         self.shot("08-after-restart-draft-waiting")
@@ -313,11 +491,13 @@ class Suite:
         preview = d.text(d.wait_for("#attachment-preview"))
         assert "Hilsen Åse" in preview, preview
         self.shot("09-step-6-what-happened")
+        self.audit("form step 6")
         d.click(d.find("#wizard-next"))
         d.wait_for("#review-complete")
         warning = d.text(d.wait_for("#review-warnings"))
         assert "fødselsnummer" in warning, warning
         self.shot("10-review-with-warning")
+        self.audit("review")
         d.click(d.find("#mask-description"))
         d.wait_gone("#review-warnings")
         summary = d.text(d.find(".summary"))
@@ -334,6 +514,7 @@ class Suite:
         heading = d.text(d.wait_for("#detail-heading"))
         assert heading == f"Avvik {reference}", heading
         self.shot("12-submitted-case")
+        self.audit("submitted case")
 
     def the_general_manager_acknowledges_the_notice(self):
         d = self.driver
@@ -343,6 +524,7 @@ class Suite:
         row = d.text(d.wait_for("#inbox tbody tr"))
         assert self.state["reference"] in row and "Ny" in row, row
         self.shot("12b-inbox")
+        self.audit("inbox")
         d.click(d.find("#inbox tbody tr button.ack"))
         d.wait_text("#inbox tbody tr", lambda t: "Kvittert" in t)
         d.wait_text("#nav-inbox", lambda t: t == "Innboks")
@@ -366,6 +548,7 @@ class Suite:
                 d.wait_for(f'#register-empty[data-query="{query}"]')
             if query == "blåbærsyltetøy":
                 self.shot("13-found-by-search")
+                self.audit("register")
 
     def the_cli_sees_the_same_case(self):
         out = self.cli_run("case", "list", "--query", "blåbærsyltetøy")
@@ -384,7 +567,7 @@ class Suite:
         assert files[0]["media_type"] == "message/rfc822"
         assert case["notices"][0]["recipient"] == "Lise Lædre" and case["notices"][0]["acknowledged_at"], case["notices"]
         # A second start of the app hands over to this window and exits at once.
-        env = dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true", AVVIK_DATA_DIR=self.data)
+        env = self.app_env()
         started = time.monotonic()
         second = subprocess.run([self.app], env=env, capture_output=True, timeout=30)
         took = time.monotonic() - started
@@ -399,7 +582,7 @@ class Suite:
         d.type(d.find("#signin-username"), username)
         d.type(d.find("#signin-password"), PASSWORD)
         d.click(d.find("#signin-submit"))
-        d.wait_for("#register, #register-empty")
+        self.wait_home()
 
     def the_admin_sets_the_contact_point_and_mail(self):
         d = self.driver
@@ -426,6 +609,7 @@ class Suite:
         d.wait_text("#settings-smtp-status", lambda t: "Testmeldingen er sendt" in t)
         assert [m["to"] for m in self.sink.received] == [["<lise@fjordtech.no>"]], self.sink.received
         self.shot("13b-settings")
+        self.audit("settings")
         # Storage and security: encrypted, and a backup made by hand appears in the list.
         assert "Kryptert" in d.text(d.find("#storage-encryption")), d.text(d.find("#storage-encryption"))
         d.click(d.find("#backup-now"))
@@ -495,6 +679,7 @@ class Suite:
         d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
         assert not d.find_all("#save-assessment"), "an employee is offered the assessment"
         self.shot("14-employee-submitted")
+        self.audit("employee's case")
         # The app's worker sends the general manager's e-mail at once: the reference, no content.
         deadline = time.monotonic() + 15
         while len(self.sink.received) < 2:
@@ -567,6 +752,7 @@ class Suite:
         d.click(d.find("#save-assessment"))
         error = d.text(d.wait_for("#assessment-departure_reason-error"))
         assert "må fylles ut" in error, error
+        self.audit("assessment")
         d.type(d.find("#assessment-departure_reason"), "Mottakeren er ukjent for oss; vi velger å melde.")
         self.shot("15-assessment-form")
         d.click(d.find("#save-assessment"))
@@ -578,6 +764,7 @@ class Suite:
         # The decisions: a risk must be notified.
         d.click(d.wait_for("#decision-notify_authority-yes"))
         d.click(d.find("#decision-inform_subjects-no"))
+        self.audit("decision")
         d.click(d.find("#save-decision"))
         summary = d.text(d.wait_for("#decision-summary"))
         assert "Meldes til Datatilsynet" in summary, summary
@@ -615,6 +802,7 @@ class Suite:
         d.type(d.find("#measure-due"), today)
         d.click(d.find("#add-measure"))
         d.wait_text("#measures-approval", lambda t: "ikke godkjent" in t)
+        self.audit("filings and measures")
         d.click(d.find("#approve-measures"))
         d.wait_text("#measures-approval", lambda t: "Godkjent av Lise Lædre" in t)
         blockers = d.text(d.find("#handling-blockers"))
@@ -635,6 +823,7 @@ class Suite:
         assert not d.find_all("#audit-alarm"), "the chain is intact"
         d.execute("document.querySelector('#history-heading').scrollIntoView()")
         self.shot("17b-history")
+        self.audit("closed case")
         audit = json.loads(self.cli_run("audit", "verify"))
         assert audit["broken"] is None and audit["events"] >= 10, audit
         handling = json.loads(self.cli_run("handle", "show", reference))
@@ -646,6 +835,159 @@ class Suite:
         assert [(f["kind"], f["late"]) for f in handling["filings"]] == [("preliminary", False), ("complete", False)]
         assert [dt["kind"] for dt in handling["duties"]] == ["authority", "subjects"]
         assert handling["clock"]["state"] == "met"
+
+    def an_employee_reports_with_the_keyboard_alone(self):
+        d = self.driver
+        d.click(d.find("#sign-out"))  # the last use of the pointer: from here on, only keys
+        d.wait_for("#signin-heading")
+        started = time.monotonic()
+        self.tab_to("#signin-username")
+        self.type_here("ansatt")
+        self.tab_to("#signin-password")
+        self.type_here(PASSWORD)
+        self.press("Enter")
+        d.wait_for("#register, #register-empty")
+        assert "Åse Ansatt" in d.text(d.find("#signed-in-as"))
+        self.tab_to("#nav-report", backwards=True)
+        self.press("Enter", then="#wizard-heading")
+        # Step 1: each new step puts focus on its heading, so the next Tab starts there. Going on
+        # without an answer puts focus on the question, whose error each choice carries.
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#q-personal_data-yes")
+        described = d.attribute(d.find("#q-personal_data-yes"), "aria-describedby")
+        assert "q-personal_data-error" in described.split(), described
+        self.press("Space")
+        assert d.property(d.find("#q-personal_data-yes"), "checked") is True
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#wizard-heading")
+        # Step 2: a checkbox takes Space.
+        d.wait_for("#q-systems")
+        self.tab_to("#q-systems-Microsoft-365")
+        self.press("Space")
+        assert d.property(d.find("#q-systems-Microsoft-365"), "checked") is True
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#wizard-heading")
+        # Step 3: a select takes the arrow keys; a radio group is entered at its first choice.
+        d.wait_for("#q-nature")
+        self.tab_to("#q-nature-confidentiality")
+        self.press("Space")
+        self.tab_to("#incident_type")
+        self.press("Down")
+        assert d.property(d.find("#incident_type"), "value") == "sent_by_mistake"
+        self.tab_to("#q-cause-internal_non_malicious")
+        self.press("Space")
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#wizard-heading")
+        # Step 4: the arrows move the choice within a radio group.
+        d.wait_for("#q-data_subjects")
+        self.tab_to("#q-data_subjects-customers")
+        self.press("Space")
+        self.tab_to("#q-subjects_count-exact")
+        self.press("Space")
+        self.tab_to("#q-subjects_count-value")
+        self.type_here("2")
+        self.tab_to("#q-records_count-exact")
+        self.press("Down", then="#q-records_count-approximate")
+        self.press("Down", then="#q-records_count-unknown")
+        assert d.property(d.find("#q-records_count-unknown"), "checked") is True
+        self.shot("18-keyboard-step-4")
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#wizard-heading")
+        # Step 5.
+        d.wait_for("#q-occurred")
+        oslo_now = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo"))
+        self.tab_to("#q-occurred-at")
+        self.press("Space")
+        self.tab_to("#occurred-from")
+        self.type_here((oslo_now - datetime.timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"))
+        self.tab_to("#discovered_at")
+        self.type_here((oslo_now - datetime.timedelta(hours=2)).strftime("%d.%m.%Y %H:%M"))
+        self.tab_to("#q-discovered_by-own_staff")
+        self.press("Space")
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#wizard-heading")
+        # Step 6: past the attachment's file input (hidden, its label shows the focus).
+        d.wait_for("#q-title")
+        self.tab_to("#q-title")
+        self.type_here("Kundeliste sendt med åpen kopi")
+        self.tab_to("#q-description")
+        self.type_here("En e-post til alle kundene hadde adressene i kopifeltet.")
+        self.tab_to("#q-reporter-name")
+        self.type_here("Åse Ansatt")
+        self.tab_to("#wizard-next")
+        self.press("Enter", then="#wizard-heading")
+        # Review: every answer is there; submit.
+        d.wait_for("#review-complete")
+        self.tab_to("#wizard-submit")
+        self.shot("19-keyboard-review")
+        self.press("Enter")
+        notice = d.wait_text("#app-notice", lambda t: "registrert som" in t)
+        reference = notice.rstrip(".").split(" ")[-1]
+        assert reference.startswith("AVVIK-") and reference.endswith("-0003"), notice
+        self.wait_focus("#detail-heading")
+        case = json.loads(self.cli_run("case", "show", reference))
+        assert case["title"] == "Kundeliste sendt med åpen kopi", case["title"]
+        assert case["records_count"] == {"kind": "unknown"} and case["subjects_count"]["value"] == 2, case
+        print(f"        ({self.stops} focus stops checked; {time.monotonic() - started:.1f} s with the keyboard)")
+
+    def choose_language(self, lang):
+        """Chooses the language on the language select with the arrow keys (English is below
+        bokmål), as a keyboard user would: no popup menu is opened."""
+        d = self.driver
+        d.execute("document.getElementById('lang').focus();")
+        self.press("Down" if lang == "en" else "Up")
+        d.wait_for(f"html[lang={lang}]", timeout=2)
+
+    def switching_the_language_keeps_what_is_on_screen(self):
+        d = self.driver
+        nbsp = lambda t: t.replace("\u00a0", " ").replace("\u202f", " ")  # noqa: E731 - Intl's spaces
+        # A report in the middle of step 6: a title typed and not yet saved, and errors shown.
+        d.click(d.find("#nav-report"))
+        d.click(d.wait_for("#step-link-6"))
+        title = "Prosjektliste på avveie – 1 234 navn?"
+        d.type(d.wait_for("#q-title"), title)
+        d.click(d.find("#wizard-next"))
+        error = d.text(d.wait_for("#q-description-error"))
+        assert error == "Beskrivelsen må fylles ut.", error
+        notice = d.text(d.find("#wizard-notice"))
+        self.choose_language("en")
+        d.wait_text("#wizard-heading", lambda t: t == "Report a breach · What happened")
+        assert d.property(d.find("#q-title"), "value") == title, "the typed title is kept"
+        assert d.text(d.find("#q-description-error")) == "The description is required."
+        assert d.text(d.find("#wizard-notice")) == "Fix what is marked before you go on.", notice
+        counter = d.text(d.find("#q-description-count"))
+        assert counter == "0 of 20,000 characters", counter  # numbers follow the language
+        assert d.text(d.find("#nav-report")) == "Report a breach"
+        self.shot("20-english-mid-draft")
+        self.choose_language("nb")
+        d.wait_text("#wizard-heading", lambda t: t == "Meld avvik · Hva skjedde")
+        assert d.property(d.find("#q-title"), "value") == title
+        assert d.text(d.find("#q-description-error")) == error
+        assert nbsp(d.text(d.find("#q-description-count"))) == "0 av 20 000 tegn"
+        self.wait_saved(title, user="ansatt")  # the employee's draft: only its author sees it
+        # The register: dates follow the language too (Oslo time in both).
+        d.click(d.find("#nav-register"))
+
+        # The draft is the newest case: wait for it, not the list shown before it was loaded.
+        d.wait_text("#register tbody tr:first-child", lambda t: title in t)
+        created = d.text(d.find("#register tbody tr time"))
+        assert re.fullmatch(r"\d{1,2}\. [a-zæøå]{3}\.? \d{4}(,| kl\.) \d{2}[:.]\d{2}", nbsp(created)), created
+        self.choose_language("en")
+        d.wait_text("#register-heading", lambda t: t == "Breach register")
+        d.wait_text("#register tbody tr time",
+                    lambda t: re.fullmatch(r"\d{1,2} [A-Z][a-z]{2,3} \d{4}, \d{2}:\d{2}", nbsp(t)))
+        d.wait_text("#drafts-banner", lambda t: "You have 1 draft" in t)
+        self.shot("21-english-register")
+        self.choose_language("nb")
+        d.wait_text("#register-heading", lambda t: t == "Avviksregister")
+        d.wait_text("#register tbody tr time", lambda t: t == created)
+
+    def no_screen_has_serious_or_critical_accessibility_violations(self):
+        missing = [screen for screen in AUDITED if screen not in self.audits]
+        lines = [f"{screen}: {v['impact']} {v['id']} ({v['help']}) at {'; '.join(v['targets'])}"
+                 for screen, found in self.audits.items() for v in found]
+        assert not missing, f"screens not audited (an earlier test stopped before them): {missing}"
+        assert not lines, "axe-core found serious or critical violations:\n" + "\n".join(lines)
 
     def run(self):
         try:
@@ -669,6 +1011,9 @@ class Suite:
                 "the_admin_sets_the_contact_point_and_mail",
                 "an_employee_signs_in_and_submits",
                 "the_general_manager_assesses_decides_approves_and_closes",
+                "an_employee_reports_with_the_keyboard_alone",
+                "switching_the_language_keeps_what_is_on_screen",
+                "no_screen_has_serious_or_critical_accessibility_violations",
             ]:
                 self.check(name, getattr(self, name))
         except (WebDriverError, OSError, AssertionError) as e:

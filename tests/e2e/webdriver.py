@@ -8,6 +8,10 @@ import urllib.request
 
 ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
 
+# The W3C WebDriver code points of the keys without a character.
+KEYS = {"Tab": "\ue004", "Enter": "\ue007", "Space": " ", "Escape": "\ue00c", "Backspace": "\ue003",
+        "Left": "\ue012", "Up": "\ue013", "Right": "\ue014", "Down": "\ue015", "Shift": "\ue008"}
+
 
 class WebDriverError(Exception):
     pass
@@ -136,6 +140,26 @@ class Driver:
     def execute(self, script, args=()):
         """Runs a script in the page (W3C execute/sync) and returns its value."""
         return self._request("POST", self._s("/execute/sync"), {"script": script, "args": list(args)})
+
+    def execute_async(self, script, args=(), timeout=60):
+        """Runs a script that calls its last argument when done (W3C execute/async)."""
+        self._request("POST", self._s("/timeouts"), {"script": int(timeout * 1000)})
+        return self._request("POST", self._s("/execute/async"), {"script": script, "args": list(args)},
+                             timeout=timeout + 10)
+
+    def keys(self, *keys):
+        """Presses and releases each key in turn on the keyboard (W3C Actions), wherever focus is.
+
+        A key is a character or one of KEYS' values (Tab, Enter, the arrows...); a tuple of
+        keys is a chord (Shift and Tab): held down in order, let go in reverse."""
+        actions = []
+        for key in keys:
+            chord = key if isinstance(key, tuple) else (key,)
+            actions += [{"type": "keyDown", "value": k} for k in chord]
+            actions += [{"type": "keyUp", "value": k} for k in reversed(chord)]
+        self._request("POST", self._s("/actions"),
+                      {"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})
+        self._request("DELETE", self._s("/actions"))
 
     def screenshot(self, path):
         png = base64.b64decode(self._request("GET", self._s("/screenshot")))

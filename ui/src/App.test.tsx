@@ -8,8 +8,10 @@ import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
 import type { Handling } from "./bindings/Handling";
 import type { Restored } from "./bindings/Restored";
+import type { RetentionStatus } from "./bindings/RetentionStatus";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import type { System } from "./bindings/System";
+import type { Task } from "./bindings/Task";
 import type { User } from "./bindings/User";
 import type { ValidationError } from "./bindings/ValidationError";
 import { AUTOSAVE_DELAY_MS } from "./Wizard";
@@ -47,6 +49,13 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     recovery_sheet: false,
   };
   const restores: (Restored | null)[] = [];
+  // The signed-in user's open measures, as the overview lists them.
+  const tasks: Task[] = [];
+  // Retention: the period saved with the organisation, and the closed cases due under it.
+  const retention: RetentionStatus = {
+    months: null,
+    candidates: [{ id: "c9", reference: "AVVIK-2023-0004", closed_at: "2023-02-01T10:00:00Z" }],
+  };
   const cases: Case[] = [];
   const systems: System[] = [
     { id: "s1", name: "Tripletex", purpose: "Regnskap", data_categories: ["economic_financial"], processor: null, created_at: "2026-01-01T00:00:00Z" },
@@ -145,9 +154,10 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       calls.push(`list ${JSON.stringify(filter)}`);
       if (opts.failList) throw opts.failList;
       const q = filter.query?.trim().toLowerCase();
-      return cases.filter(
+      const found = cases.filter(
         (c) => (!q || `${c.reference} ${c.title}`.toLowerCase().includes(q)) && (!filter.status || c.status === filter.status),
       );
+      return { cases: found.slice(filter.offset ?? 0, (filter.offset ?? 0) + (filter.limit ?? found.length)), total: found.length };
     },
     getCase: async (key) => {
       const c = cases.find((c) => c.id === key || c.reference === key);
@@ -263,12 +273,55 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       return { remembered: false, keychain_error: null };
     },
     auditStatus: async () => ({ events: 0, head: "0".repeat(64), broken: null, head_found: null }),
+    // The overview: the open cases with their clocks, the tasks a test gives, the store's state.
+    dashboard: async () => {
+      if (opts.failList) throw opts.failList;
+      return {
+        open_cases: cases
+          .filter((c) => (c.status === "reported" || c.status === "handling") && c.reference)
+          .map((c) => ({ id: c.id, reference: c.reference!, title: c.title ?? "", status: c.status, clock: c.clock })),
+        my_tasks: tasks,
+        approvals: [],
+        overdue: { clocks: 0, measures: tasks.filter((t) => t.overdue).length },
+        readiness: { contact_point: false, altinn_submitter: "Kari Nordmann", smtp_configured: false, last_backup: storage.backups[0]?.at ?? null },
+        charts: {
+          months: ["2026-10", "2026-11"],
+          cases_per_month: [{ month: "2026-11", incident_type: "sent_by_mistake", cases: 2 }],
+          filings: [
+            { month: "2026-10", filed: 0, in_time: 0, percent_in_time: null, average_hours: null, max_hours: null },
+            { month: "2026-11", filed: 2, in_time: 1, percent_in_time: 50, average_hours: 40.5, max_hours: 80 },
+          ],
+          deadline_hours: 72,
+          measure_ages: [
+            { bucket: "days_0_7", measures: tasks.length },
+            { bucket: "days_8_30", measures: 0 },
+            { bucket: "days_31_90", measures: 0 },
+            { bucket: "over_90", measures: 0 },
+          ],
+        },
+      };
+    },
+    saveChart: async (name, svg) => {
+      calls.push(`chart ${name} ${svg.startsWith("<svg")}`);
+      return `/home/åse/avvik-${name}.svg`;
+    },
+    saveChartPng: async (name) => `/home/åse/avvik-${name}.png`,
     addFiling: async (key) => handling(key),
     setFilingReceipt: async (key) => handling(key),
     closeCase: async (key) => handling(key),
     addComment: async (key) => handling(key),
     people: async () => [LEDER],
-    updateOrganisation: async (o) => o,
+    updateOrganisation: async (o) => {
+      retention.months = o.retention_months ?? null;
+      return o;
+    },
+    retentionStatus: async () => ({ months: retention.months, candidates: retention.months ? [...retention.candidates] : [] }),
+    anonymiseCases: async (ids) => {
+      calls.push(`anonymise ${ids.join(" ")}`);
+      const done = retention.candidates.filter((c) => ids.includes(c.id));
+      retention.candidates = [];
+      return done.map((c) => ({ reference: c.reference, months: retention.months ?? 0, texts: 9, comments: 1, attachments: 0, events: 12 }));
+    },
     smtpSettings: async () => null,
     saveSmtp: async () => null,
     testSmtp: async () => {},
@@ -278,7 +331,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       return s;
     },
   };
-  return { backend, cases, calls, storage, restores };
+  return { backend, cases, calls, storage, restores, tasks };
 }
 
 afterEach(() => {
@@ -315,7 +368,28 @@ describe("the mapping form", () => {
     const group = document.getElementById("q-personal_data")!;
     expect(group.getAttribute("aria-invalid")).toBe("true");
     expect(group.getAttribute("aria-describedby")).toContain(error.id);
+    // Each choice carries the error too, and focus goes to the first of them.
+    const choices = [...group.querySelectorAll("input")];
+    expect(choices.length).toBe(3);
+    for (const input of choices) expect(input.getAttribute("aria-describedby")).toContain(error.id);
+    expect(document.activeElement?.id).toBe(choices[0]!.id);
     expect(screen.getByRole("heading", { level: 2 }).textContent).toContain("Personopplysninger");
+  });
+
+  it("redraws what is on screen in the other language and keeps what was typed", async () => {
+    const { backend } = fakeBackend();
+    render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Meld nytt avvik" }));
+    fireEvent.click(await screen.findByRole("button", { name: /Hva skjedde/ }));
+    fireEvent.input(await screen.findByLabelText(/^Hva har skjedd\?/), { target: { value: "Typed, not yet saved" } });
+    click("Neste");
+    await screen.findByText("Tittelen må fylles ut.");
+    expect(document.getElementById("wizard-notice")!.textContent).toBe("Rett det som er markert før du går videre.");
+    fireEvent.change(screen.getByLabelText("Språk"), { target: { value: "en" } });
+    await screen.findByText("The title is required.");
+    expect(document.getElementById("wizard-notice")!.textContent).toBe("Fix what is marked before you go on.");
+    expect((screen.getByLabelText(/^What happened\?/) as HTMLTextAreaElement).value).toBe("Typed, not yet saved");
+    expect(screen.getByRole("heading", { level: 2 }).textContent).toBe("Report a breach · What happened");
   });
 
   it("suggests a system's data, lists what is missing, and submits", async () => {
@@ -370,6 +444,7 @@ describe("the mapping form", () => {
     const { backend } = fakeBackend();
     await backend.createDraft({ title: "Halvferdig rapport", personal_data: "yes" });
     render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
     click(await screen.findByRole("button", { name: "Fortsett utkastet" }).then((b) => b.textContent!));
     await screen.findByText(/Utkast påbegynt/);
     click("6 Hva skjedde");
@@ -395,11 +470,11 @@ describe("signing in", () => {
     type(/^Passord/, "et langt passord");
     type(/^Gjenta passordet/, "et langt passord");
     click("Opprett og logg inn");
-    // The passphrase Avvik made up is shown once, with the recovery sheet, before the register.
+    // The passphrase Avvik made up is shown once, with the recovery sheet, before the overview.
     await screen.findByRole("heading", { name: "Ta vare på passfrasen" });
     expect(screen.getByText("abcde-fghjk-mnpqr-stuvw-xyz23-45678")).toBeTruthy();
     click("Jeg har tatt vare på passfrasen");
-    await screen.findByRole("heading", { name: "Avviksregister" });
+    await screen.findByRole("heading", { name: "Oversikt" });
     expect(calls).toContain("setup 974 760 673 leder");
     expect(calls).toContain('encryption {"passphrase":null,"unencrypted":false,"remember":true}');
     expect(screen.getByText(/Lise Leder \(daglig leder, administrator\)/)).toBeTruthy();
@@ -480,18 +555,48 @@ describe("the register", () => {
   it("passes the filters to the core", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
     await screen.findByText(/Ingen avvik er registrert/);
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "reported" } });
     fireEvent.change(screen.getByLabelText("System"), { target: { value: "Tripletex" } });
     await waitFor(() =>
-      expect(calls).toContain('list {"sort":"newest_first","status":"reported","system":"Tripletex"}'),
+      expect(calls).toContain('list {"sort":"newest_first","status":"reported","system":"Tripletex","limit":50}'),
     );
     expect(screen.getByText("Ingen avvik passer søket og filtrene.")).toBeTruthy();
+  });
+
+  it("reads the register a page at a time and shows more on request", async () => {
+    const { backend, cases, calls } = fakeBackend();
+    for (let i = 1; i <= 60; i++) {
+      cases.push({
+        id: `c${i}`,
+        reference: `AVVIK-2026-${String(i).padStart(4, "0")}`,
+        status: "reported",
+        created_at: "2026-11-20T09:00:00Z",
+        updated_at: "2026-11-20T09:00:00Z",
+        submitted_at: "2026-11-20T09:00:00Z",
+        created_by: "u1",
+        notices: [],
+        clock: null,
+        warnings: [],
+        title: `Sak ${i}`,
+      });
+    }
+    render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
+    await screen.findByText("Sak 50");
+    expect(screen.queryByText("Sak 51")).toBeNull();
+    expect(screen.getByText("60 avvik")).toBeTruthy();
+    click("Vis flere (viser 50 av 60)");
+    await screen.findByText("Sak 60");
+    expect(calls).toContain('list {"sort":"newest_first","limit":100}');
+    expect(screen.queryByRole("button", { name: /Vis flere/ })).toBeNull();
   });
 
   it("exports what the filters select, to where the user chooses", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
     await screen.findByText(/Ingen avvik er registrert/);
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "reported" } });
     click("Eksporter som CSV (regneark)");
@@ -545,6 +650,27 @@ describe("storage and security", () => {
     expect(screen.queryByRole("button", { name: "Innstillinger" })).toBeNull();
   });
 
+  it("anonymises closed cases past the retention period only after the admin confirms", async () => {
+    const { backend, calls } = fakeBackend();
+    render(<App backend={backend} />);
+    await openSettings();
+    await screen.findByText("Ingen oppbevaringstid er valgt: lukkede saker beholdes for alltid.");
+    fireEvent.change(screen.getByLabelText("Oppbevaringstid for lukkede saker"), { target: { value: "36" } });
+    click("Lagre virksomheten");
+    await screen.findByText("Lukkede saker kan anonymiseres når de har vært lukket i 36 måneder.");
+    const due = document.getElementById("retention-due")!;
+    expect(due.textContent).toMatch(/AVVIK-2023-0004.*1\. feb\. 2023/);
+    click("Anonymiser sakene (1) …");
+    await screen.findByText(/Dette kan ikke angres\./);
+    click("Avbryt");
+    expect(calls.filter((c) => c.startsWith("anonymise"))).toEqual([]);
+    click("Anonymiser sakene (1) …");
+    click("Ja, anonymiser");
+    await screen.findByText("Anonymiserte saker: 1.");
+    expect(calls).toContain("anonymise c9");
+    await screen.findByText("Ingen saker er klare for anonymisering.");
+  });
+
   it("changes the passphrase only when both agree, ties the core's length rule to the field, and offers the recovery sheet", async () => {
     const { backend, calls } = fakeBackend();
     render(<App backend={backend} />);
@@ -576,5 +702,62 @@ describe("storage and security", () => {
     await screen.findByText("Gjenopprettingsarket er lagret: /home/åse/avvik-gjenopprettingsark.pdf");
     expect(calls).toContain("recovery sheet nb");
     await waitFor(() => expect(screen.queryByRole("button", { name: "Lagre nytt gjenopprettingsark (PDF)" })).toBeNull());
+  });
+});
+
+describe("the overview", () => {
+  it("is the general manager's first screen: the open case with its countdown, my tasks and readiness", async () => {
+    const { backend, cases, tasks, calls } = fakeBackend();
+    cases.push({
+      id: "c1",
+      reference: "AVVIK-2026-0001",
+      status: "reported",
+      created_at: "2026-11-22T09:00:00Z",
+      updated_at: "2026-11-22T09:00:00Z",
+      submitted_at: "2026-11-22T09:00:00Z",
+      created_by: "u2",
+      notices: [],
+      clock: {
+        regime: "gdpr-33-1",
+        hours: 72,
+        aware_at: "2026-11-22T09:00:00Z",
+        deadline_at: "2999-11-25T09:00:00Z",
+        deadline_local: "2999-11-25T10:00:00+01:00",
+        seconds_left: 0,
+        state: "running",
+        follow_up_due: false,
+      },
+      warnings: [],
+      title: "Lønnsslipper sendt til feil mottaker",
+    });
+    tasks.push({ case_id: "c1", reference: "AVVIK-2026-0001", number: 1, description: "Be mottakeren slette e-posten", due: "2026-11-20", status: "planned", overdue: true });
+    render(<App backend={backend} />);
+    await screen.findByRole("heading", { name: "Oversikt" });
+    expect(screen.getByRole("button", { name: "Oversikt" }).getAttribute("aria-current")).toBe("page");
+    // The open case, its countdown and what to do next.
+    const row = (await screen.findByText("Lønnsslipper sendt til feil mottaker")).closest("tr")!;
+    expect(row.textContent).toMatch(/Meldt/);
+    expect(row.textContent).toMatch(/igjen/);
+    expect(row.textContent).toContain("Venter på at daglig leder vurderer avviket.");
+    // My tasks, with the due day in the chosen language and the overdue mark.
+    const task = document.getElementById("dash-task-list")!;
+    expect(task.textContent).toMatch(/Be mottakeren slette e-posten.*Frist 20\. nov\. 2026.*Forfalt/);
+    expect(document.getElementById("dash-overdue-measures")!.textContent).toBe("1");
+    // Readiness: what is in place and what is missing.
+    expect(document.getElementById("ready-contact")!.dataset.ok).toBe("false");
+    expect(document.getElementById("ready-altinn")!.textContent).toContain("Innehas av Kari Nordmann");
+    expect(document.getElementById("ready-smtp")!.dataset.ok).toBe("false");
+    expect(document.getElementById("ready-backup")!.textContent).toMatch(/21\. nov\. 2026/);
+    await waitFor(() => expect(document.getElementById("ready-audit")!.dataset.ok).toBe("true"));
+    // The charts are images with a description and their figures in a table.
+    const chart = screen.getByRole("img", { name: /Andel meldt i tide/ });
+    expect(chart.textContent).toContain("1 av 2 første meldinger");
+    expect(document.getElementById("chart-filed-in-time-figures")!.textContent).toMatch(/50 %/);
+    fireEvent.click(document.getElementById("chart-cases-per-month-svg")!);
+    await screen.findByText("Diagrammet er lagret i /home/åse/avvik-cases-per-month.svg.");
+    expect(calls).toContain("chart cases-per-month true");
+    // The case opens from its row.
+    fireEvent.click(screen.getAllByRole("button", { name: "AVVIK-2026-0001" })[0]!);
+    await screen.findByRole("heading", { name: "Avvik AVVIK-2026-0001" });
   });
 });

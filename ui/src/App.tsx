@@ -6,6 +6,7 @@ import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { System } from "./bindings/System";
 import { CaseView } from "./CaseView";
+import { Dashboard, seesOverview } from "./Dashboard";
 import { Settings } from "./Settings";
 import type { User } from "./bindings/User";
 import type { BrokenEvent } from "./bindings/BrokenEvent";
@@ -30,7 +31,13 @@ import { Wizard } from "./Wizard";
 
 const SEARCH_DELAY_MS = 150;
 
+/** The first screen after signing in: the overview, or the register for employees. */
+const home = (user: User): View => (seesOverview(user) ? { name: "dashboard" } : { name: "register" });
+/** Cases read at a time for the register. */
+const PAGE_SIZE = 50;
+
 type View =
+  | { name: "dashboard" }
   | { name: "register" }
   | { name: "inbox" }
   | { name: "settings" }
@@ -52,7 +59,11 @@ export function App({ backend }: { backend: Backend }) {
   const [systems, setSystems] = useState<System[]>([]);
   const [inbox, setInbox] = useState<InboxItem[]>([]);
   const [filter, setFilter] = useState<CaseFilter>(EMPTY_FILTER);
-  const [notice, setNotice] = useState<string | null>(null);
+  // The register is read a page at a time; «show more» adds a page.
+  const [shown, setShown] = useState(PAGE_SIZE);
+  const [total, setTotal] = useState(0);
+  // A message key and its values, not its words: a switch of language redraws it.
+  const [notice, setNotice] = useState<[MessageKey, Record<string, string>] | null>(null);
   // An error that keeps the register from working at all (no store).
   const [fatal, setFatal] = useState<CommandError | null>(null);
   // An error from the last action; the register still works.
@@ -76,6 +87,7 @@ export function App({ backend }: { backend: Backend }) {
       (s) => {
         setSingleUser(s.single_user);
         setAuth(s.store === "locked" ? "locked" : s.needs_setup ? "setup" : (s.user ?? "signin"));
+        if (s.user) setView(home(s.user));
         if (s.store === "open") backend.auditStatus().then(setAudit, () => {});
       },
       (e) => {
@@ -115,7 +127,7 @@ export function App({ backend }: { backend: Backend }) {
   const onSignedIn = (user: User) => {
     setError(null);
     setAuth(user);
-    setView({ name: "register" });
+    setView(home(user));
   };
 
   const signOut = async () => {
@@ -125,6 +137,7 @@ export function App({ backend }: { backend: Backend }) {
     setCases(null);
     setDrafts([]);
     setNotice(null);
+    setFilter(EMPTY_FILTER); // the next person does not see this one's search
     setAuth("signin");
   };
 
@@ -154,15 +167,16 @@ export function App({ backend }: { backend: Backend }) {
     async (f: CaseFilter) => {
       const ticket = ++latestLoad.current;
       try {
-        const found = await backend.listCases(f);
+        const found = await backend.listCases({ ...f, limit: shown });
         if (ticket !== latestLoad.current) return;
-        setCases(found);
+        setCases(found.cases);
+        setTotal(found.total);
         setShownQuery(f.query?.trim() ?? "");
       } catch (e) {
         fail(e);
       }
     },
-    [backend, fail],
+    [backend, fail, shown],
   );
 
   // Drafts and systems change only outside the register (in the form); a search
@@ -171,7 +185,7 @@ export function App({ backend }: { backend: Backend }) {
     if (view.name !== "register" || !signedIn) return;
     Promise.all([backend.listCases({ status: "draft", sort: "newest_first" }), backend.listSystems()]).then(
       ([openDrafts, register]) => {
-        setDrafts(openDrafts);
+        setDrafts(openDrafts.cases);
         setSystems(register);
       },
       fail,
@@ -205,19 +219,19 @@ export function App({ backend }: { backend: Backend }) {
   const exportRegister = async (format: "csv" | "json") => {
     try {
       const path = await backend.exportRegister(filter, format, lang);
-      if (path) setNotice(t("export.done", { path }));
+      if (path) setNotice(["export.done", { path }]);
     } catch (e) {
       fail(e);
     }
   };
 
   const onCorrected = (c: Case) => {
-    setNotice(t("wizard.corrected", { reference: c.reference ?? "" }));
+    setNotice(["wizard.corrected", { reference: c.reference ?? "" }]);
     setView({ name: "case", case: c });
   };
 
   const onSubmitted = (c: Case) => {
-    setNotice(t("wizard.submitted", { reference: c.reference ?? "" }));
+    setNotice(["wizard.submitted", { reference: c.reference ?? "" }]);
     setView({ name: "case", case: c });
   };
 
@@ -235,6 +249,20 @@ export function App({ backend }: { backend: Backend }) {
         </div>
         {signedIn && (
         <nav class="mainnav" aria-label={t("app.name")}>
+          {seesOverview(signedIn) && (
+            <button
+              type="button"
+              id="nav-dashboard"
+              class={view.name === "dashboard" ? "nav current" : "nav"}
+              aria-current={view.name === "dashboard" ? "page" : undefined}
+              onClick={() => {
+                setNotice(null);
+                setView({ name: "dashboard" });
+              }}
+            >
+              {t("nav.dashboard")}
+            </button>
+          )}
           <button
             type="button"
             id="nav-register"
@@ -339,7 +367,7 @@ export function App({ backend }: { backend: Backend }) {
         <main class="workspace">
           {notice && (
             <p class="notice notice-ok" id="app-notice" role="status">
-              {notice}
+              {t(...notice)}
             </p>
           )}
           {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
@@ -364,6 +392,17 @@ export function App({ backend }: { backend: Backend }) {
               t={t}
             />
           )}
+          {view.name === "dashboard" && (
+            <Dashboard
+              backend={backend}
+              user={signedIn!}
+              audit={audit}
+              lang={lang}
+              t={t}
+              onOpen={(id) => void backend.getCase(id).then((c) => setView({ name: "case", case: c }), fail)}
+              onError={fail}
+            />
+          )}
           {view.name === "settings" && <Settings backend={backend} lang={lang} t={t} onRestored={signOutAfterRestore} />}
           {view.name === "case" && (
             <CaseView
@@ -386,7 +425,7 @@ export function App({ backend }: { backend: Backend }) {
             <section class="register" aria-labelledby="register-heading">
               <div class="section-head">
                 <h2 id="register-heading">{t("register.heading")}</h2>
-                {cases && <span class="count">{t("register.count", { n: formatNumber(cases.length, lang) })}</span>}
+                {cases && <span class="count">{t("register.count", { n: formatNumber(total, lang) })}</span>}
               </div>
               {drafts.length > 0 && drafts[0] && (
                 <div class="notice notice-warn" id="drafts-banner">
@@ -401,7 +440,12 @@ export function App({ backend }: { backend: Backend }) {
                 shownQuery={shownQuery}
                 systems={systems}
                 filter={filter}
-                onFilter={setFilter}
+                onFilter={(f) => {
+                  setShown(PAGE_SIZE);
+                  setFilter(f);
+                }}
+                total={total}
+                onMore={() => setShown(shown + PAGE_SIZE)}
                 onOpen={(c) => void open(c)}
                 onExport={(format) => void exportRegister(format)}
                 lang={lang}
@@ -429,12 +473,14 @@ function AuditAlarm({ broken, events, lang, t }: { broken: BrokenEvent; events: 
   return (
     <div class="audit-alarm" role="alert" id="audit-alarm">
       <strong>{t("audit.broken.title")}</strong>{" "}
-      {t("audit.broken.text", {
-        seq: broken.seq,
-        kind: broken.kind,
-        time: formatInstant(broken.at, lang),
-        events,
-      })}
+      {broken.problem === "truncated"
+        ? t("audit.truncated.text", { seq: broken.seq, events })
+        : t("audit.broken.text", {
+            seq: broken.seq,
+            kind: broken.kind,
+            time: formatInstant(broken.at, lang),
+            events,
+          })}
     </div>
   );
 }

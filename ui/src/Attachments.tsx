@@ -6,7 +6,8 @@ import type { Preview } from "./bindings/Preview";
 import { MAX_ATTACHMENT_BYTES } from "./bindings/vocabulary";
 import { errorFor, errorText } from "./document";
 import { ErrorNotice } from "./ErrorNotice";
-import { type Lang, type Translate, formatInstant, formatNumber } from "./i18n";
+import type { ValidationError } from "./bindings/ValidationError";
+import { type Lang, type MessageKey, type Translate, formatInstant, formatNumber } from "./i18n";
 
 export function formatBytes(n: number, lang: Lang): string {
   if (n < 1024) return `${formatNumber(n, lang)} B`;
@@ -42,8 +43,10 @@ export function Attachments({
 }) {
   const [files, setFiles] = useState<Attachment[]>([]);
   const [preview, setPreview] = useState<{ id: string; preview: Preview } | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [fieldError, setFieldError] = useState<string | undefined>(undefined);
+  // What happened last and the file's error, kept as keys and values: a switch of language redraws them.
+  const [message, setMessage] = useState<[MessageKey, Record<string, string>] | null>(null);
+  const [invalid, setInvalid] = useState<ValidationError | undefined>(undefined);
+  const fieldError = invalid && errorText(t, invalid);
   const [failure, setFailure] = useState<CommandError | null>(null);
 
   const reload = useCallback(async () => {
@@ -61,15 +64,15 @@ export function Attachments({
     const file = input.files?.[0];
     if (!file || !caseKey) return;
     setMessage(null);
-    setFieldError(undefined);
+    setInvalid(undefined);
     try {
       const added = await backend.addAttachment(caseKey, file.name, await readBytes(file));
-      setMessage(t("attachments.added", { name: added.file_name }));
+      setMessage(["attachments.added", { name: added.file_name }]);
       await reload();
     } catch (e) {
       const err = toCommandError(e);
       const field = errorFor(err.errors ?? [], "file") ?? errorFor(err.errors ?? [], "file_name");
-      if (field) setFieldError(errorText(t, field));
+      if (field) setInvalid(field);
       else setFailure(err);
     } finally {
       input.value = "";
@@ -88,7 +91,7 @@ export function Attachments({
   const save = async (a: Attachment) => {
     try {
       const path = await backend.saveAttachment(a.id);
-      if (path) setMessage(t("attachments.saved", { path }));
+      if (path) setMessage(["attachments.saved", { path }]);
     } catch (e) {
       setFailure(toCommandError(e));
     }
@@ -126,7 +129,7 @@ export function Attachments({
       )}
       {message && (
         <p class="saved" role="status" id="attachments-status">
-          {message}
+          {t(...message)}
         </p>
       )}
       {caseKey && files.length === 0 && <p class="muted">{t("attachments.empty")}</p>}
@@ -146,17 +149,26 @@ export function Attachments({
           <tbody>
             {files.map((a) => (
               <tr key={a.id}>
-                <td class="title-cell">{a.file_name}</td>
+                <td class="title-cell" id={`attachment-${a.id}-name`}>
+                  {a.file_name}
+                </td>
                 <td>{formatBytes(a.size, lang)}</td>
                 <td>{formatInstant(a.added_at, lang)}</td>
                 <td>
                   <code title={a.sha256}>{a.sha256.slice(0, 12)}…</code>
                 </td>
                 <td class="row-actions">
-                  <button type="button" class="link" onClick={() => void show(a)} aria-expanded={preview?.id === a.id}>
+                  {/* Each row's buttons say which file they act on. */}
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => void show(a)}
+                    aria-expanded={preview?.id === a.id}
+                    aria-describedby={`attachment-${a.id}-name`}
+                  >
                     {preview?.id === a.id ? t("attachments.hidePreview") : t("attachments.preview")}
                   </button>{" "}
-                  <button type="button" class="link" onClick={() => void save(a)}>
+                  <button type="button" class="link" onClick={() => void save(a)} aria-describedby={`attachment-${a.id}-name`}>
                     {t("attachments.save")}
                   </button>
                 </td>

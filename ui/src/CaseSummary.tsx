@@ -38,7 +38,7 @@ export function CaseSummary({
           {step}. {t(`wizard.step.${step}` as MessageKey)}
         </h3>
         {onEdit && (
-          <button type="button" class="link" onClick={() => onEdit(step)}>
+          <button type="button" class="link" aria-describedby={`summary-${step}`} onClick={() => onEdit(step)}>
             {t("wizard.edit")}
           </button>
         )}

@@ -51,6 +51,11 @@ export function CaseView({
         </div>
       </div>
       {c.drill && <DrillBanner t={t} />}
+      {c.anonymised_at && (
+        <p class="notice notice-warn" id="case-anonymised">
+          {t("case.anonymised", { time: formatInstant(c.anonymised_at, lang) })}
+        </p>
+      )}
       <p class="status-line">
         <span class={`status status-${c.status}`}>{t(statusKey(c.status))}</span> {t(statusNextKey(c.status))}
       </p>

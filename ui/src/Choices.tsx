@@ -9,7 +9,8 @@ export interface Choice<T extends string> {
 
 /**
  * A group of radio buttons or checkboxes in a fieldset with a legend, each choice
- * with its own short help text. The group's error is tied to it with aria-describedby.
+ * with its own short help text. The group's error is tied to it and to each choice with
+ * aria-describedby.
  */
 export function Choices<T extends string>({
   id,
@@ -61,7 +62,8 @@ export function Choices<T extends string>({
                 name={id}
                 value={c.value}
                 checked={selected.includes(c.value)}
-                aria-describedby={c.help ? `${inputId}-help` : undefined}
+                // The group's error too: a screen reader on one choice hears what is wrong with the answer.
+                aria-describedby={[error && `${id}-error`, c.help && `${inputId}-help`].filter(Boolean).join(" ") || undefined}
                 onChange={(e) => toggle(c.value, (e.currentTarget as HTMLInputElement).checked)}
               />
               <span class="choice-text">

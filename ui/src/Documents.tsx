@@ -26,6 +26,7 @@ export function DocumentsSection({
   /** After a save: the history has a new event. */
   onExported: () => void;
 }) {
+  // Where the PDF was saved (the sentence is drawn in the current language).
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState<DocumentKind | null>(null);
@@ -36,7 +37,7 @@ export function DocumentsSection({
     try {
       const path = await backend.exportDocument(document, caseKey, null, lang);
       if (path) {
-        setSaved(t("filings.pdfSaved", { path }));
+        setSaved(path);
         onExported();
       }
     } catch (e) {
@@ -60,7 +61,7 @@ export function DocumentsSection({
       </div>
       {saved && (
         <p class="saved" role="status" id="documents-saved">
-          {saved}
+          {t("filings.pdfSaved", { path: saved })}
         </p>
       )}
     </section>

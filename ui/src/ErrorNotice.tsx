@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import type { CommandError } from "./bindings/CommandError";
 import { type Translate, errorKey, fieldKey, problemKey } from "./i18n";
 
@@ -9,6 +10,15 @@ export function fieldErrors(e: CommandError, t: Translate): FieldErrors {
   const out: FieldErrors = {};
   for (const fe of e.errors ?? []) out[fe.field] ??= t(problemKey(fe.problem), { field: t(fieldKey(fe.field)) });
   return out;
+}
+
+/**
+ * A form's field errors from its last validation error. The error is kept, not its words,
+ * so a switch of language redraws them; any other error (or none) clears them.
+ */
+export function useFieldErrors(t: Translate): [FieldErrors, (e: CommandError | null) => void] {
+  const [failed, setFailed] = useState<CommandError | null>(null);
+  return [failed ? fieldErrors(failed, t) : {}, (e) => setFailed(e?.kind === "validation" ? e : null)];
 }
 
 /** An error in words for people (chosen by `kind`), with the technical message folded away. */

@@ -34,7 +34,7 @@ import {
 import { Choices } from "./Choices";
 import { Countdown } from "./Countdown";
 import { DocumentsSection, HistorySection } from "./Documents";
-import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
+import { ErrorNotice, useFieldErrors } from "./ErrorNotice";
 import type { Change } from "./bindings/Change";
 import type { Duty } from "./bindings/Duty";
 import type { SubjectChannel } from "./bindings/SubjectChannel";
@@ -253,7 +253,7 @@ function AwarenessSection({
   const a = handling.awareness!;
   const [editing, setEditing] = useState(false);
   const [input, setInput] = useState<AwareInput>({ aware_at: a.aware_at });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   const start = () => {
     setInput({
       aware_at: a.aware_at,
@@ -266,7 +266,7 @@ function AwarenessSection({
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.setAwareness(caseKey, input));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) setEditing(false);
   };
   return (
@@ -345,16 +345,22 @@ function FilingsSection({
 }: SectionProps) {
   const first = handling.filings.length === 0;
   const [input, setInput] = useState<FilingInput>({ kind: first ? "preliminary" : "follow_up", channel: "altinn" });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   const [receipts, setReceipts] = useState<Record<number, { ar: string; no: string }>>({});
+  // Errors about the filing as a whole (its kind, its time): shown below its kind and channel,
+  // and tied to the kind.
+  const filingErrors = Object.entries(errors).filter(
+    ([field]) => !["filing.delay_reason", "filing.withdrawal_reason"].includes(field),
+  );
   const withdrawn = handling.filings.some((f) => f.kind === "withdrawal");
   const overdue = first && handling.clock !== null && handling.clock.seconds_left < 0;
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.addFiling(caseKey, input));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) setInput({ kind: "follow_up", channel: input.channel });
   };
+  // Where the PDF was saved (the sentence is drawn in the current language).
   const [saved, setSaved] = useState<string | null>(null);
   const exportNotice = async (filing: number | null) => {
     setSaved(null);
@@ -364,7 +370,7 @@ function FilingsSection({
       // The export joined the history: a fresh handling makes the history reload.
       return path ? backend.getHandling(caseKey) : handling;
     }, true);
-    if (!err && path) setSaved(t("filings.pdfSaved", { path }));
+    if (!err && path) setSaved(path);
   };
   const saveReceipt = (number: number) => {
     const r = receipts[number];
@@ -376,7 +382,7 @@ function FilingsSection({
       <h4 id="filings-heading">{t("filings.heading")}</h4>
       {saved && (
         <p class="notice notice-ok" role="status" id="notice-saved">
-          {saved}
+          {t("filings.pdfSaved", { path: saved })}
         </p>
       )}
       {handling.filings.length === 0 ? (
@@ -475,6 +481,8 @@ function FilingsSection({
           <select
             id="filing-kind"
             value={input.kind}
+            aria-invalid={filingErrors.length > 0 ? "true" : "false"}
+            aria-describedby={filingErrors.map(([field]) => `${field.replace(/\W/g, "-")}-error`).join(" ") || undefined}
             onChange={(e) => setInput({ ...input, kind: (e.currentTarget as HTMLSelectElement).value as FilingKind })}
           >
             {FILING_KINDS.filter((f) => !first || f === "preliminary" || f === "complete").map((f) => (
@@ -495,13 +503,11 @@ function FilingsSection({
               </option>
             ))}
           </select>
-          {Object.entries(errors)
-            .filter(([field]) => !["filing.delay_reason", "filing.withdrawal_reason"].includes(field))
-            .map(([field, message]) => (
-              <p key={field} class="field-error" role="alert">
-                {message}
-              </p>
-            ))}
+          {filingErrors.map(([field, message]) => (
+            <p key={field} id={`${field.replace(/\W/g, "-")}-error`} class="field-error" role="alert">
+              {message}
+            </p>
+          ))}
           {(overdue || errors["filing.delay_reason"]) && (
             <Note
               id="filing-delay_reason"
@@ -578,11 +584,11 @@ function SubjectsSection({
 }: SectionProps) {
   const empty: SubjectNoticeInput = { channel: "letter", all_reached: true };
   const [input, setInput] = useState<SubjectNoticeInput>(empty);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.informSubjects(caseKey, input));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) setInput(empty);
   };
   return (
@@ -814,7 +820,7 @@ function AssessmentSection({
 }) {
   const saved = handling.assessment;
   const [input, setInput] = useState<AssessmentInput>(() => saved?.input ?? { impacts: [], enisa: DEFAULT_ENISA });
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   const [preview, setPreview] = useState<EnisaPreview | null>(null);
   const [editing, setEditing] = useState(!saved);
   const enisa = input.enisa ?? DEFAULT_ENISA;
@@ -904,7 +910,7 @@ function AssessmentSection({
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.saveAssessment(c.id, input));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) setEditing(false);
   };
   const text = (field: keyof AssessmentInput, required: boolean) =>
@@ -1102,7 +1108,7 @@ function DecisionSection({
   const saved = handling.decision;
   const verdict = handling.assessment!.verdict;
   const [input, setInput] = useState<DecisionInput>(() => saved?.decision ?? {});
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   const [editing, setEditing] = useState(!saved);
   useEffect(() => {
     if (!handling.decision) setEditing(true);
@@ -1150,7 +1156,7 @@ function DecisionSection({
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.recordDecision(caseKey, input));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) setEditing(false);
   };
   return (
@@ -1351,16 +1357,16 @@ function NewMeasure({
   const [description, setDescription] = useState("");
   const [owner, setOwner] = useState(user.id);
   const [due, setDue] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   const add = async (e: Event) => {
     e.preventDefault();
     const day = textToDay(due);
     if (!day) {
-      setErrors({ "measure.due": t("problem.malformed", { field: t("field.measure.due") }) });
+      setErrors({ kind: "validation", message: "", errors: [{ field: "measure.due", problem: "malformed", detail: "" }] });
       return;
     }
     const err = await run(() => backend.addMeasure(caseKey, { kind, description, owner, due: day, status: "planned" }));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) {
       setDescription("");
       setDue("");
@@ -1443,12 +1449,12 @@ function CommentsSection({
   run: Run;
 }) {
   const [text, setText] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   if (!mayComment && handling.comments.length === 0) return null;
   const add = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.addComment(caseKey, text));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
     if (!err) setText("");
   };
   return (
@@ -1503,7 +1509,7 @@ function CloseSection({
   run: Run;
 }) {
   const [lessons, setLessons] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [errors, setErrors] = useFieldErrors(t);
   if (handling.closing) {
     return (
       <section class="closing" aria-labelledby="closing-heading">
@@ -1519,7 +1525,7 @@ function CloseSection({
   const close = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.closeCase(caseKey, lessons));
-    setErrors(err?.kind === "validation" ? fieldErrors(err, t) : {});
+    setErrors(err);
   };
   return (
     <form class="closing" aria-labelledby="closing-heading" onSubmit={close} noValidate>

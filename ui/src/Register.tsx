@@ -6,7 +6,7 @@ import type { IncidentType } from "./bindings/IncidentType";
 import type { System } from "./bindings/System";
 import { INCIDENT_TYPES } from "./bindings/vocabulary";
 import { ClockCell } from "./Countdown";
-import { type Lang, type MessageKey, type Translate, formatInstant, statusKey, statusNextKey, vocabKey } from "./i18n";
+import { formatNumber, type Lang, type MessageKey, type Translate, formatInstant, statusKey, statusNextKey, vocabKey } from "./i18n";
 
 const STATUSES: readonly CaseStatus[] = ["draft", "reported", "handling", "closed"];
 const SORTS: readonly CaseSort[] = ["time_left", "newest_first", "oldest_first", "reference", "title", "status"];
@@ -22,6 +22,8 @@ export function Register({
   onFilter,
   onOpen,
   onExport,
+  total,
+  onMore,
   lang,
   t,
 }: {
@@ -33,6 +35,9 @@ export function Register({
   onFilter: (f: CaseFilter) => void;
   onOpen: (c: Case) => void;
   onExport: (format: "csv" | "json") => void;
+  /** How many cases the filter selects in all; the table shows the first pages. */
+  total: number;
+  onMore: () => void;
   lang: Lang;
   t: Translate;
 }) {
@@ -192,6 +197,13 @@ export function Register({
             ))}
           </tbody>
         </table>
+      )}
+      {cases !== null && cases.length < total && (
+        <p class="more">
+          <button type="button" class="secondary" id="register-more" onClick={onMore}>
+            {t("register.more", { shown: formatNumber(cases.length, lang), total: formatNumber(total, lang) })}
+          </button>
+        </p>
       )}
     </>
   );

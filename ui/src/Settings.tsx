@@ -12,10 +12,14 @@ import { Choices } from "./Choices";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import { type Lang, type MessageKey, type Translate } from "./i18n";
 import { StorageSection } from "./Storage";
+import { RetentionSection } from "./Retention";
 import { Input } from "./TextField";
 
 
 const SECURITIES: readonly SmtpSecurity[] = ["starttls", "tls", "none"];
+
+/** The retention periods offered, in months (2, 3, 5, 10 and 20 years). */
+const RETENTION_MONTHS: readonly number[] = [24, 36, 60, 120, 240];
 
 /** The fields this page shows an error beside. */
 const SHOWN = new Set([
@@ -25,6 +29,8 @@ const SHOWN = new Set([
   "org.contact.name",
   "org.contact.email",
   "org.contact.phone",
+  "org.retention_months",
+  "org.altinn_submitter",
   "smtp.host",
   "smtp.security",
   "smtp.port",
@@ -58,12 +64,15 @@ export function Settings({
   const [error, setError] = useState<CommandError | null>(null);
   const [status, setStatus] = useState<{ form: "org" | "smtp"; text: string } | null>(null);
   const [testTo, setTestTo] = useState("");
+  // The saved period: the retention list follows what is saved, not what is being typed.
+  const [savedRetention, setSavedRetention] = useState<number | undefined>(undefined);
 
   useEffect(() => {
     void (async () => {
       try {
         const [auth, users, mail] = await Promise.all([backend.authStatus(), backend.people(), backend.smtpSettings()]);
         setOrg(auth.organisation);
+        setSavedRetention(auth.organisation?.retention_months ?? undefined);
         setPeople(users);
         setStored(mail);
         if (mail)
@@ -102,7 +111,9 @@ export function Settings({
     e.preventDefault();
     const payload = { ...org, contact: contact.name || contact.email || contact.phone ? contact : undefined };
     void act(async () => {
-      setOrg(await backend.updateOrganisation(payload));
+      const saved = await backend.updateOrganisation(payload);
+      setOrg(saved);
+      setSavedRetention(saved.retention_months ?? undefined);
       setStatus({ form: "org", text: t("settings.orgSaved") });
     }, setOrgErrors);
   };
@@ -143,6 +154,14 @@ export function Settings({
           onInput={(org_number) => setOrg({ ...org, org_number })}
         />
         <Input id="org-address" label={t("settings.address")} value={org.address ?? ""} error={orgErrors["org.address"]} onInput={(address) => setOrg({ ...org, address })} />
+        <Input
+          id="org-altinn-submitter"
+          label={t("settings.altinnSubmitter")}
+          help={t("settings.altinnSubmitter.help")}
+          value={org.altinn_submitter ?? ""}
+          error={orgErrors["org.altinn_submitter"]}
+          onInput={(altinn_submitter) => setOrg({ ...org, altinn_submitter })}
+        />
         <label for="org-manager">{t("settings.generalManager")}</label>
         <select
           id="org-manager"
@@ -165,6 +184,32 @@ export function Settings({
           selected={org.reminder_points ?? REMINDER_POINTS}
           onChange={(points) => setOrg({ ...org, reminder_points: points })}
         />
+        <label for="org-retention">{t("settings.retention")}</label>
+        <small id="org-retention-help">{t("settings.retention.help")}</small>
+        <select
+          id="org-retention"
+          aria-describedby={orgErrors["org.retention_months"] ? "org-retention-help org-retention-error" : "org-retention-help"}
+          aria-invalid={orgErrors["org.retention_months"] ? "true" : "false"}
+          value={org.retention_months != null ? String(org.retention_months) : ""}
+          onChange={(e) => {
+            const v = (e.currentTarget as HTMLSelectElement).value;
+            setOrg({ ...org, retention_months: v ? Number(v) : undefined });
+          }}
+        >
+          <option value="">{t("settings.retention.forGood")}</option>
+          {[...new Set([...RETENTION_MONTHS, ...(org.retention_months != null ? [org.retention_months] : [])])]
+            .sort((a, b) => a - b)
+            .map((m) => (
+              <option key={m} value={String(m)}>
+                {m % 12 === 0 ? t("settings.retention.years", { n: m / 12 }) : t("settings.retention.months", { n: m })}
+              </option>
+            ))}
+        </select>
+        {orgErrors["org.retention_months"] && (
+          <p id="org-retention-error" class="field-error" role="alert">
+            {orgErrors["org.retention_months"]}
+          </p>
+        )}
         <fieldset>
           <legend>{t("settings.contact")}</legend>
           <p class="help">{t("settings.contact.help")}</p>
@@ -187,6 +232,7 @@ export function Settings({
           id="smtp-security"
           value={smtp.security}
           aria-describedby={smtpErrors["smtp.security"] ? "smtp-security-error" : undefined}
+          aria-invalid={smtpErrors["smtp.security"] ? "true" : "false"}
           onChange={(e) => setSmtp({ ...smtp, security: (e.currentTarget as HTMLSelectElement).value as SmtpSecurity })}
         >
           {SECURITIES.map((s) => (
@@ -226,10 +272,15 @@ export function Settings({
             id="smtp-ca"
             rows={3}
             value={smtp.ca_certificate ?? ""}
-            aria-describedby="smtp-ca-help"
+            aria-describedby={smtpErrors["smtp.ca_certificate"] ? "smtp-ca-help smtp-ca-error" : "smtp-ca-help"}
+            aria-invalid={smtpErrors["smtp.ca_certificate"] ? "true" : "false"}
             onInput={(e) => setSmtp({ ...smtp, ca_certificate: (e.currentTarget as HTMLTextAreaElement).value })}
           />
-          {smtpErrors["smtp.ca_certificate"] && <p class="field-error">{smtpErrors["smtp.ca_certificate"]}</p>}
+          {smtpErrors["smtp.ca_certificate"] && (
+            <p id="smtp-ca-error" class="field-error" role="alert">
+              {smtpErrors["smtp.ca_certificate"]}
+            </p>
+          )}
         </div>
         <div class="actions">
           <button type="submit" id="save-smtp">
@@ -251,6 +302,7 @@ export function Settings({
         )}
         <Status status={status} form="smtp" />
       </form>
+      <RetentionSection backend={backend} lang={lang} t={t} months={savedRetention} />
       <StorageSection backend={backend} lang={lang} t={t} onRestored={onRestored ?? (() => {})} />
     </section>
   );

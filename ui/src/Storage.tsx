@@ -3,6 +3,7 @@ import { type Backend, toCommandError } from "./api";
 import type { BackupFile } from "./bindings/BackupFile";
 import type { BackupReason } from "./bindings/BackupReason";
 import type { CommandError } from "./bindings/CommandError";
+import type { Problem } from "./bindings/Problem";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import { ErrorNotice } from "./ErrorNotice";
 import { PasswordField } from "./TextField";
@@ -282,9 +283,11 @@ function PassphraseForm({
   const [passphrase2, setPassphrase2] = useState("");
   const [remember, setRemember] = useState(true);
   const [mismatch, setMismatch] = useState(false);
-  const [fieldError, setFieldError] = useState<string | undefined>(undefined);
+  // The passphrase's problem and the outcome as keys: a switch of language redraws them.
+  const [problem, setProblem] = useState<Problem | undefined>(undefined);
   const [error, setError] = useState<CommandError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<MessageKey | null>(null);
+  const fieldError = problem && t(problemKey(problem), { field: t("storage.passphraseField") });
   const [keychainError, setKeychainError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const prefix = encrypted ? "change" : "encrypt";
@@ -292,7 +295,7 @@ function PassphraseForm({
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(null);
-    setFieldError(undefined);
+    setProblem(undefined);
     setDone(null);
     setKeychainError(null);
     const differ = passphrase !== passphrase2;
@@ -306,14 +309,14 @@ function PassphraseForm({
       setPassphrase("");
       setPassphrase2("");
       setKeychainError(outcome.keychain_error);
-      setDone(encrypted ? t("storage.changed") : t("storage.encryptedNow"));
+      setDone(encrypted ? "storage.changed" : "storage.encryptedNow");
       await reload();
     } catch (e) {
       const err = toCommandError(e);
-      const problem = err.kind === "validation" ? err.errors?.find((fe) => fe.field === "passphrase") : undefined;
-      if (problem) {
+      const invalid = err.kind === "validation" ? err.errors?.find((fe) => fe.field === "passphrase") : undefined;
+      if (invalid) {
         // The core's rule, in words beside the field («Passfrasen (minst 12 tegn) må fylles ut.»).
-        setFieldError(t(problemKey(problem.problem), { field: t("storage.passphraseField") }));
+        setProblem(invalid.problem);
         // Anything else it found has no field here: shown above the form, never swallowed.
         if (err.errors?.some((fe) => fe.field !== "passphrase")) setError(err);
       } else setError(err);
@@ -368,7 +371,7 @@ function PassphraseForm({
           {encrypted ? t("storage.change.submit") : t("storage.encrypt.submit")}
         </button>
       </div>
-      <Status id="storage-passphrase-status" text={done} />
+      <Status id="storage-passphrase-status" text={done && t(done)} />
       {keychainError && (
         <p class="warning" role="alert" id="storage-keychain-error">
           {t("recovery.noKeychain", { error: keychainError })}

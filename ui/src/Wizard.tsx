@@ -92,9 +92,10 @@ export function Wizard({
   const [failure, setFailure] = useState<CommandError | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [systems, setSystems] = useState<System[]>([]);
-  const [notice, setNotice] = useState<string | null>(null);
+  // A message key, not its words: a switch of language redraws it.
+  const [notice, setNotice] = useState<MessageKey | null>(null);
   const [reason, setReason] = useState("");
-  const [reasonError, setReasonError] = useState<string | undefined>(undefined);
+  const [reasonInvalid, setReasonInvalid] = useState<ValidationError | undefined>(undefined);
 
   // Autosave: one save at a time, always of the latest document.
   const id = useRef<string | null>(draft?.id ?? null);
@@ -190,9 +191,8 @@ export function Wizard({
       const here = r.errors.filter((e) => e.step === step);
       if (here.length > 0) {
         setStepErrors(here);
-        setNotice(t("wizard.stepHasErrors"));
-        const first = here[0]?.field.split(/[.[]/)[0];
-        document.querySelector<HTMLElement>(`#q-${first} input, #q-${first} textarea, #q-${first}`)?.focus();
+        setNotice("wizard.stepHasErrors");
+        if (here[0]) focusField(here[0].field);
         return;
       }
       goTo(step + 1);
@@ -225,14 +225,14 @@ export function Wizard({
     if (!draft) return;
     setSubmitting(true);
     setFailure(null);
-    setReasonError(undefined);
+    setReasonInvalid(undefined);
     try {
       await backend.correctCase(draft.id, compact(latest.current), reason);
       onSubmitted(await backend.getCase(draft.id));
     } catch (e) {
       const error = toCommandError(e);
       const forReason = error.errors?.find((x) => x.field === "correction.reason");
-      if (forReason) setReasonError(errorText(t, forReason));
+      if (forReason) setReasonInvalid(forReason);
       const others = (error.errors ?? []).filter((x) => x.field !== "correction.reason");
       if (error.kind === "validation" && others.length > 0) {
         setReview({ errors: others, warnings: review?.warnings ?? [] });
@@ -292,6 +292,7 @@ export function Wizard({
             <li key={s}>
               <button
                 type="button"
+                id={`step-link-${s}`}
                 class={`step-link ${s === step ? "current" : ""}`}
                 aria-current={s === step ? "step" : undefined}
                 onClick={() => goTo(s)}
@@ -305,8 +306,8 @@ export function Wizard({
 
       <p class="why">{t(`wizard.why.${step}` as MessageKey)}</p>
       {notice && (
-        <p class="notice notice-error" role="alert">
-          {notice}
+        <p class="notice notice-error" id="wizard-notice" role="alert">
+          {t(notice)}
         </p>
       )}
       {failure && <ErrorNotice error={failure} t={t} onDismiss={() => setFailure(null)} />}
@@ -333,7 +334,7 @@ export function Wizard({
             help={t("wizard.correctReason.help")}
             value={reason}
             max={NOTE_MAX_CHARS}
-            error={reasonError}
+            error={errorText(t, reasonInvalid)}
             required
             multiline
             onInput={setReason}
@@ -375,6 +376,23 @@ export function Wizard({
       </div>
     </section>
   );
+}
+
+/**
+ * Puts focus on the control of a field that has an error: the field's own input (`title`,
+ * `subjects_count.value`, `occurred.from`), else its group's chosen or first choice.
+ */
+function focusField(field: string) {
+  const path = field.replace(/\[\d+\]/g, "").replace(/\./g, "-");
+  const top = field.split(/[.[]/)[0] ?? field;
+  for (const id of [`q-${path}`, path, `q-${top}`]) {
+    const box = document.getElementById(id);
+    if (!box) continue;
+    const control = box.matches("input, textarea, select")
+      ? box
+      : (box.querySelector<HTMLElement>("input:checked") ?? box.querySelector<HTMLElement>("input, textarea, select"));
+    if (control) return control.focus();
+  }
 }
 
 /** Marks a drill (øvelse) wherever a case is shown. */
@@ -481,6 +499,7 @@ function StepSystems({
   const [purpose, setPurpose] = useState("");
   const [processor, setProcessor] = useState("");
   const [addErrors, setAddErrors] = useState<ValidationError[]>([]);
+  // The name of the system just added (its words are drawn in the current language).
   const [added, setAdded] = useState<string | null>(null);
 
   const choose = (names: string[]) => {
@@ -505,7 +524,7 @@ function StepSystems({
       setPurpose("");
       setProcessor("");
       setAddErrors([]);
-      setAdded(t("system.added", { name: system.name }));
+      setAdded(system.name);
     } catch (e) {
       const error = toCommandError(e);
       setAddErrors(error.errors ?? []);
@@ -574,7 +593,7 @@ function StepSystems({
         </button>
         {added && (
           <p class="saved" role="status">
-            {added}
+            {t("system.added", { name: added })}
           </p>
         )}
       </fieldset>

@@ -15,6 +15,8 @@ import type { MeasureInput } from "./bindings/MeasureInput";
 import type { SmtpInput } from "./bindings/SmtpInput";
 import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { Organisation } from "./bindings/Organisation";
+import type { RetentionStatus } from "./bindings/RetentionStatus";
+import type { Anonymised } from "./bindings/Anonymised";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
 import type { Attachment } from "./bindings/Attachment";
@@ -29,8 +31,10 @@ import type { Restored } from "./bindings/Restored";
 import type { SetUpResult } from "./bindings/SetUpResult";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import type { Verification } from "./bindings/Verification";
+import type { Dashboard } from "./bindings/Dashboard";
 import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
 import type { CaseFilter } from "./bindings/CaseFilter";
+import type { CasePage } from "./bindings/CasePage";
 import type { CommandError } from "./bindings/CommandError";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import { ERROR_KINDS } from "./bindings/vocabulary";
@@ -61,7 +65,7 @@ export interface Backend {
   inbox(): Promise<InboxItem[]>;
   acknowledge(id: string): Promise<InboxItem>;
   appInfo(): Promise<AppInfo>;
-  listCases(filter: CaseFilter): Promise<Case[]>;
+  listCases(filter: CaseFilter): Promise<CasePage>;
   getCase(key: string): Promise<Case>;
   createDraft(document: CaseDocument): Promise<Case>;
   saveDraft(id: string, document: CaseDocument): Promise<Case>;
@@ -96,12 +100,20 @@ export interface Backend {
   caseHistory(caseKey: string): Promise<CaseEvent[]>;
   /** The history's hash chain checked end to end. */
   auditStatus(): Promise<Verification>;
+  /** The overview («Oversikt»): handlers, the DPO and admins. */
+  dashboard(): Promise<Dashboard>;
+  /** Saves a chart (an SVG drawing) where the user chooses; the path, or null when cancelled. */
+  saveChart(name: string, svg: string): Promise<string | null>;
+  /** Saves a chart drawn on a canvas as PNG (base64 or a data URL); the path, or null when cancelled. */
+  saveChartPng(name: string, base64: string): Promise<string | null>;
   addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
   setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
   closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
   addComment(caseKey: string, text: string): Promise<Handling>;
   people(): Promise<User[]>;
   updateOrganisation(organisation: Organisation): Promise<Organisation>;
+  retentionStatus(): Promise<RetentionStatus>;
+  anonymiseCases(ids: string[]): Promise<Anonymised[]>;
   smtpSettings(): Promise<SmtpSettings | null>;
   saveSmtp(smtp: SmtpInput | null): Promise<SmtpSettings | null>;
   testSmtp(to: string): Promise<void>;
@@ -186,6 +198,9 @@ export const tauriBackend: Backend = {
   exportDocument: (document, key, filing, lang) => call("export_document", { document, key, filing, lang }),
   caseHistory: (key) => call("case_history", { key }),
   auditStatus: () => call("audit_status"),
+  dashboard: () => call("dashboard"),
+  saveChart: (name, svg) => call("save_chart", { name, svg }),
+  saveChartPng: (name, base64) => call("save_chart_png", { name, base64 }),
   addFiling: (key, filing) => call("add_filing", { key, filing }),
   setFilingReceipt: (key, number, altinnReference, caseNumber) =>
     call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),
@@ -193,6 +208,8 @@ export const tauriBackend: Backend = {
   addComment: (key, text) => call("add_comment", { key, text }),
   people: () => call("people"),
   updateOrganisation: (organisation) => call("update_organisation", { organisation }),
+  retentionStatus: () => call("retention_status"),
+  anonymiseCases: (ids) => call("anonymise_cases", { ids }),
   smtpSettings: () => call("smtp_settings"),
   saveSmtp: (smtp) => call("save_smtp", { smtp }),
   testSmtp: (to) => call("test_smtp", { to }),

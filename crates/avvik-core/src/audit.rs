@@ -116,7 +116,8 @@ pub struct BrokenEvent {
     /// Why: `changed` (the stored hash is not the hash of what is stored — the event
     /// was changed, or one before it was removed, inserted or moved), `data_changed`
     /// (the data no longer matches its hash), `unhashed` (the event carries no hash at
-    /// all), or `out_of_order` (sequence numbers not rising).
+    /// all), `out_of_order` (sequence numbers not rising), or `truncated` (the newest
+    /// events were removed; `seq` is then the highest number given out).
     pub problem: BreakKind,
 }
 
@@ -127,6 +128,9 @@ pub enum BreakKind {
     DataChanged,
     Unhashed,
     OutOfOrder,
+    /// The newest events were removed: the store gave out higher sequence numbers than
+    /// the last event left (`seq` is the highest given out).
+    Truncated,
 }
 
 /// The outcome of walking the whole chain.
@@ -210,6 +214,22 @@ impl Verifier {
                 kind: event.kind.to_owned(),
                 at: event.at.to_owned(),
                 problem,
+            });
+        }
+    }
+
+    /// After the last event: the highest sequence number the store ever gave out. More
+    /// than the last event's means the newest events were removed (a cheap check that
+    /// someone who also rewrites the store's counter defeats; a head printed in a
+    /// document catches that too).
+    pub fn issued(&mut self, issued: i64) {
+        if self.broken.is_none() && issued > self.last_seq.unwrap_or(0) {
+            self.broken = Some(BrokenEvent {
+                seq: issued,
+                case_id: String::new(),
+                kind: String::new(),
+                at: String::new(),
+                problem: BreakKind::Truncated,
             });
         }
     }
@@ -343,6 +363,35 @@ mod tests {
             "a head after the break is not vouched for"
         );
         assert_eq!(v.events, 5);
+    }
+
+    #[test]
+    fn removing_the_newest_events_is_caught_by_the_numbers_given_out() {
+        let ev = events();
+        let hashes = chain(&ev);
+        let run = |n: usize, issued: i64| {
+            let mut v = Verifier::new(None);
+            for (e, h) in ev[..n].iter().zip(&hashes) {
+                v.push(&record(e, &mut String::new()), Some(&e.5), Some(h));
+            }
+            v.issued(issued);
+            v.finish()
+        };
+        assert!(run(5, 5).intact());
+        let cut = run(3, 5);
+        assert_eq!(cut.broken.as_ref().unwrap().problem, BreakKind::Truncated);
+        assert_eq!(cut.broken.unwrap().seq, 5);
+        assert_eq!(run(0, 2).broken.unwrap().problem, BreakKind::Truncated);
+        assert!(run(0, 0).intact());
+        // An earlier break is the one named.
+        let mut v = Verifier::new(None);
+        v.push(
+            &record(&ev[0], &mut String::new()),
+            Some("changed"),
+            Some(&hashes[0]),
+        );
+        v.issued(9);
+        assert_eq!(v.finish().broken.unwrap().problem, BreakKind::DataChanged);
     }
 
     #[test]

@@ -68,6 +68,11 @@ pub struct Case {
     /// anonymous report once submitted.
     #[ts(type = "string | null")]
     pub created_by: Option<Uuid>,
+    /// When retention anonymised it ([`crate::retention`]): its free texts now read
+    /// [`crate::retention::REDACTED`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "string | null", optional)]
+    pub anonymised_at: Option<DateTime<Utc>>,
     /// Free texts that look like they identify people (fødselsnummer, D-nummer).
     pub warnings: Vec<FieldWarning>,
     /// The notices to the general manager: when each went out and was acknowledged.

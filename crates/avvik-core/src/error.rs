@@ -72,6 +72,8 @@ pub enum Problem {
     Unknown,
     /// Already exists (a system name).
     Duplicate,
+    /// Outside the range the field allows (a retention period under two years).
+    OutOfRange,
     /// Not of the expected form (bad JSON, an unknown field, a wrong type, a bad reference).
     Malformed,
 }

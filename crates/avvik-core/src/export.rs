@@ -201,6 +201,7 @@ mod tests {
             created_at: t,
             updated_at: t,
             submitted_at: Some(t),
+            anonymised_at: None,
             warnings: vec![],
             notices: vec![],
             clock: None,

@@ -355,6 +355,14 @@ pub fn check_receipt(field: &str, value: Option<String>) -> Result<Option<String
     e.into_result(value)
 }
 
+/// One part of a stored snapshot, read back; a part that does not read is damage.
+pub(crate) fn part<T: serde::de::DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T> {
+    serde_json::from_value(v.clone()).map_err(|e| Error::Storage {
+        path: String::new(),
+        message: format!("the {what} in a filing's snapshot cannot be read: {e}"),
+    })
+}
+
 /// What a filing reports, read back from its snapshot: the form's document, the
 /// reference and time of the report, and the handling as it stood. A notice is printed
 /// from this, so a filed notice always shows exactly what was filed, and a preview
@@ -373,7 +381,7 @@ pub struct Reported {
 
 /// The keys of a case's record that are not part of its form's document: its
 /// bookkeeping, not what is reported (a diff skips them, the notice strips them).
-const CASE_RECORD_KEYS: &[&str] = &[
+pub(crate) const CASE_RECORD_KEYS: &[&str] = &[
     "id",
     "reference",
     "status",
@@ -384,6 +392,7 @@ const CASE_RECORD_KEYS: &[&str] = &[
     "warnings",
     "notices",
     "clock",
+    "anonymised_at",
 ];
 
 impl Reported {
@@ -394,13 +403,6 @@ impl Reported {
 
     /// Reads a stored snapshot back.
     pub fn from_snapshot(snapshot: &serde_json::Value) -> Result<Reported> {
-        use serde::de::DeserializeOwned;
-        fn part<T: DeserializeOwned>(v: &serde_json::Value, what: &str) -> Result<T> {
-            serde_json::from_value(v.clone()).map_err(|e| Error::Storage {
-                path: String::new(),
-                message: format!("the {what} in a filing's snapshot cannot be read: {e}"),
-            })
-        }
         let mut case = snapshot["case"].clone();
         let record = case.as_object_mut().ok_or_else(|| Error::Storage {
             path: String::new(),

@@ -35,6 +35,18 @@ pub struct Organisation {
     #[ts(optional)]
     #[schemars(skip)]
     pub reminder_points: Option<Vec<crate::clock::ReminderPoint>>,
+    /// How many months a closed case is kept before it may be anonymised
+    /// ([`crate::retention`]); none keeps cases for good.
+    #[serde(default)]
+    #[ts(optional)]
+    #[schemars(skip)]
+    pub retention_months: Option<u32>,
+    /// Who holds the Altinn role «Utfyller/innsender» for Datatilsynet's form (a name,
+    /// for the overview's readiness panel); none when nobody is named.
+    #[serde(default)]
+    #[ts(optional)]
+    #[schemars(skip)]
+    pub altinn_submitter: Option<String>,
 }
 
 /// Who Datatilsynet and the people affected can contact (art. 33(3)(b)).
@@ -139,6 +151,15 @@ impl Organisation {
                 }
             }
         });
+        let altinn_submitter = errors.line("org.altinn_submitter", self.altinn_submitter, 200);
+        let retention_months =
+            match crate::retention::check_months("org.retention_months", self.retention_months) {
+                Ok(m) => m,
+                Err(e) => {
+                    errors.push(e.field.as_str(), e.problem, e.detail);
+                    None
+                }
+            };
         errors.into_result(Organisation {
             name: name.unwrap_or_default(),
             org_number,
@@ -150,6 +171,8 @@ impl Organisation {
                 p.dedup();
                 p
             }),
+            retention_months,
+            altinn_submitter,
         })
     }
 }

@@ -12,6 +12,7 @@
 //! | add and list users                       |          |         |     |   ✓   |
 //! | change the organisation and e-mail setup |          |         |     |   ✓   |
 //! | read and acknowledge the inbox           |          |    ✓    |     |       |
+//! | see the overview (dashboard)             |          |    ✓    |  ✓  |   ✓   |
 //! | see the handling of a case one can see   |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | assess, decide, add and change measures  |          |    ✓    |     |       |
 //! | approve the measures; close the case     |          |    ✓    |     |       |
@@ -41,13 +42,22 @@ use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
-use crate::store::{
-    BackupFile, BackupReason, CaseFilter, CaseSort, Encryption, Restored, Store, Visibility,
-};
+use crate::store::{BackupFile, BackupReason, CaseFilter, Encryption, Restored, Store, Visibility};
 use crate::subjects::SubjectNoticeInput;
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, Role, User, verify_password};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
+
+/// The order of the register by time left: counting down first (least time left
+/// first), then cases waiting for a follow-up filing, then the rest, then drafts.
+fn time_left_order(c: &Case) -> (u8, i64) {
+    match &c.clock {
+        Some(clock) if clock::is_counting(clock.state) => (0, clock.seconds_left),
+        Some(clock) if clock.follow_up_due => (1, 0),
+        Some(_) => (2, 0),
+        None => (3, 0),
+    }
+}
 
 /// Proof that someone signed in; only [`Session::sign_in`] makes one. The desktop app
 /// keeps it while the window is open.
@@ -216,22 +226,101 @@ impl<'s> Session<'s> {
 
     /// The cases the filter selects that this user may see, each with its clock at `now`.
     pub fn list_cases(&self, filter: &CaseFilter, now: DateTime<Utc>) -> Result<Vec<Case>> {
-        let mut cases: Vec<Case> = self
+        // The store orders by time left itself (migration 18), so a page is a page.
+        Ok(self
             .store
             .list_cases(filter, &self.visibility())?
             .into_iter()
             .map(|c| c.with_clock(now))
-            .collect();
-        if filter.sort == CaseSort::TimeLeft {
-            // Stable: within a group the store's order (newest first) stays.
-            cases.sort_by_key(|c| match &c.clock {
-                Some(clock) if clock::is_counting(clock.state) => (0, clock.seconds_left),
-                Some(clock) if clock.follow_up_due => (1, 0),
-                Some(_) => (2, 0),
-                None => (3, 0),
-            });
+            .collect())
+    }
+
+    /// A page of the register (`filter.limit`, `filter.offset`) and how many cases the
+    /// filter selects in all.
+    pub fn case_page(
+        &self,
+        filter: &CaseFilter,
+        now: DateTime<Utc>,
+    ) -> Result<crate::store::CasePage> {
+        Ok(crate::store::CasePage {
+            cases: self.list_cases(filter, now)?,
+            total: self.count_cases(filter)?,
+        })
+    }
+
+    /// How many cases the filter selects that this user may see, all pages together.
+    pub fn count_cases(&self, filter: &CaseFilter) -> Result<u64> {
+        self.store.count_cases(filter, &self.visibility())
+    }
+
+    /// Handlers, the DPO and admins see the overview (and save its charts).
+    pub fn may_see_overview(&self) -> Result<()> {
+        self.require(&[Role::Handler, Role::Dpo, Role::Admin], "see the overview")
+    }
+
+    /// The overview («Oversikt») at `now`: handlers, the DPO and admins. Real cases
+    /// only; the open cases are those this user may see, the counts carry no content.
+    pub fn dashboard(&self, now: DateTime<Utc>) -> Result<crate::dashboard::Dashboard> {
+        use crate::dashboard::{self, Dashboard, OpenCase, Overdue, Readiness};
+        self.may_see_overview()?;
+        let mut open = Vec::new();
+        for status in [CaseStatus::Reported, CaseStatus::Handling] {
+            let filter = CaseFilter {
+                status: Some(status),
+                drill: Some(false),
+                ..Default::default()
+            };
+            open.extend(self.list_cases(&filter, now)?);
         }
-        Ok(cases)
+        open.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+        open.sort_by_key(time_left_order);
+        let figures = self.store.dashboard(self.user.id, now)?;
+        let organisation = self.store.organisation()?;
+        let months = dashboard::last_months(now, dashboard::CHART_MONTHS);
+        Ok(Dashboard {
+            overdue: Overdue {
+                clocks: open
+                    .iter()
+                    .filter(|c| {
+                        c.clock
+                            .as_ref()
+                            .is_some_and(|k| k.state == clock::ClockState::Overdue)
+                    })
+                    .count() as u32,
+                measures: figures.overdue_measures,
+            },
+            open_cases: open
+                .into_iter()
+                .filter_map(|c| {
+                    Some(OpenCase {
+                        id: c.id,
+                        reference: c.reference?,
+                        title: c.form.title.unwrap_or_default(),
+                        status: c.status,
+                        clock: c.clock,
+                    })
+                })
+                .collect(),
+            my_tasks: figures.my_tasks,
+            approvals: if self.user.has(Role::Handler) {
+                figures.approvals
+            } else {
+                Vec::new()
+            },
+            readiness: Readiness {
+                contact_point: organisation.as_ref().is_some_and(|o| o.contact.is_some()),
+                altinn_submitter: organisation.and_then(|o| o.altinn_submitter),
+                smtp_configured: self.store.smtp_config()?.is_some(),
+                last_backup: self.store.backups()?.iter().map(|b| b.at).max(),
+            },
+            charts: dashboard::Charts {
+                deadline_hours: clock::regime_at(now).hours,
+                cases_per_month: figures.cases_per_month,
+                filings: dashboard::filing_months(&months, &figures.filings),
+                measure_ages: dashboard::age_counts(figures.measure_ages),
+                months: months.into_iter().map(|m| m.label).collect(),
+            },
+        })
     }
 
     /// Every case the filter selects, for an export; for those who see every case.
@@ -547,6 +636,43 @@ impl<'s> Session<'s> {
             &[Role::Admin],
             "manage the store (backups, restores, encryption)",
         )
+    }
+
+    /// The organisation's retention period and the closed cases due under it (admins).
+    pub fn retention_status(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<crate::retention::RetentionStatus> {
+        self.require(&[Role::Admin], "see which cases retention would anonymise")?;
+        let months = self.store.organisation()?.and_then(|o| o.retention_months);
+        let candidates = match months {
+            Some(m) => self
+                .store
+                .retention_candidates(crate::retention::cutoff(m, now))?,
+            None => Vec::new(),
+        };
+        Ok(crate::retention::RetentionStatus { months, candidates })
+    }
+
+    /// Anonymises closed cases due under the organisation's retention period (admins),
+    /// all or none. Cannot be undone; backups made before keep the cases until they
+    /// are rotated out.
+    pub fn anonymise(
+        &self,
+        ids: &[Uuid],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::retention::Anonymised>> {
+        self.require(&[Role::Admin], "anonymise cases")?;
+        let Some(months) = self.store.organisation()?.and_then(|o| o.retention_months) else {
+            return Err(Error::Conflict(
+                "no retention period is set: choose one in the organisation's settings first"
+                    .into(),
+            ));
+        };
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.store.anonymise_cases(ids, months, &self.user, now)
     }
 
     /// A copy of the whole store to `dest` (admins).

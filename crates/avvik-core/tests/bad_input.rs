@@ -217,6 +217,12 @@ fn shared(cell: &'static Shared) -> (&'static SqliteStore, Session<'static>) {
     (store, Session::resume(store, signed).unwrap())
 }
 
+static DECISIONS: Shared = std::sync::OnceLock::new();
+static MEASURES: Shared = std::sync::OnceLock::new();
+static FILINGS: Shared = std::sync::OnceLock::new();
+static ROUNDS: Shared = std::sync::OnceLock::new();
+static USERS: Shared = std::sync::OnceLock::new();
+static ORGS: Shared = std::sync::OnceLock::new();
 static CASES: Shared = std::sync::OnceLock::new();
 static ASSESSMENTS: Shared = std::sync::OnceLock::new();
 static SYSTEMS: Shared = std::sync::OnceLock::new();
@@ -231,6 +237,98 @@ fn count(store: &SqliteStore) -> usize {
         )
         .unwrap()
         .len()
+}
+
+const DECISION_KEYS: &[&str] = &[
+    "notify_authority",
+    "notify_reason",
+    "inform_subjects",
+    "exemption",
+    "inform_reason",
+    "other_authorities",
+];
+const MEASURE_KEYS: &[&str] = &[
+    "kind",
+    "description",
+    "owner",
+    "due",
+    "status",
+    "status_reason",
+];
+const FILING_KEYS: &[&str] = &[
+    "kind",
+    "channel",
+    "filed_at",
+    "delay_reason",
+    "withdrawal_reason",
+];
+const ROUND_KEYS: &[&str] = &[
+    "sent_at",
+    "channel",
+    "recipients",
+    "text",
+    "all_reached",
+    "not_reached_reason",
+];
+const USER_KEYS: &[&str] = &["username", "name", "email", "roles", "password"];
+const ORG_KEYS: &[&str] = &[
+    "name",
+    "org_number",
+    "address",
+    "contact",
+    "general_manager",
+    "reminder_points",
+    "retention_months",
+    "altinn_submitter",
+];
+
+/// A new reported case, assessed (risk), and decided (notify, inform) when `decided`.
+fn handled_case(session: &Session<'_>, decided: bool) -> CaseKey {
+    let doc = CaseDocument::from_value(example("case"))
+        .and_then(|d| d.check(now()))
+        .unwrap();
+    let key = CaseKey::Id(session.create_case(&doc, true, now()).unwrap().id);
+    let assessment: AssessmentInput = serde_json::from_value(example("assessment")).unwrap();
+    session.save_assessment(key, &assessment, now()).unwrap();
+    if decided {
+        let decision =
+            serde_json::from_value(json!({"notify_authority": true, "inform_subjects": true}))
+                .unwrap();
+        session.record_decision(key, &decision, now()).unwrap();
+    }
+    key
+}
+
+/// The one outcome a handling input may have: saved with one more event in the
+/// history, or refused as invalid or out of turn with the handling and the history as
+/// they were.
+fn saved_whole_or_refused<T: std::fmt::Debug>(
+    store: &SqliteStore,
+    session: &Session<'_>,
+    key: CaseKey,
+    act: impl FnOnce() -> avvik_core::Result<T>,
+) -> Result<(), TestCaseError> {
+    let before = store.handling(key).unwrap();
+    let events = session.history(key).unwrap().len();
+    match act() {
+        Ok(_) => prop_assert_eq!(session.history(key).unwrap().len(), events + 1),
+        Err(e) => {
+            prop_assert!(
+                matches!(e.kind(), ErrorKind::Validation | ErrorKind::Conflict),
+                "{:?}: {}",
+                e.kind(),
+                e
+            );
+            prop_assert_eq!(store.handling(key).unwrap(), before);
+            prop_assert_eq!(session.history(key).unwrap().len(), events);
+        }
+    }
+    prop_assert!(
+        avvik_core::session::verify_audit(store, None)
+            .unwrap()
+            .intact()
+    );
+    Ok(())
 }
 
 proptest! {
@@ -309,6 +407,96 @@ proptest! {
                 }
             },
             Err(e) => prop_assert_eq!(e.kind(), ErrorKind::Validation, "{}", e),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_decision_is_recorded_whole_or_refused(m in mutations(DECISION_KEYS)) {
+        let (store, session) = shared(&DECISIONS);
+        let key = handled_case(&session, false);
+        let base = json!({"notify_authority": true, "inform_subjects": true});
+        let Ok(input) = serde_json::from_value(apply(base, &m)) else { return Ok(()) };
+        saved_whole_or_refused(store, &session, key, || session.record_decision(key, &input, now()))?;
+    }
+
+    #[test]
+    fn a_measure_is_added_whole_or_refused(m in mutations(MEASURE_KEYS)) {
+        let (store, session) = shared(&MEASURES);
+        let key = handled_case(&session, false);
+        let base = json!({
+            "kind": "immediate",
+            "description": "Be mottakeren slette e-posten",
+            "owner": session.user().id,
+            "due": "2026-11-30",
+        });
+        let Ok(input) = serde_json::from_value(apply(base, &m)) else { return Ok(()) };
+        saved_whole_or_refused(store, &session, key, || session.add_measure(key, &input, now()))?;
+    }
+
+    #[test]
+    fn a_filing_is_added_whole_or_refused(m in mutations(FILING_KEYS)) {
+        let (store, session) = shared(&FILINGS);
+        let key = handled_case(&session, true);
+        let base = json!({"kind": "preliminary", "channel": "altinn"});
+        let Ok(input) = serde_json::from_value(apply(base, &m)) else { return Ok(()) };
+        saved_whole_or_refused(store, &session, key, || session.add_filing(key, &input, now()))?;
+    }
+
+    #[test]
+    fn a_round_of_informing_is_recorded_whole_or_refused(m in mutations(ROUND_KEYS)) {
+        let (store, session) = shared(&ROUNDS);
+        let key = handled_case(&session, true);
+        let base = json!({
+            "sent_at": "2026-11-22T10:00:00Z",
+            "channel": "email",
+            "recipients": 3,
+            "text": "Lønnsslippen din ble sendt til feil mottaker.",
+            "all_reached": true,
+        });
+        let Ok(input) = serde_json::from_value(apply(base, &m)) else { return Ok(()) };
+        saved_whole_or_refused(store, &session, key, || session.inform_subjects(key, &input, now()))?;
+    }
+
+    #[test]
+    fn a_user_is_added_or_refused_with_nothing_changed(m in mutations(USER_KEYS)) {
+        let (_, session) = shared(&USERS);
+        let before = session.users().unwrap();
+        let base = json!({
+            "username": "kari",
+            "name": "Kari Nordmann",
+            "roles": ["employee"],
+            "password": "et langt passord for kari",
+        });
+        let Ok(input) = serde_json::from_value::<avvik_core::UserInput>(apply(base, &m)) else { return Ok(()) };
+        match input.check().and_then(|u| session.add_user(&u, now())) {
+            Ok(added) => {
+                let after = session.users().unwrap();
+                prop_assert_eq!(after.len(), before.len() + 1);
+                prop_assert!(after.contains(&added));
+            }
+            Err(e) => {
+                prop_assert_eq!(e.kind(), ErrorKind::Validation, "{}", e);
+                prop_assert_eq!(session.users().unwrap(), before);
+            }
+        }
+    }
+
+    #[test]
+    fn the_organisation_is_saved_exactly_or_refused_with_nothing_changed(m in mutations(ORG_KEYS)) {
+        let (store, session) = shared(&ORGS);
+        let before = store.organisation().unwrap().unwrap();
+        let base = serde_json::to_value(&before).unwrap();
+        let Ok(input) = serde_json::from_value::<avvik_core::Organisation>(apply(base, &m)) else { return Ok(()) };
+        match session.update_organisation(input, now()) {
+            Ok(saved) => prop_assert_eq!(store.organisation().unwrap().unwrap(), saved),
+            Err(e) => {
+                prop_assert_eq!(e.kind(), ErrorKind::Validation, "{}", e);
+                prop_assert_eq!(store.organisation().unwrap().unwrap(), before);
+            }
         }
     }
 }

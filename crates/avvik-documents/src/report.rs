@@ -41,12 +41,17 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
         ),
         field(w.t("pdf.report.created"), w.time(case.created_at)),
         field(w.t("pdf.report.submitted"), w.maybe_time(case.submitted_at)),
+    ];
+    if let Some(at) = case.anonymised_at {
+        b.push(field(w.t("pdf.report.anonymised"), w.time(at)));
+    }
+    b.extend([
         field(w.t("pdf.notice.generatedAt"), w.time(generated.at)),
         field(
             w.t("pdf.report.organisation"),
             source.organisation.name.clone(),
         ),
-    ];
+    ]);
 
     // The facts as reported (and corrected).
     facts(&mut b, w, d);

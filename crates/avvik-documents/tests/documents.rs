@@ -33,6 +33,11 @@ fn user(username: &str, name: &str, roles: &[Role]) -> avvik_core::user::NewUser
 
 fn setup() -> SqliteStore {
     let store = SqliteStore::open_in_memory().unwrap();
+    set_up(&store);
+    store
+}
+
+fn set_up(store: &SqliteStore) {
     let org = Organisation {
         name: "Fjordtech AS".into(),
         org_number: "974 760 673".into(),
@@ -46,13 +51,13 @@ fn setup() -> SqliteStore {
         ..Default::default()
     };
     initialize(
-        &store,
+        store,
         org,
         user("leder", "Live Lærdal", &[Role::Handler]),
         t(0),
     )
     .unwrap();
-    let admin = Session::sign_in(&store, "leder", PASSWORD).unwrap();
+    let admin = Session::sign_in(store, "leder", PASSWORD).unwrap();
     admin
         .add_user(&user("ansatt", "Åse Bjørnstad", &[Role::Employee]), t(0))
         .unwrap();
@@ -63,7 +68,6 @@ fn setup() -> SqliteStore {
     .check()
     .unwrap();
     admin.add_system(&system, t(0)).unwrap();
-    store
 }
 
 fn sign_in<'s>(store: &'s SqliteStore, name: &str) -> Session<'s> {
@@ -426,4 +430,204 @@ fn the_notice_follows_the_form_and_marks_what_changed() {
         &avvik_documents::notice::render(&second, &generated(Lang::En)).unwrap(),
     );
     assert!(text.contains("1. "), "{text}");
+}
+
+/// The store file and its WAL, as bytes.
+fn store_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap();
+    if let Ok(wal) = std::fs::read(path.with_extension("sqlite3-wal")) {
+        bytes.extend(wal);
+    }
+    bytes
+}
+
+fn holds(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn retention_anonymises_a_closed_case_and_keeps_its_facts() {
+    use avvik_core::handling::MeasureInput;
+    use avvik_core::retention::REDACTED;
+    use avvik_core::store::Encryption;
+    use avvik_core::vocab::MeasureStatus;
+    use avvik_core::{CaseStatus, ErrorKind, Store};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    // Unencrypted, so the test can look for the words in the file itself.
+    let store = SqliteStore::open(&path, &Encryption::None).unwrap();
+    set_up(&store);
+    let key = handled(&store);
+    let leder = sign_in(&store, "leder");
+    let done = |n: u32| {
+        let h = leder.handling(key, t(18)).unwrap();
+        let m = h.measures.iter().find(|m| m.number == n).unwrap();
+        MeasureInput {
+            status: MeasureStatus::Done,
+            ..m.input()
+        }
+    };
+    leder.update_measure(key, 1, &done(1), t(18)).unwrap();
+    let mut known = form();
+    known["occurred"] = json!({"kind": "at", "from": "2026-11-20T07:30:00Z"});
+    leder
+        .correct_case(
+            key,
+            &draft(known, t(18)),
+            Some("Tidspunktet er funnet i loggen."),
+            t(18),
+        )
+        .unwrap();
+    let complete =
+        serde_json::from_value(json!({"kind": "complete", "channel": "altinn"})).unwrap();
+    leder.add_filing(key, &complete, t(18)).unwrap();
+    leder
+        .close_case(key, Some("Kari Nordmann foreslo dobbeltkontroll."), t(19))
+        .unwrap();
+    let secrets = [
+        "Ærlig Økonomi",
+        "ase@example.no",
+        "kontonummer",
+        "Personvernombudet anbefaler",
+        "Lønnsslippen din ble sendt",
+        "Sperret tilgangen",
+        "Kari Nordmann",
+        "skjermbilde-æøå.png",
+        "PNG not really",
+    ];
+    let before = store_bytes(&path);
+    for s in secrets {
+        assert!(
+            holds(&before, s),
+            "the test's premise: `{s}` is in the store"
+        );
+    }
+    let events_before = leder.history(key).unwrap().len();
+    let id = leder.case(key).unwrap().id;
+
+    // No period chosen: nothing is due, and anonymising is refused.
+    let later = t(19) + Duration::days(365 * 3);
+    let status = leder.retention_status(later).unwrap();
+    assert_eq!((status.months, status.candidates.len()), (None, 0));
+    assert_eq!(
+        leder.anonymise(&[id], later).unwrap_err().kind(),
+        ErrorKind::Conflict
+    );
+
+    let mut org = store.organisation().unwrap().unwrap();
+    org.retention_months = Some(12);
+    assert_eq!(
+        leder
+            .update_organisation(org.clone(), t(19))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Validation,
+        "a period under two years is refused"
+    );
+    org.retention_months = Some(24);
+    leder.update_organisation(org, t(19)).unwrap();
+
+    // Not due yet: refused, nothing written.
+    let early = t(19) + Duration::days(700);
+    assert!(leder.retention_status(early).unwrap().candidates.is_empty());
+    let err = leder.anonymise(&[id], early).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(err.to_string().contains("kept until"), "{err}");
+    assert_eq!(leder.history(key).unwrap().len(), events_before);
+    // Only an admin anonymises.
+    assert_eq!(
+        sign_in(&store, "ansatt")
+            .anonymise(&[id], later)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Forbidden
+    );
+
+    let status = leder.retention_status(later).unwrap();
+    assert_eq!(status.months, Some(24));
+    assert_eq!(status.candidates.len(), 1);
+    let done = leder.anonymise(&[status.candidates[0].id], later).unwrap();
+    assert_eq!(done.len(), 1);
+    let summary = &done[0];
+    assert_eq!((summary.comments, summary.attachments), (1, 1));
+    assert!(summary.texts >= 10, "{summary:?}");
+    assert_eq!(summary.events as usize, events_before);
+
+    // The facts stay.
+    let case = leder.case(key).unwrap();
+    assert_eq!(case.status, CaseStatus::Closed);
+    assert_eq!(case.anonymised_at, Some(later));
+    assert_eq!(case.form.title.as_deref(), Some(REDACTED));
+    assert_eq!(case.form.systems, ["Microsoft 365"]);
+    assert_eq!(case.form.subjects_count.unwrap().value, Some(3));
+    assert_eq!(
+        case.form.reporter.as_ref().unwrap().name.as_deref(),
+        Some(REDACTED)
+    );
+    let h = leder.handling(key, later).unwrap();
+    assert_eq!(h.measures.len(), 2);
+    assert!(h.measures.iter().all(|m| m.description == REDACTED));
+    assert_eq!(h.measures[0].status, MeasureStatus::Done);
+    assert_eq!(
+        h.filings[0].altinn_reference.as_deref(),
+        Some("AR123456789")
+    );
+    assert_eq!(h.subject_notices[0].recipients, Some(3));
+    assert_eq!(h.subject_notices[0].text, REDACTED);
+    let assessment = h.assessment.as_ref().unwrap();
+    assert_eq!(
+        assessment.assessment.input.justification.as_deref(),
+        Some(REDACTED)
+    );
+    assert_eq!(
+        serde_json::to_value(assessment.assessment.verdict).unwrap(),
+        "high_risk"
+    );
+    assert_eq!(h.closing.as_ref().unwrap().lessons_learned, REDACTED);
+    assert!(leder.attachments(key).unwrap().is_empty());
+    // The history is whole: one more event, the chain intact.
+    let history = leder.history(key).unwrap();
+    assert_eq!(history.len(), events_before + 1);
+    assert_eq!(history.last().unwrap().kind, "anonymised");
+    assert!(leder.verify_audit(None).unwrap().broken.is_none());
+    // Searching no longer finds it by its words.
+    let filter = avvik_core::CaseFilter {
+        query: Some("Ærlig".into()),
+        ..Default::default()
+    };
+    assert!(leder.list_cases(&filter, later).unwrap().is_empty());
+
+    // The documents still render, from what is left.
+    let report = sign_in(&store, "leder").case_source(key, later).unwrap();
+    let text = inspect(
+        "report-anonymised",
+        &avvik_documents::report::render(&report, &generated(Lang::Nb)).unwrap(),
+    );
+    assert_contains(&text, &[REDACTED, "AR123456789", "Microsoft 365"]);
+    let notice = leder.notice_source(key, Some(1), later).unwrap();
+    let text = inspect(
+        "notice-anonymised",
+        &avvik_documents::notice::render(&notice, &generated(Lang::Nb)).unwrap(),
+    );
+    assert_contains(&text, &[REDACTED, "Microsoft 365"]);
+    for s in secrets {
+        assert!(!text.contains(s), "`{s}` in the notice");
+    }
+
+    // Once only.
+    assert_eq!(
+        leder.anonymise(&[case.id], later).unwrap_err().kind(),
+        ErrorKind::Conflict
+    );
+
+    // And the words have left the file (the WAL checkpointed when the store closes).
+    drop(leder);
+    drop(store);
+    let after = store_bytes(&path);
+    for s in secrets {
+        assert!(!holds(&after, s), "`{s}` is still in the store file");
+    }
 }

@@ -165,6 +165,9 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Retention: anonymise closed cases kept for the organisation's period.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// The store file: encryption and passphrase.
     #[command(subcommand)]
     Store(StoreCommand),
@@ -212,6 +215,31 @@ enum OrgCommand {
         /// No reminders of the deadline at all.
         #[arg(long, conflicts_with = "reminders")]
         no_reminders: bool,
+        /// Keep closed cases this many months (24 to 600), then they may be anonymised
+        /// with `avvik retention run`.
+        #[arg(long, value_name = "MONTHS")]
+        retention_months: Option<u32>,
+        /// Keep closed cases for good (no retention period).
+        #[arg(long, conflicts_with = "retention_months")]
+        keep_for_good: bool,
+        /// Who holds the Altinn role «Utfyller/innsender» for Datatilsynet's form
+        /// (an empty name removes it).
+        #[arg(long, value_name = "NAME")]
+        altinn_submitter: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// The retention period and the closed cases due under it, as JSON (admins).
+    Status,
+    /// Anonymise every closed case due under the retention period (admins): free
+    /// texts, names, comments, attachments and the history's old values go; references,
+    /// dates, counts, decisions and filings stay. Cannot be undone.
+    Run {
+        /// Confirms that the cases listed by `avvik retention status` are to be anonymised.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -579,6 +607,12 @@ struct FilterArgs {
     /// The order of the list.
     #[arg(long, value_enum, default_value = "newest")]
     sort: SortArg,
+    /// At most this many cases (a page); all when not given.
+    #[arg(long, value_name = "N")]
+    limit: Option<u32>,
+    /// Skip this many cases first (with --limit: the pages before).
+    #[arg(long, value_name = "N", requires = "limit")]
+    offset: Option<u32>,
 }
 
 impl FilterArgs {
@@ -604,6 +638,8 @@ impl FilterArgs {
                 SortArg::Status => CaseSort::Status,
                 SortArg::TimeLeft => CaseSort::TimeLeft,
             },
+            limit: self.limit,
+            offset: self.offset,
         }
     }
 }
@@ -1177,6 +1213,7 @@ fn run(cli: Cli) -> Result<(), String> {
             print_json(&clock)
         }
         Command::Org(command) => org(&session, command, now),
+        Command::Retention(command) => retention(&session, command, now),
         Command::Mail(command) => mail(&session, &store, command, now),
         Command::Measure(command) => measure(&session, command, now),
         Command::Attachment(AttachmentCommand::Add { case, file }) => {
@@ -1206,6 +1243,39 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+fn retention(
+    session: &Session<'_>,
+    command: RetentionCommand,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    let status = session.retention_status(now).map_err(text_of)?;
+    match command {
+        RetentionCommand::Status => print_json(&status),
+        RetentionCommand::Run { yes } => {
+            if status.months.is_none() {
+                return Err(
+                    "no retention period is set: `avvik org set --retention-months N` first".into(),
+                );
+            }
+            if !status.candidates.is_empty() && !yes {
+                return Err(format!(
+                    "{} closed case(s) would be anonymised, which cannot be undone; see `avvik retention status`, then run again with --yes",
+                    status.candidates.len()
+                ));
+            }
+            let ids: Vec<_> = status.candidates.iter().map(|c| c.id).collect();
+            let done = session.anonymise(&ids, now).map_err(text_of)?;
+            if !done.is_empty() {
+                eprintln!(
+                    "avvik: {} case(s) anonymised; backups made before still hold them until they are rotated out",
+                    done.len()
+                );
+            }
+            print_json(&done)
+        }
+    }
+}
+
 fn org(session: &Session<'_>, command: OrgCommand, now: DateTime<Utc>) -> Result<(), String> {
     let current = session
         .organisation()
@@ -1224,8 +1294,19 @@ fn org(session: &Session<'_>, command: OrgCommand, now: DateTime<Utc>) -> Result
             general_manager,
             reminders,
             no_reminders,
+            retention_months,
+            keep_for_good,
+            altinn_submitter,
         } => {
             let mut org = current;
+            if altinn_submitter.is_some() {
+                org.altinn_submitter = altinn_submitter;
+            }
+            if keep_for_good {
+                org.retention_months = None;
+            } else if retention_months.is_some() {
+                org.retention_months = retention_months;
+            }
             if no_reminders {
                 org.reminder_points = Some(Vec::new());
             } else if !reminders.is_empty() {
@@ -1703,8 +1784,19 @@ fn export_document(
 /// head asked about is not part of the chain.
 fn audit_verify(store: &SqliteStore, head: Option<&str>) -> Result<(), String> {
     let v = session::verify_audit(store, head).map_err(text_of)?;
+    if let Some(b) = v
+        .broken
+        .as_ref()
+        .filter(|b| b.problem == BreakKind::Truncated)
+    {
+        return Err(format!(
+            "the history is broken at its end: event numbers up to {} were given out, but {} event(s) are left; the newest events were removed",
+            b.seq, v.events
+        ));
+    }
     if let Some(b) = &v.broken {
         let why = match b.problem {
+            BreakKind::Truncated => unreachable!("handled above"),
             BreakKind::Changed => {
                 "it was changed, or an event before it was removed, inserted or moved"
             }

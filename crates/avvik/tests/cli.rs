@@ -1587,6 +1587,11 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
                  FROM case_events ORDER BY seq DESC LIMIT 1;",
             "",
         ),
+        (
+            "the newest events removed",
+            "DELETE FROM case_events WHERE seq > (SELECT max(seq) - 2 FROM case_events);",
+            "the newest events were removed",
+        ),
     ];
     let original = std::fs::read(cli.db()).unwrap();
     for (what, sql, named) in tampering {
@@ -1766,4 +1771,126 @@ fn a_backup_restores_the_store_after_checking_it() {
         .as_user("ansatt")
         .fails(&["restore", copy.to_str().unwrap()], None);
     assert!(err.contains("may not manage the store"), "{err}");
+}
+
+#[test]
+fn retention_anonymises_only_closed_cases_past_the_period_and_asks_first() {
+    let cli = Cli::new().with_systems();
+    let old = handled_case(&cli);
+    let recent = handled_case(&cli);
+
+    let err = cli.fails(&["org", "set", "--retention-months", "12"], None);
+    assert!(err.contains("between 24 and 600 months"), "{err}");
+    let err = cli.fails(&["retention", "run", "--yes"], None);
+    assert!(err.contains("no retention period"), "{err}");
+    let org = cli.ok(&["org", "set", "--retention-months", "36"], None);
+    assert_eq!(org["retention_months"], 36);
+
+    // One case closed four years ago, one closed a year ago (set with plain SQL: the
+    // CLI reads the real clock).
+    {
+        let conn = raw_store(&cli.db());
+        for (reference, closed) in [
+            (&old, "2022-10-01T10:00:00Z"),
+            (&recent, "2025-10-01T10:00:00Z"),
+        ] {
+            let seq: i64 = reference.rsplit('-').next().unwrap().parse().unwrap();
+            let id: String = conn
+                .query_row("SELECT id FROM cases WHERE ref_seq = ?1", [seq], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            conn.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [&id])
+                .unwrap();
+            conn.execute(
+                "UPDATE case_handling SET lessons_learned = 'Spør Kari Nordmann', closed_at = ?2 WHERE case_id = ?1",
+                [&id, closed],
+            )
+            .unwrap();
+        }
+    }
+    let status = cli.ok(&["retention", "status"], None);
+    assert_eq!(status["months"], 36);
+    let due: Vec<&str> = status["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(due, [old.as_str()]);
+
+    let show = |reference: &str| {
+        let mut case = cli.ok(&["case", "show", reference], None);
+        case.as_object_mut().unwrap().remove("clock");
+        case
+    };
+    let before = show(&old);
+    let err = cli.fails(&["retention", "run"], None);
+    assert!(
+        err.contains("1 closed case(s) would be anonymised") && err.contains("--yes"),
+        "{err}"
+    );
+    assert_eq!(show(&old), before, "nothing changed without --yes");
+    // Not an admin: refused.
+    let cli_employee = cli.ok(
+        &[
+            "user",
+            "add",
+            "--username",
+            "ansatt",
+            "--name",
+            "Åse Ansatt",
+            "--role",
+            "employee",
+        ],
+        None,
+    );
+    assert_eq!(cli_employee["username"], "ansatt");
+    let err = cli
+        .as_user("ansatt")
+        .fails(&["retention", "run", "--yes"], None);
+    assert!(
+        err.contains("ansatt may not") && err.contains("role admin"),
+        "{err}"
+    );
+
+    let done = cli.ok(&["retention", "run", "--yes"], None);
+    assert_eq!(done.as_array().unwrap().len(), 1);
+    assert_eq!(done[0]["reference"], old.as_str());
+    assert!(done[0]["texts"].as_u64().unwrap() >= 3, "{done}");
+    let after = show(&old);
+    assert_eq!(after["title"], "[anonymisert]");
+    assert_eq!(after["reporter"]["name"], "[anonymisert]");
+    assert_eq!(after["systems"], before["systems"]);
+    assert_eq!(after["subjects_count"], before["subjects_count"]);
+    assert!(after["anonymised_at"].is_string());
+    // The other case is untouched, the history intact, and a second run finds nothing.
+    assert_ne!(show(&recent)["title"], "[anonymisert]");
+    assert!(cli.ok(&["audit", "verify"], None)["broken"].is_null());
+    // The filings stay append-only: anonymising was their one exception.
+    {
+        let conn = raw_store(&cli.db());
+        for sneaky in [
+            "UPDATE filings SET snapshot = '{}'",
+            "UPDATE filings SET anonymised = 0",
+            "UPDATE filings SET kind = 'complete', anonymised = 1 WHERE anonymised = 0",
+            "UPDATE filings SET snapshot = '{}' WHERE anonymised = 0",
+        ] {
+            let err = conn.execute(sneaky, []).unwrap_err();
+            assert!(err.to_string().contains("append-only"), "{sneaky}: {err}");
+        }
+        let texts: Vec<String> = conn
+            .prepare("SELECT snapshot FROM filings WHERE anonymised = 1")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(texts.len(), 1);
+        assert!(!texts[0].contains("Åse Bjørnstad") && texts[0].contains("[anonymisert]"));
+    }
+    assert_eq!(
+        cli.ok(&["retention", "run", "--yes"], None),
+        serde_json::json!([])
+    );
 }

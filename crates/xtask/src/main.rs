@@ -5,7 +5,11 @@
 //! - `cargo xtask test` sets everything up and runs every test: the UI's type check
 //!   and unit tests, the Rust tests of every crate, and the end-to-end tests in the
 //!   real window under Xvfb;
-//! - `cargo xtask deb`  builds the .deb package with the Tauri CLI from npm.
+//! - `cargo xtask deb`  builds the .deb package with the Tauri CLI from npm;
+//! - `cargo xtask bench [--app] [--quick]` builds the benchmark harness optimised and
+//!   runs it: the figures against their budgets in docs/PERFORMANCE.md (issue 9).
+//!
+//! Nothing here needs more than std; the benchmark's own work is in `crates/avvik-bench`.
 //!
 //! System packages are installed with apt when missing (as root, or through sudo).
 
@@ -49,12 +53,18 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("deb") => deb(),
+        Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [-- APP ARGS] | test | deb>\n\n  \
-                 run   set up (apt, npm, UI build) and start the desktop app\n  \
-                 test  set up and run every test (UI, Rust, end-to-end in the real window)\n  \
-                 deb   build the .deb package (target/release/bundle/deb/)"
+                "usage: cargo xtask <run [-- APP ARGS] | test | deb | bench [--app] [--quick]>\n\n  \
+                 run    set up (apt, npm, UI build) and start the desktop app\n  \
+                 test   set up and run every test (UI, Rust, end-to-end in the real window)\n  \
+                 deb    build the .deb package (target/release/bundle/deb/)\n  \
+                 bench  measure against the budgets and rewrite docs/PERFORMANCE.md: a synthetic\n         \
+                 register of 100 000 cases and a history of 1 000 000 events (made once, cached\n         \
+                 in target/bench/), LibreOffice beside the notice when it is installed;\n         \
+                 --app also builds the app and times its cold start and memory under Xvfb;\n         \
+                 --quick is a smoke run on a small register (the table goes to target/bench/)"
             );
             return ExitCode::from(2);
         }
@@ -207,6 +217,113 @@ fn deb() -> Result {
     println!(
         "xtask: the package is in {}",
         target_dir().join("release/bundle/deb").display()
+    );
+    Ok(())
+}
+
+/// The optimised build of the benchmark: the release profile without LTO and with 16
+/// codegen units, defined on the command line (not in Cargo.toml), so that it builds
+/// quickly on two cores and leaves `target/release` (the package's build) alone.
+const BENCH_PROFILE: &[&str] = &[
+    "--profile",
+    "bench-fast",
+    "--config",
+    "profile.bench-fast.inherits=\"release\"",
+    "--config",
+    "profile.bench-fast.lto=false",
+    "--config",
+    "profile.bench-fast.codegen-units=16",
+];
+
+fn bench(args: &[String]) -> Result {
+    let mut app = false;
+    let mut quick = false;
+    for a in args {
+        match a.as_str() {
+            "--app" => app = true,
+            "--quick" => quick = true,
+            other => return Err(format!("bench: unknown argument {other} (--app, --quick)")),
+        }
+    }
+    let started = Instant::now();
+    let root = root();
+    if app {
+        setup(true)?;
+    } else {
+        step("system packages", || {
+            install_missing(&["build-essential", "pkg-config", "libssl-dev"])
+        })?;
+    }
+    step("build the benchmark (optimised: bench-fast)", || {
+        let mut args = vec!["build", "--locked", "-p", "avvik-bench"];
+        if app {
+            args.extend(["-p", "avvik-desktop"]);
+        }
+        args.extend(BENCH_PROFILE);
+        cmd("cargo", &args).dir(&root).run()
+    })?;
+    let bin = target_dir().join("bench-fast");
+    let harness = bin.join("avvik-bench");
+    let cache = target_dir().join(if quick { "bench-quick" } else { "bench" });
+    let size: &[&str] = if quick {
+        &["--cases", "2000", "--events", "20000", "--quick"]
+    } else {
+        &[]
+    };
+    let harness_cmd = || {
+        cmd(&harness.to_string_lossy(), &["--cache"])
+            .arg(&cache)
+            .args(size)
+            .dir(&root)
+    };
+    step(
+        "the synthetic stores (made once, then cached in target/bench)",
+        || harness_cmd().arg("--generate-only").run(),
+    )?;
+    if app {
+        step(
+            "the app's cold start and memory (tests/e2e/coldstart.py)",
+            || {
+                cmd(
+                    "xvfb-run",
+                    &[
+                        "-a",
+                        "-s",
+                        "-screen 0 1280x800x24",
+                        "dbus-run-session",
+                        "--",
+                        "python3",
+                    ],
+                )
+                .arg(root.join("tests/e2e/coldstart.py"))
+                .arg("--app")
+                .arg(bin.join("avvik-desktop"))
+                .arg("--out")
+                .arg(cache.join("coldstart.json"))
+                .arg("--bench-cache")
+                .arg(&cache)
+                .args(if quick {
+                    &["--runs", "2", "--store-runs", "1"][..]
+                } else {
+                    &[]
+                })
+                .dir(&root)
+                .run()
+            },
+        )?;
+    }
+    let out = if quick {
+        cache.join("PERFORMANCE.md")
+    } else {
+        root.join("docs/PERFORMANCE.md")
+    };
+    step("measure, and write the table", || {
+        harness_cmd().arg("--out").arg(&out).run()
+    })?;
+    println!(
+        "xtask: {} written in {:.0} s",
+        out.display(),
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

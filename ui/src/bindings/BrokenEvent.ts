@@ -13,6 +13,7 @@ seq: number, case_id: string, kind: string, at: string,
  * Why: `changed` (the stored hash is not the hash of what is stored — the event
  * was changed, or one before it was removed, inserted or moved), `data_changed`
  * (the data no longer matches its hash), `unhashed` (the event carries no hash at
- * all), or `out_of_order` (sequence numbers not rising).
+ * all), `out_of_order` (sequence numbers not rising), or `truncated` (the newest
+ * events were removed; `seq` is then the highest number given out).
  */
 problem: BreakKind, };

@@ -40,6 +40,11 @@ submitted_at: string | null,
  */
 created_by: string | null, 
 /**
+ * When retention anonymised it ([`crate::retention`]): its free texts now read
+ * [`crate::retention::REDACTED`].
+ */
+anonymised_at?: string | null, 
+/**
  * Free texts that look like they identify people (fødselsnummer, D-nummer).
  */
 warnings: Array<FieldWarning>, 

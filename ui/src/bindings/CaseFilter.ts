@@ -28,4 +28,12 @@ created_to?: string,
  * Only drills (true) or only real cases (false); both when absent. Statistics ask
  * for real cases only.
  */
-drill?: boolean, sort: CaseSort, };
+drill?: boolean, sort: CaseSort, 
+/**
+ * At most this many cases: a page of the register. All when absent.
+ */
+limit?: number, 
+/**
+ * Skip this many first (the pages before). Only with `limit`.
+ */
+offset?: number, };

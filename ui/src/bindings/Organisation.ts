@@ -32,4 +32,14 @@ general_manager?: string,
  * When to remind of the deadline; none means every point
  * ([`crate::clock::ReminderPoint::ALL`]), an empty list no reminders.
  */
-reminder_points?: Array<ReminderPoint>, };
+reminder_points?: Array<ReminderPoint>, 
+/**
+ * How many months a closed case is kept before it may be anonymised
+ * ([`crate::retention`]); none keeps cases for good.
+ */
+retention_months?: number, 
+/**
+ * Who holds the Altinn role «Utfyller/innsender» for Datatilsynet's form (a name,
+ * for the overview's readiness panel); none when nobody is named.
+ */
+altinn_submitter?: string, };

@@ -3,4 +3,4 @@
 /**
  * Which rule a field broke, as a stable word the UI can translate.
  */
-export type Problem = "required" | "too_long" | "too_many" | "control_characters" | "negative" | "in_future" | "end_before_start" | "not_applicable" | "unknown" | "duplicate" | "malformed";
+export type Problem = "required" | "too_long" | "too_many" | "control_characters" | "negative" | "in_future" | "end_before_start" | "not_applicable" | "unknown" | "duplicate" | "out_of_range" | "malformed";

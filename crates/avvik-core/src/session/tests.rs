@@ -8,7 +8,7 @@ use crate::attachment::NewAttachment;
 use crate::error::{ErrorKind, Problem, field_problems};
 use crate::form::CaseDocument;
 use crate::handling::Blocker;
-use crate::store::SqliteStore;
+use crate::store::{CaseSort, SqliteStore};
 use crate::system::SystemInput;
 use crate::user::UserInput;
 use crate::vocab::MeasureStatus;
@@ -1511,4 +1511,70 @@ fn a_notice_prints_what_its_filing_froze_and_a_preview_what_is_there_now() {
         kinds.contains(&"filed") && kinds.contains(&"corrected"),
         "{kinds:?}"
     );
+}
+
+#[test]
+fn the_register_is_read_a_page_at_a_time_in_the_order_of_time_left() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    let a = ansatt.create_case(&complete("A"), true, t(13)).unwrap();
+    let b = ansatt.create_case(&complete("B"), true, t(15)).unwrap();
+    let c = ansatt.create_case(&complete("C"), true, t(14)).unwrap();
+    ansatt.create_case(&draft("Utkast"), false, t(16)).unwrap();
+    // B is not to be notified: its clock stops counting.
+    leder
+        .save_assessment(CaseKey::Id(b.id), &low_risk(), t(16))
+        .unwrap();
+    leder
+        .record_decision(CaseKey::Id(b.id), &not_notified(), t(16))
+        .unwrap();
+    let listed = |s: &Session<'_>, page: Option<(u32, u32)>| -> Vec<Case> {
+        let filter = CaseFilter {
+            sort: CaseSort::TimeLeft,
+            offset: page.map(|p| p.0),
+            limit: page.map(|p| p.1),
+            ..Default::default()
+        };
+        s.list_cases(&filter, t(17)).unwrap()
+    };
+    let titles = |cases: Vec<Case>| -> Vec<String> {
+        cases.into_iter().map(|c| c.form.title.unwrap()).collect()
+    };
+    let page = |offset: u32, limit: u32| titles(listed(&leder, Some((offset, limit))));
+    // The least time left first: A (reported 13:00), C (14:00); then B, which no longer counts.
+    assert_eq!(page(0, 2), ["A", "C"]);
+    assert_eq!(page(2, 2), ["B"]);
+    assert_eq!(leder.count_cases(&CaseFilter::default()).unwrap(), 3);
+    // The employee sees their draft too, last.
+    assert_eq!(titles(listed(&ansatt, None)), ["A", "C", "B", "Utkast"]);
+    // An earlier awareness moves C to the front: its deadline comes first.
+    let aware: crate::awareness::AwareInput = serde_json::from_value(json!({
+        "aware_at": "2026-11-20T09:00:00Z",
+        "reason": "Leverandøren varslet oss allerede kl. 10."
+    }))
+    .unwrap();
+    leder
+        .set_awareness(CaseKey::Id(c.id), &aware, t(17))
+        .unwrap();
+    assert_eq!(page(0, 3), ["C", "A", "B"]);
+    // A filed case waits for its follow-up after the counting ones.
+    let filing =
+        serde_json::from_value(json!({"kind": "preliminary", "channel": "altinn"})).unwrap();
+    leder
+        .save_assessment(CaseKey::Id(a.id), &low_risk(), t(17))
+        .unwrap();
+    let notify =
+        serde_json::from_value(json!({"notify_authority": true, "inform_subjects": false}))
+            .unwrap();
+    leder
+        .record_decision(CaseKey::Id(a.id), &notify, t(17))
+        .unwrap();
+    leder.add_filing(CaseKey::Id(a.id), &filing, t(17)).unwrap();
+    assert_eq!(page(0, 3), ["C", "A", "B"]);
+    let clocks: Vec<bool> = listed(&leder, None)
+        .iter()
+        .map(|c| c.clock.as_ref().unwrap().follow_up_due)
+        .collect();
+    assert_eq!(clocks, [false, true, false]);
 }

@@ -24,6 +24,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_drills.sql"),
     include_str!("migrations/0014_audit_chain.sql"),
     include_str!("migrations/0015_stricter_history_trigger.sql"),
+    include_str!("migrations/0016_retention.sql"),
+    include_str!("migrations/0017_altinn_submitter.sql"),
+    include_str!("migrations/0018_time_left_order.sql"),
 ];
 
 /// Work a migration needs beyond SQL, run right after its script in the same

@@ -62,6 +62,14 @@ pub struct CaseFilter {
     #[ts(optional)]
     pub drill: Option<bool>,
     pub sort: CaseSort,
+    /// At most this many cases: a page of the register. All when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// Skip this many first (the pages before). Only with `limit`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
@@ -76,6 +84,14 @@ pub enum CaseSort {
     /// Least time left to Datatilsynet first (overdue before due soon before running);
     /// then cases waiting for a follow-up filing; then the rest, newest first.
     TimeLeft,
+}
+
+/// A page of the register and the number of cases in all its pages.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, TS)]
+pub struct CasePage {
+    pub cases: Vec<Case>,
+    #[ts(type = "number")]
+    pub total: u64,
 }
 
 /// Which cases a listing may show; the session decides it from the acting user's roles.
@@ -111,6 +127,9 @@ pub trait Store: Send + Sync {
     /// Cases matching `filter` that `visibility` allows.
     fn list_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<Vec<Case>>;
 
+    /// How many cases the filter selects in all (its `limit` and `offset` ignored).
+    fn count_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<u64>;
+
     /// Adds a system to the register; its name must be new.
     fn add_system(&self, system: &NewSystem, now: DateTime<Utc>) -> Result<System>;
 
@@ -134,6 +153,11 @@ pub trait Store: Send + Sync {
 
     /// A user's notices, newest first, each with its case's overdue measures as of `now`.
     fn inbox(&self, user: Uuid, now: DateTime<Utc>) -> Result<Vec<InboxItem>>;
+
+    /// What the overview counts at `now` for `user`: their open measures, approvals
+    /// waiting, overdue measures and the charts' figures (real cases only, by SQL
+    /// aggregates; see [`crate::dashboard`]).
+    fn dashboard(&self, user: Uuid, now: DateTime<Utc>) -> Result<crate::dashboard::Figures>;
 
     /// Records that `by` acknowledged a notice addressed to them.
     fn acknowledge(&self, notice: Uuid, by: &User, now: DateTime<Utc>) -> Result<InboxItem>;
@@ -216,6 +240,22 @@ pub trait Store: Send + Sync {
 
     /// Whether the store file is encrypted.
     fn is_encrypted(&self) -> bool;
+
+    /// The closed cases, not anonymised yet, closed at or before `cutoff`, oldest first.
+    fn retention_candidates(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<Vec<crate::retention::RetentionCandidate>>;
+
+    /// Anonymises the cases in one transaction; each must be closed, not anonymised, and
+    /// closed at least `months` before `now`, or nothing is written.
+    fn anonymise_cases(
+        &self,
+        ids: &[Uuid],
+        months: u32,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::retention::Anonymised>>;
 
     /// Records that a document was exported (an event in the case's history).
     fn record_export(

@@ -45,6 +45,9 @@ pub struct SqliteStore {
     label: String,
     /// Whether the file is encrypted (SQLCipher).
     encrypted: bool,
+    /// The cases the open write transaction recorded events on: their place in the
+    /// time-left order is recomputed before it commits.
+    touched: Mutex<Vec<Uuid>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -129,6 +132,7 @@ impl SqliteStore {
             conn: Mutex::new(conn),
             label,
             encrypted,
+            touched: Mutex::new(Vec::new()),
         };
         // A copy of the store as it was goes to the backup folder before a migration
         // changes it. The store reads the clock here, at its own edge, for the name.
@@ -146,7 +150,57 @@ impl SqliteStore {
             },
             MigrateError::Sql(e) => sql_err(&store.label)(e),
         })?;
+        store.refresh_stale_clocks()?;
         Ok(store)
+    }
+
+    /// Computes the time-left order of the cases a migration marked (-1), in one
+    /// transaction; nothing to do on most opens.
+    fn refresh_stale_clocks(&self) -> Result<()> {
+        let stale: Vec<String> = {
+            let conn = self.conn();
+            let mut stmt = conn
+                .prepare("SELECT id FROM cases WHERE clock_group < 0")
+                .map_err(self.err())?;
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect())
+                .map_err(self.err())?
+        };
+        if stale.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            for id in &stale {
+                let id = Uuid::try_parse(id).map_err(|_| Error::Storage {
+                    path: self.label.clone(),
+                    message: format!("case id `{id}` in the store is invalid"),
+                })?;
+                self.refresh_clock(tx, id)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Writes the case's place in the time-left order (`clock_group`, `deadline_at`;
+    /// see migration 18) from what is stored now.
+    fn refresh_clock(&self, tx: &Connection, id: Uuid) -> Result<()> {
+        let case = self.load_existing(tx, CaseKey::Id(id))?;
+        let (group, deadline) = match case.clock_inputs {
+            None => (3, None),
+            Some(c) if c.first_filing.is_none() && !c.not_required => (
+                0,
+                Some(time::to_rfc3339(crate::clock::deadline(c.aware_at))),
+            ),
+            Some(c) if c.follow_up_due => (1, None),
+            Some(_) => (2, None),
+        };
+        tx.execute(
+            "UPDATE cases SET clock_group = ?2, deadline_at = ?3
+             WHERE id = ?1 AND (clock_group IS NOT ?2 OR deadline_at IS NOT ?3)",
+            params![id.to_string(), group, deadline],
+        )
+        .map_err(self.err())?;
+        Ok(())
     }
 
     /// The connection, for tests that look at the rows themselves.
@@ -169,14 +223,30 @@ impl SqliteStore {
     }
 
     /// Runs `f` in an immediate (write-locked) transaction and commits when it succeeds.
+    /// Every case it recorded an event on gets its time-left order recomputed before
+    /// the commit, so the order is always in step with the handling and the filings.
     fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.err())?;
-        let out = f(&tx)?;
+        self.touched_cases().clear();
+        let out = f(&tx);
+        let mut touched = std::mem::take(&mut *self.touched_cases());
+        let out = out?;
+        touched.sort_unstable();
+        touched.dedup();
+        for id in touched {
+            self.refresh_clock(&tx, id)?;
+        }
         tx.commit().map_err(self.err())?;
         Ok(out)
+    }
+
+    fn touched_cases(&self) -> MutexGuard<'_, Vec<Uuid>> {
+        self.touched
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -199,6 +269,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // Sorts and temporary indexes stay in memory: no plaintext temporary file on disk.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Deleted content is overwritten, so a removed attachment or an anonymised text
+    // does not linger in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 
@@ -263,7 +336,7 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
                     FROM case_handling h WHERE h.case_id = c.id), 0) AS not_notifiable,
         coalesce((SELECT f.kind = 'preliminary' FROM filings f WHERE f.case_id = c.id
                    ORDER BY f.number DESC LIMIT 1), 0) AS follow_up_due,
-        c.drill
+        c.drill, c.anonymised_at
     FROM cases c";
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
@@ -294,6 +367,10 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
         created_by: created_by
             .map(|id| Uuid::try_parse(&id).map_err(|_| bad_value(8, "user id", &id)))
             .transpose()?,
+        anonymised_at: row
+            .get::<_, Option<String>>(17)?
+            .map(|t| instant(17, t))
+            .transpose()?,
         warnings: form.warnings(),
         notices: serde_json::from_str(&notices).map_err(|_| bad_value(10, "notices", &notices))?,
         clock: None,
@@ -314,6 +391,80 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
         },
         form,
     })
+}
+
+/// The WHERE clause of a listing (and its count) after `select`, with its arguments;
+/// none when the search words can match nothing.
+fn filter_sql(
+    select: &str,
+    filter: &CaseFilter,
+    visibility: &Visibility,
+) -> Option<(String, Vec<Value>)> {
+    let mut sql = format!("{select} WHERE 1");
+    let mut args: Vec<Value> = match visibility {
+        Visibility::Own(user) => {
+            sql.push_str(" AND c.created_by = ?1");
+            vec![user.to_string().into()]
+        }
+        Visibility::OwnAndSubmitted(user) => {
+            sql.push_str(" AND (c.status <> 'draft' OR c.created_by = ?1)");
+            vec![user.to_string().into()]
+        }
+    };
+    let mut arg = |sql: &mut String, clause: &str, value: Value| {
+        args.push(value);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(q) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
+        match fts_query(q) {
+            Some(fts) => arg(
+                &mut sql,
+                " AND c.num IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+                fts.into(),
+            ),
+            None => return None,
+        }
+    }
+    if let Some(status) = filter.status {
+        arg(
+            &mut sql,
+            " AND c.status = ?",
+            status.as_str().to_owned().into(),
+        );
+    }
+    if let Some(name) = filter.system.as_deref().filter(|n| !n.trim().is_empty()) {
+        arg(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM case_systems cs JOIN systems s ON s.id = cs.system_id
+                              WHERE cs.case_id = c.id AND s.name_key = ?)",
+            system::name_key(name).into(),
+        );
+    }
+    if let Some(drill) = filter.drill {
+        arg(&mut sql, " AND c.drill = ?", drill.into());
+    }
+    if let Some(t) = filter.incident_type {
+        arg(
+            &mut sql,
+            " AND c.incident_type = ?",
+            t.key().to_owned().into(),
+        );
+    }
+    if let Some(day) = filter.created_from {
+        arg(
+            &mut sql,
+            " AND c.created_at >= ?",
+            time::to_rfc3339(time::oslo_day_start(day)).into(),
+        );
+    }
+    if let Some(day) = filter.created_to.and_then(|d| d.succ_opt()) {
+        arg(
+            &mut sql,
+            " AND c.created_at < ?",
+            time::to_rfc3339(time::oslo_day_start(day)).into(),
+        );
+    }
+    Some((sql, args))
 }
 
 const INBOX_SELECT: &str =
@@ -592,6 +743,7 @@ impl SqliteStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(self.err())?;
+        self.touched_cases().push(id);
         let case_id = id.to_string();
         let at = time::to_rfc3339(now);
         let data = data.to_string();
@@ -653,6 +805,18 @@ impl SqliteStore {
                 data.as_deref(),
                 hash.as_deref(),
             );
+        }
+        drop(rows);
+        let issued: Option<i64> = conn
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'case_events'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?;
+        if let Some(issued) = issued {
+            verifier.issued(issued);
         }
         Ok(verifier.finish())
     }
@@ -830,74 +994,15 @@ impl Store for SqliteStore {
     }
 
     fn list_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<Vec<Case>> {
-        let mut sql = format!("{CASE_SELECT} WHERE 1");
-        let mut args: Vec<Value> = match visibility {
-            Visibility::Own(user) => {
-                sql.push_str(" AND c.created_by = ?1");
-                vec![user.to_string().into()]
-            }
-            Visibility::OwnAndSubmitted(user) => {
-                sql.push_str(" AND (c.status <> 'draft' OR c.created_by = ?1)");
-                vec![user.to_string().into()]
-            }
+        let Some((mut sql, mut args)) = filter_sql(CASE_SELECT, filter, visibility) else {
+            return Ok(Vec::new());
         };
-        let mut arg = |sql: &mut String, clause: &str, value: Value| {
-            args.push(value);
-            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
-        };
-        if let Some(q) = filter.query.as_deref().filter(|q| !q.trim().is_empty()) {
-            match fts_query(q) {
-                Some(fts) => arg(
-                    &mut sql,
-                    " AND c.num IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
-                    fts.into(),
-                ),
-                None => return Ok(Vec::new()),
-            }
-        }
-        if let Some(status) = filter.status {
-            arg(
-                &mut sql,
-                " AND c.status = ?",
-                status.as_str().to_owned().into(),
-            );
-        }
-        if let Some(name) = filter.system.as_deref().filter(|n| !n.trim().is_empty()) {
-            arg(
-                &mut sql,
-                " AND EXISTS (SELECT 1 FROM case_systems cs JOIN systems s ON s.id = cs.system_id
-                              WHERE cs.case_id = c.id AND s.name_key = ?)",
-                system::name_key(name).into(),
-            );
-        }
-        if let Some(drill) = filter.drill {
-            arg(&mut sql, " AND c.drill = ?", drill.into());
-        }
-        if let Some(t) = filter.incident_type {
-            arg(
-                &mut sql,
-                " AND c.incident_type = ?",
-                t.key().to_owned().into(),
-            );
-        }
-        if let Some(day) = filter.created_from {
-            arg(
-                &mut sql,
-                " AND c.created_at >= ?",
-                time::to_rfc3339(time::oslo_day_start(day)).into(),
-            );
-        }
-        if let Some(day) = filter.created_to.and_then(|d| d.succ_opt()) {
-            arg(
-                &mut sql,
-                " AND c.created_at < ?",
-                time::to_rfc3339(time::oslo_day_start(day)).into(),
-            );
-        }
         sql.push_str(match filter.sort {
-            // The session orders by time left once it has the clocks.
-            CaseSort::NewestFirst | CaseSort::Title | CaseSort::TimeLeft => {
-                " ORDER BY c.created_at DESC, c.num DESC"
+            CaseSort::NewestFirst | CaseSort::Title => " ORDER BY c.created_at DESC, c.num DESC",
+            // Kept by the store beside each case (migration 18), so a page is read
+            // through the `cases_time_left` index.
+            CaseSort::TimeLeft => {
+                " ORDER BY c.clock_group, c.deadline_at, c.created_at DESC, c.num DESC"
             }
             CaseSort::OldestFirst => " ORDER BY c.created_at, c.num",
             CaseSort::Reference => {
@@ -905,6 +1010,19 @@ impl Store for SqliteStore {
             }
             CaseSort::Status => " ORDER BY c.status, c.created_at DESC, c.num DESC",
         });
+        // Titles sort the Norwegian way in Rust, so their page is cut there.
+        let page = filter
+            .limit
+            .map(|l| (l as usize, filter.offset.unwrap_or(0) as usize));
+        if let (Some((limit, offset)), false) = (page, filter.sort == CaseSort::Title) {
+            args.push((limit as i64).into());
+            args.push((offset as i64).into());
+            sql.push_str(&format!(
+                " LIMIT ?{} OFFSET ?{}",
+                args.len() - 1,
+                args.len()
+            ));
+        }
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&sql).map_err(self.err())?;
         let mut cases = stmt
@@ -913,8 +1031,24 @@ impl Store for SqliteStore {
             .map_err(self.err())?;
         if filter.sort == CaseSort::Title {
             cases.sort_by_cached_key(|c| norwegian_key(c.form.title.as_deref().unwrap_or("")));
+            if let Some((limit, offset)) = page {
+                cases = cases.into_iter().skip(offset).take(limit).collect();
+            }
         }
         Ok(cases)
+    }
+
+    fn count_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<u64> {
+        let Some((sql, args)) = filter_sql("SELECT count(*) FROM cases c", filter, visibility)
+        else {
+            return Ok(0);
+        };
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql).map_err(self.err())?;
+        let n: i64 = stmt
+            .query_row(rusqlite::params_from_iter(args), |r| r.get(0))
+            .map_err(self.err())?;
+        Ok(n.max(0) as u64)
     }
 
     fn add_system(&self, system: &NewSystem, now: DateTime<Utc>) -> Result<System> {
@@ -1043,6 +1177,10 @@ impl Store for SqliteStore {
             });
         }
         Ok((record, content))
+    }
+
+    fn dashboard(&self, user: Uuid, now: DateTime<Utc>) -> Result<crate::dashboard::Figures> {
+        self.do_dashboard(user, now)
     }
 
     fn inbox(&self, user: Uuid, now: DateTime<Utc>) -> Result<Vec<InboxItem>> {
@@ -1371,6 +1509,23 @@ impl Store for SqliteStore {
         SqliteStore::backup(self, reason, now)
     }
 
+    fn retention_candidates(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<Vec<crate::retention::RetentionCandidate>> {
+        self.do_retention_candidates(cutoff)
+    }
+
+    fn anonymise_cases(
+        &self,
+        ids: &[Uuid],
+        months: u32,
+        by: &User,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<crate::retention::Anonymised>> {
+        self.do_anonymise_cases(ids, months, by, now)
+    }
+
     fn backups(&self) -> Result<Vec<file::BackupFile>> {
         match self.path() {
             Some(path) => file::list_backups(&file::backups_dir(&path)),
@@ -1538,8 +1693,10 @@ impl Store for SqliteStore {
     }
 }
 
+mod dashboard;
 mod file;
 mod handling;
+mod retention;
 mod settings;
 
 pub use file::{

@@ -277,27 +277,7 @@ impl SqliteStore {
             }
             conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
                 .map_err(in_use)?;
-            let staged_text = staged
-                .to_str()
-                .ok_or_else(|| storage(&staged, "the path is not valid UTF-8"))?;
-            let version = migrations::user_version(&conn).map_err(plain.err())?;
-            // Only the error code is shown: SQLite may quote the statement, key and all.
-            conn.execute_batch(&format!(
-                "ATTACH DATABASE {} AS encrypted KEY {};
-                 SELECT sqlcipher_export('encrypted');
-                 PRAGMA encrypted.user_version = {version};
-                 DETACH DATABASE encrypted;",
-                literal(staged_text),
-                literal(passphrase),
-            ))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&staged);
-                let code = match &e {
-                    rusqlite::Error::SqliteFailure(f, _) => format!("{:?}", f.code),
-                    _ => "unknown".to_owned(),
-                };
-                storage(path, format!("the encrypted copy failed ({code})"))
-            })?;
+            export(&conn, path, &staged, passphrase)?;
         }
         let result = (|| {
             let copy = SqliteStore::open(&staged, &Encryption::Passphrase(passphrase.to_owned()))?;
@@ -320,8 +300,145 @@ impl SqliteStore {
         })?;
         drop(plain);
         sync_dir(path)?;
-        Ok(())
+        // The backups made while the store was plain are plain too: they are encrypted
+        // the same way, so no readable copy is left in the backup folder.
+        encrypt_plain_backups(path, passphrase).map_err(|e| {
+            storage(
+                path,
+                format!("the store is now encrypted, but a backup made before is not: {e}; encrypt or remove the plain backups in {} by hand",
+                    backups_dir(path).display()),
+            )
+        })
     }
+}
+
+/// Encrypts every plain backup beside the store under `passphrase`, each through a
+/// checked copy (every table's rows counted, integrity checked) that then replaces it.
+fn encrypt_plain_backups(store: &Path, passphrase: &str) -> Result<()> {
+    let dir = backups_dir(store);
+    let mut encrypted = 0;
+    for backup in list_backups(&dir)? {
+        let path = Path::new(&backup.path);
+        if file_kind(path)? != FileKind::Plain {
+            continue;
+        }
+        encrypted += 1;
+        let staged = sibling(path, "encrypting");
+        remove_if_exists(&staged)?;
+        let result = (|| {
+            let (conn, _) = connect(
+                path,
+                FileKind::Plain,
+                &Encryption::None,
+                OpenFlags::default(),
+            )?;
+            export(&conn, path, &staged, passphrase)?;
+            let (copy, _) = connect(
+                &staged,
+                FileKind::Encrypted,
+                &Encryption::Passphrase(passphrase.to_owned()),
+                OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )?;
+            if row_counts(&conn)? != row_counts(&copy)? {
+                return Err(storage(
+                    path,
+                    "the encrypted copy does not hold the same rows",
+                ));
+            }
+            let check: String = copy
+                .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                .map_err(sql_err(&backup.path))?;
+            if check != "ok" {
+                return Err(storage(
+                    path,
+                    format!("the encrypted copy is damaged: {check}"),
+                ));
+            }
+            drop(copy);
+            drop(conn);
+            super::restrict_to_owner(&staged)
+                .map_err(|e| storage(&staged, format!("cannot make the copy private: {e}")))?;
+            sync_file(&staged)?;
+            std::fs::rename(&staged, path).map_err(|e| {
+                storage(
+                    path,
+                    format!("cannot put the encrypted backup in place: {e}"),
+                )
+            })
+        })();
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&staged);
+            return Err(e);
+        }
+    }
+    if encrypted > 0 {
+        // Flushes the folder (the function takes a path in it).
+        sync_dir(&dir.join("backup"))?;
+    }
+    Ok(())
+}
+
+/// Writes the whole database behind `conn` (the file `source`) to the new file `dest`
+/// with SQLCipher's `sqlcipher_export`, under `key` (empty: unencrypted), keeping its
+/// schema version. Only SQLite's error code is shown: it may quote the statement, key
+/// and all. A failed export leaves no `dest`.
+fn export(conn: &Connection, source: &Path, dest: &Path, key: &str) -> Result<()> {
+    let version = migrations::user_version(conn).map_err(sql_err(&source.display().to_string()))?;
+    let dest_text = dest
+        .to_str()
+        .ok_or_else(|| storage(dest, "the path is not valid UTF-8"))?;
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE {} AS exported KEY {};
+         SELECT sqlcipher_export('exported');
+         PRAGMA exported.user_version = {version};
+         DETACH DATABASE exported;",
+        literal(dest_text),
+        literal(key),
+    ))
+    .map_err(|e| {
+        let _ = conn.execute_batch("DETACH DATABASE exported;");
+        let _ = std::fs::remove_file(dest);
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => format!("{:?}", f.code),
+            _ => "unknown".to_owned(),
+        };
+        storage(
+            source,
+            format!(
+                "the {} copy failed ({code})",
+                if key.is_empty() {
+                    "unencrypted"
+                } else {
+                    "encrypted"
+                }
+            ),
+        )
+    })
+}
+
+/// The number of rows in every table, by name.
+fn row_counts(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let label = conn.path().unwrap_or_default().to_owned();
+    let names: Vec<String> = conn
+        .prepare("SELECT name FROM main.sqlite_schema WHERE type = 'table' ORDER BY name")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(sql_err(&label))?;
+    names
+        .into_iter()
+        .map(|name| {
+            let n = conn
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM main.\"{}\"",
+                        name.replace('"', "\"\"")
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(sql_err(&label))?;
+            Ok((name, n))
+        })
+        .collect()
 }
 
 /// Every table holds the same rows in both stores, and both histories are intact with
@@ -590,6 +707,7 @@ impl SqliteStore {
             return Err(storage(backup, "there is no backup there"));
         }
         let staged = sibling(&store, "restoring");
+        let converting = sibling(&store, "converting");
         remove_if_exists(&staged)?;
         std::fs::copy(backup, &staged)
             .map_err(|e| storage(backup, format!("cannot read the backup: {e}")))?;
@@ -607,9 +725,31 @@ impl SqliteStore {
                     ),
                 ));
             }
+            // SQLite's backup API copies pages between two encrypted files (whatever
+            // their keys) or two plain ones, not between a plain and an encrypted one:
+            // such a copy is first exported to the store's kind (under a one-off key
+            // when the store is encrypted, so no plaintext copy is made for it).
+            let converted = if copy.is_encrypted() == self.is_encrypted() {
+                None
+            } else {
+                remove_if_exists(&converting)?;
+                let key = if self.is_encrypted() {
+                    generate_passphrase()
+                } else {
+                    String::new()
+                };
+                export(&copy.conn(), backup, &converting, &key)?;
+                let encryption = if key.is_empty() {
+                    Encryption::None
+                } else {
+                    Encryption::Passphrase(key)
+                };
+                Some(SqliteStore::open_copy(&converting, &encryption)?)
+            };
+            let source_store = converted.as_ref().unwrap_or(&copy);
             let safety = self.backup(BackupReason::BeforeRestore, now)?;
             {
-                let source = copy.conn();
+                let source = source_store.conn();
                 let mut target = self.conn();
                 rusqlite::backup::Backup::new(&source, &mut target)
                     .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
@@ -628,9 +768,11 @@ impl SqliteStore {
                 chain_head: audit.head,
             })
         })();
-        let _ = std::fs::remove_file(&staged);
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(with_suffix(&staged, suffix));
+        for file in [&staged, &converting] {
+            let _ = std::fs::remove_file(file);
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(with_suffix(file, suffix));
+            }
         }
         result
     }

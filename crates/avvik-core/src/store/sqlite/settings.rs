@@ -14,7 +14,8 @@ use crate::time;
 impl SqliteStore {
     pub(super) fn load_organisation(&self, conn: &Connection) -> Result<Option<Organisation>> {
         conn.query_row(
-            "SELECT name, org_number, address, contact, general_manager, reminder_points
+            "SELECT name, org_number, address, contact, general_manager, reminder_points,
+                    retention_months, altinn_submitter
              FROM organisation WHERE id = 1",
             [],
             |r| {
@@ -37,6 +38,8 @@ impl SqliteStore {
                                 .map_err(|_| bad_value(5, "reminder points", &p))
                         })
                         .transpose()?,
+                    retention_months: r.get(6)?,
+                    altinn_submitter: r.get(7)?,
                 })
             },
         )
@@ -77,7 +80,8 @@ impl SqliteStore {
             }
             tx.execute(
                 "UPDATE organisation SET name = ?1, org_number = ?2, address = ?3, contact = ?4,
-                        general_manager = ?5, reminder_points = ?7, updated_at = ?6 WHERE id = 1",
+                        general_manager = ?5, reminder_points = ?7, retention_months = ?8,
+                        altinn_submitter = ?9, updated_at = ?6 WHERE id = 1",
                 params![
                     org.name,
                     org.org_number,
@@ -90,6 +94,8 @@ impl SqliteStore {
                     org.reminder_points
                         .as_ref()
                         .map(|p| serde_json::to_string(p).expect("reminder points serialise")),
+                    org.retention_months,
+                    org.altinn_submitter,
                 ],
             )
             .map_err(self.err())?;

@@ -493,6 +493,18 @@ fn a_version_1_store_is_migrated_keeping_its_cases() {
         })
         .unwrap();
     assert_eq!(found.len(), 1);
+    // Migration 18 marked it for the time-left order, which the store computed at open:
+    // its clock counts from the report, 72 hours.
+    let (group, deadline): (i64, Option<String>) = store
+        .conn_for_tests()
+        .query_row("SELECT clock_group, deadline_at FROM cases", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (group, deadline.as_deref()),
+        (0, Some("2026-05-08T05:05:05.000000Z"))
+    );
     // The next reference of that year follows the migrated one.
     let t = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
     let store_with = store_with_names(&store, &["Microsoft 365"]);
@@ -826,8 +838,23 @@ fn the_passphrase_changes_and_a_plain_store_is_encrypted_on_request() {
     }
     assert_eq!(file_kind(&path).unwrap(), FileKind::Plain);
 
+    // A backup made while the store was plain is plain too.
+    let before = SqliteStore::open(&path, &Encryption::None)
+        .unwrap()
+        .backup(BackupReason::Manual, t)
+        .unwrap();
+    let backup = std::path::PathBuf::from(&before.path);
+    assert_eq!(file_kind(&backup).unwrap(), FileKind::Plain);
+    assert!(file_contains(&backup, "Tapt PC"));
+
     SqliteStore::encrypt_in_place(&path, PASSPHRASE).unwrap();
     assert_eq!(file_kind(&path).unwrap(), FileKind::Encrypted);
+    // The backup was encrypted with it, under the same name, and still restores.
+    assert_eq!(file_kind(&backup).unwrap(), FileKind::Encrypted);
+    assert!(!file_contains(&backup, "Tapt PC"));
+    let copy = SqliteStore::open_copy(&backup, &key()).unwrap();
+    assert_eq!(copy.case(CaseKey::Id(created.id)).unwrap(), created);
+    drop(copy);
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
     assert_eq!(
@@ -972,6 +999,41 @@ fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anyt
     .unwrap();
     assert!(safety.case(CaseKey::Id(second.id)).is_ok());
     assert!(!dir.path().join("avvik.sqlite3.restoring").exists());
+}
+
+#[test]
+fn a_plain_backup_restores_into_an_encrypted_store_that_stays_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = at(2026, 5, 5, 5);
+    // A plain backup, from a store that was never encrypted.
+    let plain_path = dir.path().join("gammel.sqlite3");
+    let plain = SqliteStore::open(&plain_path, &Encryption::None).unwrap();
+    store_with_names(&plain, &["Microsoft 365"]);
+    let old = plain
+        .create_case_(
+            &complete("Klartekstsak", "Fra den gamle maskinen", t),
+            true,
+            t,
+        )
+        .unwrap();
+    let backup = dir.path().join("gammel-kopi.sqlite3");
+    plain.backup_to(&backup).unwrap();
+    drop(plain);
+    assert_eq!(file_kind(&backup).unwrap(), FileKind::Plain);
+
+    let live = dir.path().join("live");
+    std::fs::create_dir(&live).unwrap();
+    let (store, path, _) = encrypted_store_with_a_case(&live);
+    let restored = store.restore_from(&backup, &Encryption::None, t).unwrap();
+    assert_eq!(restored.cases, 1);
+    assert_eq!(store.case(CaseKey::Id(old.id)).unwrap(), old);
+    drop(store);
+    // The store is still encrypted under its own passphrase, with no plaintext in it.
+    assert_eq!(file_kind(&path).unwrap(), FileKind::Encrypted);
+    assert!(!file_contains(&path, "Klartekstsak"));
+    let reopened = SqliteStore::open(&path, &key()).unwrap();
+    assert_eq!(reopened.case(CaseKey::Id(old.id)).unwrap(), old);
+    assert!(reopened.verify_audit_(None).unwrap().intact());
 }
 
 /// An encrypted store in `dir` with one submitted case, the one that must survive.
