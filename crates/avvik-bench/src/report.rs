@@ -98,6 +98,14 @@ pub fn machine() -> String {
     format!("{model}, {cores} cores, {ram_gib} RAM, Linux {kernel}")
 }
 
+/// The 1-minute load average, from /proc.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
+}
+
 pub struct Page<'a> {
     pub date: &'a str,
     pub machine: &'a str,
