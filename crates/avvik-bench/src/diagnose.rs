@@ -286,17 +286,43 @@ pub fn run(register: &Path, audit_path: &Path, work: &Path, reps: usize) -> Resu
             }),
             "",
         );
-        line(
-            "an empty write transaction (BEGIN IMMEDIATE; COMMIT: the fsync alone)",
-            &measure::time(3, reps * 5, |_| {
-                conn.execute_batch(
-                    "BEGIN IMMEDIATE; UPDATE floor SET document = document WHERE num = 1; COMMIT",
-                )
-                .expect("commit");
-            }),
-            "",
-        );
+        // For a profile of the autosave alone (`perf record`, `gdb`): with this variable
+        // set, the diagnosis repeats it that many times and stops here.
+        if let Some(n) = std::env::var("AVVIK_BENCH_AUTOSAVE_LOOP")
+            .ok()
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            for _ in 0..n {
+                t += chrono::Duration::seconds(1);
+                leder.save_draft(case.id, &draft, t).expect("save");
+            }
+            return Ok(());
+        }
     }
+
+    println!("\n== The general manager's inbox (a notice for every submitted case)");
+    let inbox = |plus: &str| {
+        format!(
+            "SELECT n.id, c.id, c.ref_year, c.ref_seq, c.title, c.submitted_at, n.acknowledged_at,
+                (SELECT count(*) FROM measures m
+                  WHERE m.case_id = c.id AND {plus}m.status IN ('planned', 'in_progress') AND {plus}m.due < ?2),
+                c.status, c.drill
+             FROM notices n JOIN cases c ON c.id = n.case_id
+             WHERE n.recipient = ?1 ORDER BY n.created_at DESC, c.ref_seq DESC"
+        )
+    };
+    let today = avvik_core::time::oslo_date(bench_now())
+        .format("%Y-%m-%d")
+        .to_string();
+    println!("  the store's SQL (not run: minutes at this size):");
+    plan(&conn, &inbox(""), &[&user, &today])?;
+    sql_line(
+        &conn,
+        "the same with `+` on status and due, so the count goes through (case_id)",
+        &inbox("+"),
+        &[&user, &today],
+        reps.min(5),
+    )?;
 
     println!("\n== Dashboard");
     line(

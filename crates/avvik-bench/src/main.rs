@@ -43,6 +43,8 @@ pub struct Args {
     /// Fewer repetitions (a smoke run); the figures are then not for the table.
     pub quick: bool,
     pub explain: bool,
+    /// `--inbox DB`: time the general manager's inbox once (the harness's child).
+    pub inbox: Option<PathBuf>,
     /// With `--explain`: these stores instead of the cached ones.
     pub register: Option<PathBuf>,
     pub audit: Option<PathBuf>,
@@ -61,6 +63,7 @@ fn parse() -> Result<Args> {
         explain: false,
         register: None,
         audit: None,
+        inbox: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -76,6 +79,7 @@ fn parse() -> Result<Args> {
             "--quick" => a.quick = true,
             "--explain" => a.explain = true,
             "--register" => a.register = Some(value()?.into()),
+            "--inbox" => a.inbox = Some(value()?.into()),
             "--audit" => a.audit = Some(value()?.into()),
             "-h" | "--help" => {
                 return Err(
@@ -91,7 +95,11 @@ fn parse() -> Result<Args> {
 }
 
 fn main() -> ExitCode {
-    match parse().and_then(|args| bench::run(&args)) {
+    let run = |args: Args| match &args.inbox {
+        Some(db) => bench::inbox_once(db),
+        None => bench::run(&args),
+    };
+    match parse().and_then(run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("avvik-bench: {e}");
