@@ -61,19 +61,7 @@ fn harness_with(state: AppState, dir: tempfile::TempDir) -> Harness {
 
 impl Harness {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().unwrap())
+        invoke_on(&self.window, cmd, args)
     }
 }
 
@@ -564,5 +552,200 @@ fn a_new_store_is_encrypted_at_the_first_run_and_asks_for_its_passphrase_after()
     assert_eq!(
         err["kind"], "conflict",
         "an open store is not unlocked again"
+    );
+}
+
+#[test]
+fn the_demo_company_is_made_from_the_first_run_and_removed_in_one_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    let h = harness_at(dir);
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(
+        (status["store"].as_str(), &status["demo"]),
+        (Some("new"), &Value::Null)
+    );
+    // Removing needs an open demo.
+    let err = h.invoke("remove_demo", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "conflict");
+
+    let info = h.invoke("create_demo", json!({})).unwrap();
+    let users = info["users"].as_array().unwrap();
+    assert_eq!(users.len(), 3);
+    let demo = data.join("demo").join("avvik.sqlite3");
+    assert!(demo.is_file() && !data.join("avvik.sqlite3").exists());
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["store"], "open");
+    assert_eq!(status["needs_setup"], false);
+    assert_eq!(status["encrypted"], false);
+    assert_eq!(status["organisation"]["name"], "Demo: Eksempel AS");
+    assert_eq!(status["demo"]["users"][0]["username"], "leder");
+    let info = h.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["store_location"], demo.display().to_string());
+    assert_eq!(
+        h.invoke("create_demo", json!({})).unwrap_err()["kind"],
+        "conflict"
+    );
+
+    h.invoke(
+        "sign_in",
+        json!({"username": users[0]["username"], "password": users[0]["password"]}),
+    )
+    .unwrap();
+    let page = h.invoke("list_cases", json!({"filter": {}})).unwrap();
+    assert_eq!(page["total"], 6, "{page}");
+    // No e-mail leaves the demo.
+    let err = h
+        .invoke(
+            "save_smtp",
+            json!({"smtp": {"host": "smtp.eksempel-as.invalid", "security": "starttls", "sender": "a@eksempel-as.invalid"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "conflict", "{err}");
+    // Nor is the demo encrypted (it could no longer be told from a real store).
+    let err = h
+        .invoke(
+            "encrypt_store",
+            json!({"passphrase": PASSPHRASE, "remember": false}),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "conflict", "{err}");
+
+    h.invoke("remove_demo", json!({})).unwrap();
+    assert!(!data.join("demo").exists(), "the demo folder is gone");
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(
+        (
+            status["store"].as_str(),
+            status["needs_setup"].as_bool(),
+            &status["demo"]
+        ),
+        (Some("new"), Some(true), &Value::Null),
+        "back to the first run"
+    );
+    // The real organisation can now be set up, in the real store.
+    h.invoke(
+        "set_up",
+        json!({
+            "organisation": {"name": "Fjordtech AS", "org_number": "974760673"},
+            "user": {"username": "leder", "name": "Lise Leder", "roles": ["handler"], "password": "et langt passord"},
+            "encryption": {"passphrase": PASSPHRASE}
+        }),
+    )
+    .unwrap();
+    assert!(data.join("avvik.sqlite3").is_file());
+    assert_eq!(
+        h.invoke("create_demo", json!({})).unwrap_err()["kind"],
+        "conflict"
+    );
+}
+
+#[test]
+fn a_demo_left_beside_no_real_store_opens_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    let demo = data.join("demo").join("avvik.sqlite3");
+    avvik_core::demo::create_store(&demo, chrono::Utc::now()).unwrap();
+    let h = harness_at(dir);
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["store"], "open");
+    assert!(status["demo"].is_object());
+    h.invoke("remove_demo", json!({})).unwrap();
+    assert!(!demo.exists());
+}
+
+/// `invoke` from another thread (the window is shared; each call is a command of its own).
+fn invoke_on(
+    window: &WebviewWindow<tauri::test::MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn the_first_run_is_not_set_up_while_the_demo_company_is_being_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    let h = harness_at(dir);
+    let window = h.window.clone();
+    let making = std::thread::spawn(move || invoke_on(&window, "create_demo", json!({})));
+    // The demo's file is there as soon as it is being made; its cases take a while.
+    let demo = data.join("demo").join("avvik.sqlite3");
+    let started = std::time::Instant::now();
+    while !demo.exists() && started.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let err = h
+        .invoke(
+            "set_up",
+            json!({
+                "organisation": {"name": "Fjordtech AS", "org_number": "974760673"},
+                "user": {"username": "leder", "name": "Lise Leder", "roles": ["handler"], "password": "et langt passord"},
+                "encryption": {"passphrase": PASSPHRASE}
+            }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "conflict", "{err}");
+    making.join().unwrap().unwrap();
+    assert!(
+        !data.join("avvik.sqlite3").exists(),
+        "no real store was made"
+    );
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["organisation"]["name"], "Demo: Eksempel AS");
+    assert!(status["demo"].is_object());
+    // Nor is a second demo made while the first is.
+    assert_eq!(
+        h.invoke("create_demo", json!({})).unwrap_err()["kind"],
+        "conflict"
+    );
+}
+
+#[test]
+fn a_store_marked_demo_is_the_demo_whatever_file_it_was_opened_from() {
+    // A demo company made where the real store belongs (by hand, or an older avvik):
+    // the window says it is the demo, and it is removed as one.
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("avvik.sqlite3");
+    avvik_core::demo::create_store(&real, chrono::Utc::now()).unwrap();
+    let h = harness_at(dir);
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["store"], "open");
+    assert_eq!(status["demo"]["users"][0]["username"], "leder", "{status}");
+    h.invoke("remove_demo", json!({})).unwrap();
+    assert!(!real.exists());
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(
+        (status["store"].as_str(), &status["demo"]),
+        (Some("new"), &Value::Null)
+    );
+}
+
+#[test]
+fn a_real_store_is_never_removed_as_the_demo() {
+    let h = harness();
+    let status = h.invoke("auth_status", json!({})).unwrap();
+    assert_eq!(status["demo"], Value::Null);
+    assert_eq!(
+        h.invoke("remove_demo", json!({})).unwrap_err()["kind"],
+        "conflict"
+    );
+    // Still open and signed in.
+    assert_eq!(
+        h.invoke("auth_status", json!({})).unwrap()["user"]["username"],
+        "leder"
     );
 }

@@ -62,6 +62,8 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<crate::CommandError>(cfg, &mut out);
     render::<crate::AppInfo>(cfg, &mut out);
     render::<crate::commands::AuthStatus>(cfg, &mut out);
+    render::<crate::demo::DemoInfo>(cfg, &mut out);
+    render::<avvik_core::demo::DemoUser>(cfg, &mut out);
     render::<avvik_core::notice::InboxItem>(cfg, &mut out);
     render::<avvik_core::notice::NoticeRecord>(cfg, &mut out);
     render::<avvik_core::User>(cfg, &mut out);

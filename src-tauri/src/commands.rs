@@ -83,6 +83,9 @@ pub struct AuthStatus {
     pub organisation: Option<Organisation>,
     /// Only one user exists: «stay signed in» is offered.
     pub single_user: bool,
+    /// The open store is marked as the demo company's (its users, to sign in as); none
+    /// for a real store.
+    pub demo: Option<crate::demo::DemoInfo>,
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -94,6 +97,7 @@ pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, Comma
         user: None,
         organisation: None,
         single_user: false,
+        demo: None,
     };
     let store = match state.slot() {
         Slot::New => return Ok(waiting(StoreState::New)),
@@ -101,6 +105,7 @@ pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, Comma
         Slot::Failed(e) => return Err(e),
         Slot::Open(store) => store,
     };
+    let on = Arc::downgrade(&store);
     let signed_in = state.signed_in();
     let token = match &signed_in {
         None => state.remembered_token(),
@@ -131,12 +136,14 @@ pub async fn auth_status(state: State<'_, AppState>) -> Result<AuthStatus, Comma
             user,
             organisation: store.organisation()?,
             single_user: users == 1,
+            // The store's own marker says it, whichever file it was opened from.
+            demo: store.is_demo()?.then(crate::demo::DemoInfo::new),
         };
         Ok((status, resumed))
     })
     .await?;
     match resumed {
-        Some(Ok(who)) => state.set_signed_in(Some(who)),
+        Some(Ok(who)) => state.set_signed_in_on(&on, who)?,
         Some(Err(())) => state.forget_token(),
         None => {}
     }
@@ -209,8 +216,13 @@ pub async fn set_up(
     let (org, first) = (checked_org?, checked_user?);
     let mut generated = None;
     let mut keychain_error = None;
-    if let Slot::New = state.slot() {
-        let path = state.path()?;
+    // The first run is taken while the store is made (a demo company being made at the
+    // same moment refuses, and is refused); a store that is open but empty is set up.
+    let path = state.path()?;
+    if state
+        .reserve_first_run("Avvik is being set up; wait a moment")
+        .is_ok()
+    {
         let encryption = if choice.unencrypted {
             Encryption::None
         } else {
@@ -226,7 +238,13 @@ pub async fn set_up(
         };
         let open_path = path.clone();
         let enc = encryption.clone();
-        let store = blocking(move || SqliteStore::open(&open_path, &enc)).await?;
+        let store = match blocking(move || SqliteStore::open(&open_path, &enc)).await {
+            Ok(store) => store,
+            Err(e) => {
+                state.set_slot(Slot::New);
+                return Err(e);
+            }
+        };
         state.set_slot(Slot::Open(Arc::new(store)));
         if let Encryption::Passphrase(p) = &encryption {
             state.set_passphrase(Some(p.clone()));
@@ -261,6 +279,7 @@ pub async fn sign_in(
     stay_signed_in: Option<bool>,
 ) -> Result<User, CommandError> {
     let store = store(&state)?;
+    let on = Arc::downgrade(&store);
     let now = Utc::now();
     // Signing in and «stay signed in» succeed or fail together: the window is never
     // signed in behind an error, and no token is left without its file.
@@ -280,7 +299,7 @@ pub async fn sign_in(
             return Err(e);
         }
     }
-    state.set_signed_in(Some(signed_in));
+    state.set_signed_in_on(&on, signed_in)?;
     // A general manager signing in hears at once of the notices that wait.
     state.wake_worker();
     Ok(user)
@@ -292,12 +311,13 @@ async fn remember(
     work: impl FnOnce(&dyn Store) -> avvik_core::Result<Session<'_>> + Send + 'static,
 ) -> Result<User, CommandError> {
     let store = store(state)?;
+    let on = Arc::downgrade(&store);
     let (user, signed_in) = blocking(move || {
         let session = work(&*store)?;
         Ok((session.user().clone(), session.signed_in()))
     })
     .await?;
-    state.set_signed_in(Some(signed_in));
+    state.set_signed_in_on(&on, signed_in)?;
     Ok(user)
 }
 
@@ -387,6 +407,10 @@ pub async fn submit_case(state: State<'_, AppState>, key: String) -> Result<Case
     let key = CaseKey::parse(&key)?;
     let now = Utc::now();
     let case = as_signed_in(&state, move |s| s.submit_case(key, now)).await?;
+    // The reference only: the log holds no case's words (see `logging`).
+    if let Some(reference) = &case.reference {
+        log::info!("case submitted: {reference}");
+    }
     state.wake_worker();
     Ok(case)
 }
@@ -468,7 +492,7 @@ pub struct AppInfo {
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
-        store_location: state.location.clone(),
+        store_location: state.location(),
         schema_version: SCHEMA_VERSION as i32,
     }
 }
@@ -622,6 +646,15 @@ pub async fn export_register<R: tauri::Runtime>(
     save_with_dialog(app, name, content.into_bytes()).await
 }
 
+/// Under WebDriver only (`TAURI_WEBVIEW_AUTOMATION`, the end-to-end tests), the folder in
+/// `AVVIK_E2E_SAVE_DIR` stands in for the save dialog, so a test can check what is saved.
+fn automated_save_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("TAURI_WEBVIEW_AUTOMATION")?;
+    std::env::var_os("AVVIK_E2E_SAVE_DIR")
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
 /// Asks where to save (the OS dialog, which also confirms replacing a file) and writes there.
 pub(crate) async fn save_with_dialog<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
@@ -629,15 +662,26 @@ pub(crate) async fn save_with_dialog<R: tauri::Runtime>(
     content: Vec<u8>,
 ) -> Result<Option<String>, CommandError> {
     use tauri_plugin_dialog::DialogExt;
-    let chosen = tauri::async_runtime::spawn_blocking(move || {
-        app.dialog()
-            .file()
-            .set_file_name(file_name)
-            .blocking_save_file()
-    })
-    .await
-    .map_err(|e| CommandError::internal(format!("the save dialog failed: {e}")))?;
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else {
+    let path = match automated_save_dir() {
+        // The end-to-end tests cannot drive the OS dialog: the folder they name answers it.
+        Some(dir) => Some(
+            dir.join(
+                std::path::Path::new(&file_name)
+                    .file_name()
+                    .unwrap_or(std::ffi::OsStr::new("saved")),
+            ),
+        ),
+        None => tauri::async_runtime::spawn_blocking(move || {
+            app.dialog()
+                .file()
+                .set_file_name(file_name)
+                .blocking_save_file()
+        })
+        .await
+        .map_err(|e| CommandError::internal(format!("the save dialog failed: {e}")))?
+        .and_then(|p| p.into_path().ok()),
+    };
+    let Some(path) = path else {
         return Ok(None);
     };
     let shown = path.display().to_string();

@@ -3,12 +3,15 @@
 
 mod commands;
 mod dashboard;
+mod demo;
 mod error;
 mod handling;
+mod logging;
 mod settings;
 mod state;
 mod storage;
 mod tray;
+mod window_state;
 mod worker;
 
 #[cfg(test)]
@@ -17,6 +20,7 @@ mod bindings;
 pub use commands::AppInfo;
 pub use error::CommandError;
 pub use state::AppState;
+use tauri::Manager;
 
 /// Registers the state and the commands. Shared by [`run`] and the tests, which
 /// use Tauri's mock runtime.
@@ -47,6 +51,8 @@ pub fn builder<R: tauri::Runtime>(
             dashboard::dashboard,
             dashboard::save_chart,
             dashboard::save_chart_png,
+            demo::create_demo,
+            demo::remove_demo,
             storage::unlock,
             storage::save_recovery_sheet,
             storage::dismiss_recovery_sheet,
@@ -91,6 +97,13 @@ pub fn builder<R: tauri::Runtime>(
 
 /// Starts the app.
 pub fn run() {
+    logging::init();
+    log::info!(
+        "Avvik {} starting ({} {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
     let app = tauri::Builder::default()
         // First: a second start of Avvik shows and focuses this window and exits, so
         // two apps never write the same store from two windows.
@@ -99,13 +112,27 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .manage(window_state::WindowState::new(avvik_core::paths::data_dir()))
         .setup(|app| {
+            // The main window is created hidden; it is shown where it was last.
+            if let Some(window) = app.get_webview_window("main") {
+                window_state::restore_and_show(&window.as_ref().window());
+            }
             worker::start(app.handle());
             tray::install(app.handle());
             Ok(())
         })
-        .on_window_event(tray::on_window_event);
+        .on_window_event(|window, event| {
+            // First, while the window is still visible: closing may hide it (the tray).
+            window_state::on_window_event(window, event);
+            tray::on_window_event(window, event);
+        });
     builder(app, AppState::open_default())
-        .run(tauri::generate_context!())
-        .expect("the Avvik window could not be started");
+        .build(tauri::generate_context!())
+        .expect("the Avvik window could not be started")
+        .run(|_, event| {
+            if let tauri::RunEvent::Exit = event {
+                log::info!("Avvik stopped");
+            }
+        });
 }

@@ -2,8 +2,9 @@
 //! who is signed in.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock, Weak};
 
 use avvik_core::store::{Encryption, FileKind, file_kind};
 use avvik_core::{SignedIn, SqliteStore, Store, paths};
@@ -15,10 +16,14 @@ pub struct AppState {
     /// that kept it closed. The window opens either way, so the user sees what is
     /// wrong instead of a crash.
     slot: RwLock<Slot>,
-    /// The store's file; none when the system has no data folder.
+    /// The real store's file; none when the system has no data folder.
     path: Option<PathBuf>,
-    /// Where the store is, for people.
-    pub location: String,
+    /// The demo company's store (`demo/avvik.sqlite3` beside the real one), never the
+    /// real register.
+    demo_path: Option<PathBuf>,
+    /// Whether the store in the slot was opened from `demo_path` (which file it is).
+    /// Whether it *is* the demo company is the store's own marker ([`Store::is_demo`]).
+    demo: AtomicBool,
     /// Whether the OS keychain may keep the passphrase (off in tests and with
     /// `AVVIK_NO_KEYCHAIN`).
     pub keychain: bool,
@@ -32,8 +37,6 @@ pub struct AppState {
     pub signed_in: Mutex<Option<SignedIn>>,
     /// Wakes the background worker (none in tests, which run without it).
     wake: Mutex<Option<Sender<()>>>,
-    /// Where a one-person install keeps its «stay signed in» token, beside the store.
-    token_path: Option<PathBuf>,
 }
 
 /// Where the store stands.
@@ -50,33 +53,24 @@ pub enum Slot {
 impl AppState {
     /// Opens the store at `path`: at once when it is unencrypted or the keychain (if
     /// allowed) holds a passphrase that opens it; otherwise it waits for the first run
-    /// or for its passphrase.
+    /// or for its passphrase. Without a real store, the demo company's (beside it, in
+    /// `demo/`) is opened when there is one.
     pub fn open(path: PathBuf, keychain: bool) -> AppState {
-        let location = path.display().to_string();
-        let mut used = None;
-        let slot = match file_kind(&path) {
-            Err(e) => Slot::Failed(e.into()),
-            Ok(FileKind::Missing) => Slot::New,
-            Ok(FileKind::Plain) => opened(&path, &Encryption::None),
-            Ok(FileKind::Encrypted) => match keychain.then(|| avvik_keychain::load(&path)) {
-                Some(Ok(Some(passphrase))) => {
-                    match opened(&path, &Encryption::Passphrase(passphrase.clone())) {
-                        // A stale keychain entry: ask the user instead.
-                        Slot::Failed(e) if e.kind == avvik_core::ErrorKind::Locked => Slot::Locked,
-                        other => {
-                            used = Some(passphrase);
-                            other
-                        }
-                    }
-                }
-                _ => Slot::Locked,
-            },
+        let data_dir = path.parent().unwrap_or(std::path::Path::new("")).to_owned();
+        let demo_path = avvik_core::demo::db_path(&data_dir);
+        let (slot, used) = slot_for(&path, keychain);
+        let in_demo = matches!(slot, Slot::New)
+            && matches!(avvik_core::demo::is_demo_store(&demo_path), Ok(true));
+        let (slot, used) = if in_demo {
+            (opened(&demo_path, &Encryption::None), None)
+        } else {
+            (slot, used)
         };
         AppState {
             slot: RwLock::new(slot),
-            token_path: Some(path.with_extension("signed-in")),
             path: Some(path),
-            location,
+            demo_path: Some(demo_path),
+            demo: AtomicBool::new(in_demo),
             keychain,
             fresh_passphrase: Mutex::new(None),
             passphrase: Mutex::new(used),
@@ -95,13 +89,13 @@ impl AppState {
                     "this system has no data folder; set AVVIK_DATA_DIR to choose one",
                 ))),
                 path: None,
-                location: String::new(),
+                demo_path: None,
+                demo: AtomicBool::new(false),
                 keychain,
                 fresh_passphrase: Mutex::new(None),
                 passphrase: Mutex::new(None),
                 signed_in: Mutex::new(None),
                 wake: Mutex::new(None),
-                token_path: None,
             },
         }
     }
@@ -119,11 +113,93 @@ impl AppState {
         *self.slot.write().unwrap_or_else(|p| p.into_inner()) = slot;
     }
 
-    /// The store's file.
+    /// Puts `slot` in place only when the slot is what `expected` says, in one step (so
+    /// two commands never both take the same store or the same first run).
+    pub fn swap_slot_if(&self, expected: impl FnOnce(&Slot) -> bool, slot: Slot) -> bool {
+        let mut current = self.slot.write().unwrap_or_else(|p| p.into_inner());
+        let swap = expected(&current);
+        if swap {
+            *current = slot;
+        }
+        swap
+    }
+
+    /// Takes the first run for some work that makes a store (the real one, the demo
+    /// company): the slot says `busy` meanwhile, so nothing else makes one at once.
+    /// Refused unless the slot is the first run's.
+    pub fn reserve_first_run(&self, busy: &str) -> Result<(), CommandError> {
+        let busy = Slot::Failed(avvik_core::Error::Conflict(busy.into()).into());
+        if self.swap_slot_if(|s| matches!(s, Slot::New), busy) {
+            Ok(())
+        } else {
+            Err(avvik_core::Error::Conflict(
+                "a store is open or being made already; the first run is over".into(),
+            )
+            .into())
+        }
+    }
+
+    /// Whether the slot still holds `store` (the same one, not only an equal one).
+    pub fn holds(slot: &Slot, store: &Weak<dyn Store>) -> bool {
+        matches!(slot, Slot::Open(open)
+            if std::ptr::addr_eq(Arc::as_ptr(open), Weak::as_ptr(store)))
+    }
+
+    /// The file of the store in use: the demo company's while it is open.
     pub fn path(&self) -> Result<PathBuf, CommandError> {
+        match self.in_demo() {
+            true => self.demo_path.clone(),
+            false => self.path.clone(),
+        }
+        .ok_or_else(|| CommandError::internal("this system has no data folder"))
+    }
+
+    /// The real store's file, whichever store is open.
+    pub fn real_path(&self) -> Result<PathBuf, CommandError> {
         self.path
             .clone()
             .ok_or_else(|| CommandError::internal("this system has no data folder"))
+    }
+
+    /// The demo company's store file.
+    pub fn demo_path(&self) -> Result<PathBuf, CommandError> {
+        self.demo_path
+            .clone()
+            .ok_or_else(|| CommandError::internal("this system has no data folder"))
+    }
+
+    /// Where the store in use is, for people.
+    pub fn location(&self) -> String {
+        self.path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Whether the demo company's store is the one in use.
+    pub fn in_demo(&self) -> bool {
+        self.demo.load(Ordering::SeqCst)
+    }
+
+    /// Switches to the demo company's store (`true`) or back to the real one.
+    pub fn set_demo(&self, demo: bool) {
+        self.demo.store(demo, Ordering::SeqCst);
+    }
+
+    /// The real store as it is now (after the demo company is removed): open, locked,
+    /// new or failed, as at the start.
+    pub fn reopen_real(&self) {
+        let Ok(path) = self.real_path() else {
+            return;
+        };
+        self.set_demo(false);
+        let (slot, used) = slot_for(&path, self.keychain);
+        self.set_passphrase(used);
+        self.set_slot(slot);
+    }
+
+    /// Where a one-person install keeps its «stay signed in» token, beside the store.
+    fn token_path(&self) -> Option<PathBuf> {
+        self.path().ok().map(|p| p.with_extension("signed-in"))
     }
 
     /// The open store, or why there is none.
@@ -151,7 +227,7 @@ impl AppState {
 
     /// The remembered token, if one is kept.
     pub fn remembered_token(&self) -> Option<String> {
-        let text = std::fs::read_to_string(self.token_path.as_ref()?).ok()?;
+        let text = std::fs::read_to_string(self.token_path()?).ok()?;
         Some(text.trim().to_owned()).filter(|t| !t.is_empty())
     }
 
@@ -159,7 +235,7 @@ impl AppState {
     pub fn keep_token(&self, token: &str) -> Result<(), CommandError> {
         use std::io::Write;
         use std::os::unix::fs::OpenOptionsExt;
-        let path = self.token_path.as_ref().ok_or_else(|| {
+        let path = self.token_path().ok_or_else(|| {
             CommandError::internal("there is no data folder to keep the sign-in in")
         })?;
         let write = || -> std::io::Result<()> {
@@ -168,7 +244,7 @@ impl AppState {
                 .create(true)
                 .truncate(true)
                 .mode(0o600)
-                .open(path)?;
+                .open(&path)?;
             // An existing file keeps its mode on open: make sure only the user reads it.
             f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
             f.write_all(token.as_bytes())?;
@@ -183,7 +259,7 @@ impl AppState {
     }
 
     pub fn forget_token(&self) {
-        if let Some(path) = &self.token_path {
+        if let Some(path) = self.token_path() {
             let _ = std::fs::remove_file(path);
         }
     }
@@ -202,6 +278,42 @@ impl AppState {
     pub fn set_signed_in(&self, who: Option<SignedIn>) {
         *self.signed_in.lock().unwrap_or_else(|p| p.into_inner()) = who;
     }
+
+    /// Signs `who` in for this window, who signed in on `store`: refused when the slot
+    /// no longer holds that store (it was removed, replaced or closed meanwhile), so a
+    /// sign-in under way never lands on the store that comes after.
+    pub fn set_signed_in_on(
+        &self,
+        store: &Weak<dyn Store>,
+        who: SignedIn,
+    ) -> Result<(), CommandError> {
+        // Under the slot's lock: whoever changes the slot signs out after it, so a
+        // sign-in set here is either cleared by that change or refused.
+        let slot = self.slot.read().unwrap_or_else(|p| p.into_inner());
+        if !Self::holds(&slot, store) {
+            return Err(avvik_core::Error::Conflict(
+                "the store changed while signing in; sign in again".into(),
+            )
+            .into());
+        }
+        self.set_signed_in(Some(who));
+        Ok(())
+    }
+}
+
+/// Waits (on a blocking thread) until nobody but the caller holds `store` (the worker,
+/// a command still running), then lets it go, so its file can be replaced or deleted.
+/// A conflict, saying `busy`, after ten seconds.
+pub fn wait_for_sole_use(store: Arc<dyn Store>, busy: &str) -> avvik_core::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while Arc::strong_count(&store) > 1 {
+        if std::time::Instant::now() > deadline {
+            return Err(avvik_core::Error::Conflict(busy.into()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(store);
+    Ok(())
 }
 
 /// The store at `path`, opened, or why not.
@@ -209,5 +321,68 @@ pub fn opened(path: &std::path::Path, encryption: &Encryption) -> Slot {
     match SqliteStore::open(path, encryption) {
         Ok(s) => Slot::Open(Arc::new(s)),
         Err(e) => Slot::Failed(e.into()),
+    }
+}
+
+/// The slot for the store at `path` and the passphrase it was opened with: open at
+/// once when unencrypted or the keychain (if allowed) has its passphrase; new when
+/// there is no file; locked otherwise.
+fn slot_for(path: &std::path::Path, keychain: bool) -> (Slot, Option<String>) {
+    match file_kind(path) {
+        Err(e) => (Slot::Failed(e.into()), None),
+        Ok(FileKind::Missing) => (Slot::New, None),
+        Ok(FileKind::Plain) => (opened(path, &Encryption::None), None),
+        Ok(FileKind::Encrypted) => match keychain.then(|| avvik_keychain::load(path)) {
+            Some(Ok(Some(passphrase))) => {
+                match opened(path, &Encryption::Passphrase(passphrase.clone())) {
+                    // A stale keychain entry: ask the user instead.
+                    Slot::Failed(e) if e.kind == avvik_core::ErrorKind::Locked => {
+                        (Slot::Locked, None)
+                    }
+                    other => (other, Some(passphrase)),
+                }
+            }
+            _ => (Slot::Locked, None),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sign-in that began on a store (the demo) and ends after the store was taken
+    /// away (removed) is refused, and leaves nobody signed in on what comes after.
+    #[test]
+    fn a_sign_in_under_way_never_lands_on_the_store_that_comes_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let demo = avvik_core::demo::db_path(dir.path());
+        avvik_core::demo::create_store(&demo, chrono::Utc::now()).unwrap();
+        let state = AppState::open(dir.path().join("avvik.sqlite3"), false);
+        let Slot::Open(store) = state.slot() else {
+            panic!("the demo opens at the start");
+        };
+        let on = Arc::downgrade(&store);
+        let who = avvik_core::Session::sign_in(&*store, "leder", avvik_core::demo::PASSWORD)
+            .unwrap()
+            .signed_in();
+        // While the store is still there, the sign-in lands.
+        state.set_signed_in_on(&on, who.clone()).unwrap();
+        assert!(state.signed_in().is_some());
+        state.set_signed_in(None);
+        // The store is taken away (as `remove_demo` does) before the sign-in ends.
+        assert!(state.swap_slot_if(
+            |s| AppState::holds(s, &on),
+            Slot::Failed(CommandError::internal("being removed"))
+        ));
+        state.set_signed_in(None);
+        let err = state.set_signed_in_on(&on, who.clone()).unwrap_err();
+        assert_eq!(err.kind, avvik_core::ErrorKind::Conflict);
+        assert!(state.signed_in().is_none());
+        // Nor on a new store opened from the same file afterwards.
+        drop(store);
+        state.set_slot(opened(&demo, &Encryption::None));
+        assert!(state.set_signed_in_on(&on, who).is_err());
+        assert!(state.signed_in().is_none());
     }
 }

@@ -118,7 +118,7 @@ pub async fn save_recovery_sheet<R: tauri::Runtime>(
         .unwrap_or_default();
     let source = avvik_documents::recovery::RecoverySource {
         organisation,
-        location: state.location.clone(),
+        location: state.location(),
         passphrase,
     };
     let generated = avvik_documents::Generated {
@@ -176,7 +176,7 @@ pub async fn storage_status(state: State<'_, AppState>) -> Result<StorageStatus,
     let remembered =
         state.keychain && encrypted && matches!(avvik_keychain::load(&path), Ok(Some(_)));
     Ok(StorageStatus {
-        location: state.location.clone(),
+        location: state.location(),
         encrypted,
         keychain: state.keychain,
         remembered,
@@ -207,7 +207,7 @@ pub async fn restore_backup<R: tauri::Runtime>(
 ) -> Result<Option<Restored>, CommandError> {
     use tauri_plugin_dialog::DialogExt;
     // Refused before the dialog opens when the user may not.
-    as_signed_in(&state, |s| s.may_manage_store()).await?;
+    as_signed_in(&state, |s| s.may_replace_store()).await?;
     let start = avvik_core::store::backups_dir(&state.path()?);
     let picked = tauri::async_runtime::spawn_blocking(move || {
         app.dialog()
@@ -269,7 +269,7 @@ pub async fn encrypt_store(
     passphrase: String,
     remember: bool,
 ) -> Result<KeychainOutcome, CommandError> {
-    as_signed_in(&state, |s| s.may_manage_store()).await?;
+    as_signed_in(&state, |s| s.may_replace_store()).await?;
     avvik_core::store::check_new_passphrase(&passphrase)?;
     let store = crate::commands::store(&state)?;
     if store.is_encrypted() {
@@ -284,16 +284,10 @@ pub async fn encrypt_store(
     let key = passphrase.clone();
     let work_path = path.clone();
     let result = blocking(move || {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while Arc::strong_count(&store) > 1 {
-            if std::time::Instant::now() > deadline {
-                return Err(avvik_core::Error::Conflict(
-                    "the store stayed in use; nothing was changed, try again".into(),
-                ));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        drop(store);
+        crate::state::wait_for_sole_use(
+            store,
+            "the store stayed in use; nothing was changed, try again",
+        )?;
         SqliteStore::encrypt_in_place(&work_path, &key)
     })
     .await;

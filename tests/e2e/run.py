@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import traceback
+import zlib
 import zoneinfo
 
 from smtp_sink import SmtpSink
@@ -38,8 +39,74 @@ AUDITED = [
     "first run", "recovery sheet", "empty register", "form step 1", "form step 2", "form step 3",
     "form step 4", "form step 5", "unlock", "sign in", "form step 6", "review", "submitted case", "inbox",
     "register", "settings", "employee's case", "assessment", "decision", "filings and measures",
-    "closed case",
+    "closed case", "demo sign in", "demo register", "demo case",
 ]
+
+
+# The screenshots the README shows: the suite's shot → the file in docs/screenshots/.
+# `--docs DIR` copies them there (through pngquant when it is installed) after a run
+# in which every test passed; without it the suite writes only to --out.
+DOC_SHOTS = {
+    "17c-overview": "overview.png",
+    "17c-overview-charts": "overview-charts.png",
+    "02-step-1-personal-data": "report-step-1.png",
+    "11-review-masked": "report-review.png",
+    "14-employee-submitted": "employee-submitted.png",
+    "17d-register": "register.png",
+    "14b-countdown": "case-clock.png",
+    "15b-clock-and-duties": "assessment-and-decision.png",
+    "16a-filings": "filings.png",
+    "13a-settings-organisation": "settings.png",
+}
+
+
+def copy_doc_shots(out, docs):
+    """Copies the README's screenshots from `out` into `docs`, made smaller by pngquant
+    (256 colours: screens of text and flat colour lose nothing visible) when it is there."""
+    os.makedirs(docs, exist_ok=True)
+    pngquant = shutil.which("pngquant")
+    for shot, name in DOC_SHOTS.items():
+        source, target = os.path.join(out, f"{shot}.png"), os.path.join(docs, name)
+        done = pngquant and subprocess.run(
+            [pngquant, "--force", "--strip", "--skip-if-larger", "--quality", "65-95", "--output", target, source],
+            check=False).returncode == 0
+        if not done:
+            shutil.copyfile(source, target)
+    print(f"screenshots for the README: {docs}" + ("" if pngquant else " (pngquant not found: copied as they are)"))
+
+
+def png_pixels(data):
+    """The width, height and RGBA pixels of an 8-bit RGBA PNG (what a canvas gives)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", data[:8]
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = int.from_bytes(data[pos:pos + 4], "big"), data[pos + 4:pos + 8]
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = int.from_bytes(body[:4], "big"), int.from_bytes(body[4:8], "big")
+            assert body[8:10] == b"\x08\x06", "not 8-bit RGBA"
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride, out, prev = zlib.decompress(idat), width * 4, bytearray(), bytearray(width * 4)
+    for row in range(height):
+        kind, line = raw[row * (stride + 1)], bytearray(raw[row * (stride + 1) + 1:(row + 1) * (stride + 1)])
+        for i in range(stride):
+            a, b = line[i - 4] if i >= 4 else 0, prev[i]
+            c = prev[i - 4] if i >= 4 else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + b) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 0xFF
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        out += line
+        prev = line
+    return width, height, out
 
 
 # Checks where a key press put focus, given the element focused before it (kept in the page):
@@ -114,6 +181,7 @@ class Suite:
         self.cli = os.path.abspath(args.cli)
         self.out = os.path.abspath(args.out)
         os.makedirs(self.out, exist_ok=True)
+        self.docs = os.path.abspath(args.docs) if args.docs else None
         self.data = tempfile.mkdtemp(prefix="avvik-e2e-")
         self.passed, self.failed = [], []
         self.driver = None
@@ -146,7 +214,9 @@ class Suite:
     def app_env(self):
         # The webview keeps its own data (the chosen language in localStorage) in the XDG
         # folders: a throw-away pair too, so no run inherits another's, or a user's, choices.
+        # AVVIK_E2E_SAVE_DIR answers the save dialog under WebDriver (a test cannot drive it).
         return dict(os.environ, TAURI_WEBVIEW_AUTOMATION="true", AVVIK_DATA_DIR=self.data,
+                    AVVIK_E2E_SAVE_DIR=os.path.join(self.data, "saved"),
                     XDG_DATA_HOME=os.path.join(self.data, "xdg-data"),
                     XDG_CACHE_HOME=os.path.join(self.data, "xdg-cache"))
 
@@ -314,6 +384,86 @@ class Suite:
               f"{time.monotonic() - started:.2f} s)")
         for v in serious:
             print(f"        axe {v['impact']}: {v['id']}: {v['help']}: {'; '.join(v['targets'][:8])}")
+
+    def the_demo_company_round_trip(self):
+        """From an empty data folder: try the demo company, use it, remove it; the first run
+        is back and the demo's files are gone (the real store was never made)."""
+        try:
+            self.demo_round_trip()
+        except Exception:
+            # The rest of the suite starts from the first run whatever happened here. The
+            # demo is removed with the app closed (a demo in use is never deleted).
+            if os.path.exists(os.path.join(self.data, "demo")):
+                self.driver.end_session()
+                self.wait_app_gone()
+                removed = subprocess.run([self.cli, "demo", "remove", "--yes"], capture_output=True,
+                                         text=True, timeout=30,
+                                         env=dict(os.environ, AVVIK_DATA_DIR=self.data, AVVIK_NO_KEYCHAIN="1"))
+                if removed.returncode != 0:
+                    print(f"        (the demo could not be removed: {removed.stderr.strip()})")
+                self.launch_app()
+            raise
+
+    def demo_round_trip(self):
+        d = self.driver
+        demo_dir = os.path.join(self.data, "demo")
+        assert d.text(d.find("#setup-heading")) == "Sett opp Avvik"
+        assert not d.find_all("#demo-banner")
+        d.click(d.find("#try-demo"))
+        d.wait_for("#demo-users-heading", timeout=30)
+        banner = d.text(d.find("#demo-banner"))
+        assert "Demofirma – eksempeldata, ikke ekte saker" in banner, banner
+        assert os.path.isfile(os.path.join(demo_dir, "avvik.sqlite3"))
+        assert not os.path.exists(os.path.join(self.data, "avvik.sqlite3")), "the real store is not made"
+        users = d.text(d.find("#demo-users-heading"))
+        assert users == "Logg inn i demofirmaet", users
+        assert "Brukernavn leder · passord demopassord" in d.text(d.find(".demo-user-list"))
+        store = d.text(d.find(".statusbar"))
+        assert demo_dir in store, store
+        self.shot("00a-demo-sign-in")
+        self.audit("demo sign in")
+
+        # The general manager's overview, then the register with the example cases.
+        d.click(d.find("#demo-sign-in-leder"))
+        self.wait_home()
+        assert d.find_all("#demo-banner"), "the banner stays on every screen"
+        if d.find_all("#dashboard"):
+            d.wait_for("#dashboard[aria-busy=false]")
+            self.shot("00b-demo-overview")
+        self.open_register()
+        table = d.text(d.wait_for("#register"))
+        for title in ["Passord oppgitt på falsk Microsoft-innloggingsside",
+                      "Purring sendt til 48 kunder uten blindkopi",
+                      "Kundedata eksportert fra CRM med lekket API-nøkkel",
+                      "Bærbar PC glemt på toget", "Lønnsslipper sendt til feil mottaker"]:
+            assert title in table, f"{title!r} not in the register: {table}"
+        # Five reported cases and the general manager's own draft, which is offered to continue.
+        assert len(d.find_all("#register tbody tr")) == 6, table
+        assert "Tidligere ansatt har fortsatt tilgang til Teamline" in table, table
+        assert d.find_all("#drafts-banner"), "the general manager's own draft is offered"
+        self.shot("00c-demo-register")
+        self.audit("demo register")
+
+        # One step: open the newest case; its 72-hour clock counts down live.
+        d.click(d.xpath("//table[@id='register']//tr[contains(., 'Passord oppgitt')]//button[contains(@class,'reference')]"))
+        d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
+        first = d.text(d.wait_for("#clock-left"))
+        assert first.startswith("2 d 18 t") or first.startswith("2 d 19 t"), first
+        d.wait_text("#clock-left", lambda t: t != first, timeout=3)
+        assert d.find_all("#demo-banner")
+        self.shot("00d-demo-case")
+        self.audit("demo case")
+
+        # Removed in one action, after a confirmation: back to the first run.
+        d.click(d.find("#demo-remove"))
+        d.click(d.wait_for("#demo-remove-yes"))
+        d.wait_for("#setup-heading", timeout=20)
+        assert not d.find_all("#demo-banner")
+        assert not os.path.exists(demo_dir), os.listdir(demo_dir)
+        assert not os.path.exists(os.path.join(self.data, "avvik.sqlite3"))
+        store = d.text(d.find(".statusbar"))
+        assert demo_dir not in store, store
+        self.shot("00e-demo-removed")
 
     def first_run_sets_up_the_organisation_and_its_manager(self):
         d = self.driver
@@ -598,6 +748,8 @@ class Suite:
         d.type(d.find("#contact-email"), "ombud@fjordtech.no")
         d.click(d.find("#save-org"))
         d.wait_text("#settings-org-status", lambda t: "lagret" in t)
+        d.execute("window.scrollTo(0, 0)")
+        self.shot("13a-settings-organisation")
         d.type(d.find("#smtp-host"), "127.0.0.1")
         d.select(d.find("#smtp-security"), "none")
         d.type(d.find("#smtp-port"), str(self.sink.port))
@@ -795,6 +947,8 @@ class Suite:
         assert "Ingen endringer fra forrige melding" in second, second
         d.wait_gone("#clock-follow-up")
         assert not d.find_all("#clock-left"), "a met deadline does not count down"
+        d.execute("document.getElementById('filings-heading').scrollIntoView()")
+        self.shot("16a-filings")
         # Measures: an immediate one due today, then the approval.
         today = time.strftime("%d.%m.%Y", time.localtime())
         d.select(d.find("#measure-kind"), "immediate")
@@ -835,6 +989,33 @@ class Suite:
         assert [(f["kind"], f["late"]) for f in handling["filings"]] == [("preliminary", False), ("complete", False)]
         assert [dt["kind"] for dt in handling["duties"]] == ["authority", "subjects"]
         assert handling["clock"]["state"] == "met"
+        # The overview, now that it has something to show: the other case still open with its
+        # countdown, the filings' hours against the 72-hour line, the share filed in time.
+        d.click(d.find("#nav-dashboard"))
+        d.wait_for("#dashboard[aria-busy=false]")
+        d.wait_text("#dash-open", lambda t: self.state["reference"] in t)
+        self.shot("17c-overview")
+        d.execute("document.getElementById('dash-charts').scrollIntoView()")
+        self.shot("17c-overview-charts")
+        # A chart saved as PNG: drawn from the SVG onto a canvas in WebKitGTK, checked and
+        # written by Rust. The file is a real picture of the chart, not an empty canvas.
+        saved = os.path.join(self.data, "saved")
+        os.makedirs(saved, exist_ok=True)
+        d.click(d.find("#chart-time-to-filing-png"))
+        where = d.text(d.wait_for("#chart-saved"))
+        assert "avvik-time-to-filing-" in where and where.rstrip(".").endswith(".png"), where
+        png = open(os.path.join(saved, os.path.basename(where.split(" i ", 1)[1].rstrip("."))), "rb").read()
+        width, height, pixels = png_pixels(png)
+        assert (width, height) == (1120, 480), (width, height)
+        colours = {bytes(pixels[i:i + 4]) for i in range(0, len(pixels), 4)}
+        assert b"\xff\xff\xff\xff" in colours and len(colours) > 20, f"{len(colours)} colours"
+        d.click(d.find("#chart-time-to-filing-svg"))
+        d.wait_text("#chart-saved", lambda t: t.rstrip(".").endswith(".svg"))
+        svg = [f for f in os.listdir(saved) if f.endswith(".svg")]
+        assert len(svg) == 1 and "</svg>" in open(os.path.join(saved, svg[0]), encoding="utf-8").read(), svg
+        self.open_register()
+        d.wait_text("#register", lambda t: reference in t and self.state["reference"] in t)
+        self.shot("17d-register")
 
     def an_employee_reports_with_the_keyboard_alone(self):
         d = self.driver
@@ -995,6 +1176,7 @@ class Suite:
             seconds = self.launch_app()
             print(f"        (first start to a usable window: {seconds:.2f} s)")
             for name in [
+                "the_demo_company_round_trip",
                 "first_run_sets_up_the_organisation_and_its_manager",
                 "window_shows_the_empty_register",
                 "step_1_needs_an_answer_and_takes_a_template",
@@ -1023,6 +1205,8 @@ class Suite:
         finally:
             self.stop()
         print(f"screenshots: {self.out}")
+        if self.docs and self.passed and not self.failed:
+            copy_doc_shots(self.out, self.docs)
         print(f"{len(self.passed)} passed, {len(self.failed)} failed")
         return 0 if not self.failed and self.passed else 1
 
@@ -1032,6 +1216,8 @@ def main():
     p.add_argument("--app", required=True, help="the desktop binary")
     p.add_argument("--cli", required=True, help="the avvik CLI binary")
     p.add_argument("--out", default="target/e2e", help="where screenshots and logs go")
+    p.add_argument("--docs", help="after a run where every test passed, copy the README's screenshots here "
+                                  "(docs/screenshots; see DOC_SHOTS)")
     sys.exit(Suite(p.parse_args()).run())
 
 

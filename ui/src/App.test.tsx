@@ -6,6 +6,7 @@ import type { Attachment } from "./bindings/Attachment";
 import type { Case } from "./bindings/Case";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
+import type { DemoInfo } from "./bindings/DemoInfo";
 import type { Handling } from "./bindings/Handling";
 import type { Restored } from "./bindings/Restored";
 import type { RetentionStatus } from "./bindings/RetentionStatus";
@@ -39,6 +40,8 @@ const LEDER: User = {
 
 function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" | "signed" } = {}) {
   let auth = opts.auth ?? "signed";
+  // The demo company, once made: its users are offered at sign-in.
+  let demo: DemoInfo | null = null;
   // The store as a whole; tests may change it. `restores` are the restore dialog's answers in turn.
   const storage: StorageStatus = {
     location: "/tmp/avvik.sqlite3",
@@ -113,7 +116,24 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       user: auth === "signed" ? LEDER : null,
       organisation: auth === "setup" ? null : { name: "Fjordtech AS", org_number: "974760673" },
       single_user: false,
+      demo,
     }),
+    createDemo: async () => {
+      calls.push("create demo");
+      demo = {
+        users: [
+          { username: "leder", password: "demopassord", name: "Kari Nordmann", roles: ["handler", "admin"] },
+          { username: "ansatt", password: "demopassord", name: "Ola Nordmann", roles: ["employee"] },
+        ],
+      };
+      auth = "signin";
+      return demo;
+    },
+    removeDemo: async () => {
+      calls.push("remove demo");
+      demo = null;
+      auth = "setup";
+    },
     setUp: async (organisation, user, encryption) => {
       calls.push(`encryption ${JSON.stringify(encryption)}`);
       calls.push(`setup ${organisation.org_number} ${user.username}`);
@@ -130,7 +150,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       };
     },
     signIn: async (username, password) => {
-      if (password !== "et langt passord")
+      if (password !== (demo ? "demopassord" : "et langt passord"))
         throw { kind: "unauthorized", message: "the user name or the password is wrong" } satisfies CommandError;
       auth = "signed";
       return { ...LEDER, username };
@@ -494,6 +514,69 @@ describe("signing in", () => {
     await screen.findByRole("button", { name: "Meld nytt avvik" });
     click("Logg ut");
     await screen.findByRole("heading", { name: "Logg inn" });
+  });
+});
+
+describe("the demo company", () => {
+  it("keeps the first-run form waiting while the demo is being made", async () => {
+    const { backend, calls } = fakeBackend({ auth: "setup" });
+    const made = backend.createDemo;
+    let finish: () => void = () => {};
+    backend.createDemo = () =>
+      new Promise<DemoInfo>((resolve, reject) => {
+        finish = () => made().then(resolve, reject);
+      });
+    render(<App backend={backend} />);
+    await screen.findByRole("heading", { name: "Sett opp Avvik" });
+    const submit = () => screen.getByRole("button", { name: "Opprett og logg inn" }) as HTMLButtonElement;
+    expect(submit().disabled).toBe(false);
+    click("Prøv med et demofirma");
+    await waitFor(() => expect(submit().disabled).toBe(true));
+    fireEvent.submit(submit().closest("form")!);
+    expect(calls.filter((c) => c.startsWith("setup"))).toEqual([]);
+    finish();
+    await screen.findByRole("heading", { name: "Logg inn i demofirmaet" });
+    expect(calls).toContain("create demo");
+    expect(calls.filter((c) => c.startsWith("setup"))).toEqual([]);
+  });
+
+  it("lets the first run go on when the demo could not be made", async () => {
+    const { backend } = fakeBackend({ auth: "setup" });
+    backend.createDemo = async () => {
+      throw { kind: "storage", message: "the disk is full" } satisfies CommandError;
+    };
+    render(<App backend={backend} />);
+    await screen.findByRole("heading", { name: "Sett opp Avvik" });
+    click("Prøv med et demofirma");
+    await screen.findByText(/the disk is full/);
+    expect((screen.getByRole("button", { name: "Opprett og logg inn" }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("is made from the first run, is said on every screen, and is removed after a confirmation", async () => {
+    const { backend, calls } = fakeBackend({ auth: "setup" });
+    render(<App backend={backend} />);
+    await screen.findByRole("heading", { name: "Sett opp Avvik" });
+    expect(screen.queryByRole("complementary", { name: /Demofirma/ })).toBeNull();
+    click("Prøv med et demofirma");
+    // The sign-in screen offers the demo users, and the banner is there from now on.
+    await screen.findByRole("heading", { name: "Logg inn i demofirmaet" });
+    expect(screen.getByRole("complementary", { name: /Demofirma – eksempeldata, ikke ekte saker/ })).toBeTruthy();
+    expect(screen.getAllByText("Brukernavn leder · passord demopassord").length).toBe(1);
+    click("Logg inn som Kari Nordmann");
+    await screen.findByRole("button", { name: "Meld nytt avvik" });
+    expect(screen.getByRole("complementary", { name: /Demofirma/ })).toBeTruthy();
+    // Removing asks first; cancelling keeps everything.
+    click("Fjern demofirmaet");
+    await screen.findByText(/Det kan ikke angres/);
+    click("Avbryt");
+    await screen.findByRole("button", { name: "Fjern demofirmaet" });
+    expect(calls).not.toContain("remove demo");
+    click("Fjern demofirmaet");
+    click("Ja, fjern demofirmaet");
+    await screen.findByRole("heading", { name: "Sett opp Avvik" });
+    expect(calls).toContain("remove demo");
+    expect(screen.queryByRole("complementary", { name: /Demofirma/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Meld nytt avvik" })).toBeNull();
   });
 });
 

@@ -7,6 +7,8 @@ import type { CommandError } from "./bindings/CommandError";
 import type { System } from "./bindings/System";
 import { CaseView } from "./CaseView";
 import { Dashboard, seesOverview } from "./Dashboard";
+import { DemoBanner, DemoUsers, TryDemo } from "./Demo";
+import type { DemoInfo } from "./bindings/DemoInfo";
 import { Settings } from "./Settings";
 import type { User } from "./bindings/User";
 import type { BrokenEvent } from "./bindings/BrokenEvent";
@@ -52,6 +54,10 @@ export function App({ backend }: { backend: Backend }) {
   const [auth, setAuth] = useState<"loading" | "setup" | "locked" | "signin" | User>("loading");
   const [view, setView] = useState<View>({ name: "register" });
   const [singleUser, setSingleUser] = useState(false);
+  // The demo company is open: said on every screen; its users are offered at sign-in.
+  const [demo, setDemo] = useState<DemoInfo | null>(null);
+  // The demo company is being made: the first-run form waits until it is.
+  const [makingDemo, setMakingDemo] = useState(false);
   const [cases, setCases] = useState<Case[] | null>(null);
   // The query the shown cases answer, so nobody mistakes old results for new ones.
   const [shownQuery, setShownQuery] = useState("");
@@ -75,9 +81,10 @@ export function App({ backend }: { backend: Backend }) {
     saveLang(lang);
   }, [lang]);
 
-  useEffect(() => {
+  const loadInfo = useCallback(() => {
     backend.appInfo().then(setInfo, (e) => setError(toCommandError(e)));
   }, [backend]);
+  useEffect(loadInfo, [loadInfo]);
 
   // The history's chain is checked each time the app opens the store.
   const [audit, setAudit] = useState<Verification | null>(null);
@@ -86,6 +93,7 @@ export function App({ backend }: { backend: Backend }) {
     backend.authStatus().then(
       (s) => {
         setSingleUser(s.single_user);
+        setDemo(s.demo);
         setAuth(s.store === "locked" ? "locked" : s.needs_setup ? "setup" : (s.user ?? "signin"));
         if (s.user) setView(home(s.user));
         if (s.store === "open") backend.auditStatus().then(setAudit, () => {});
@@ -149,6 +157,21 @@ export function App({ backend }: { backend: Backend }) {
     setAuth("signin");
     // The restored store has its own users: «stay signed in» is offered only to one.
     backend.authStatus().then((s) => setSingleUser(s.single_user), (e) => setError(toCommandError(e)));
+  };
+
+  // The store changed under the window (the demo company made or removed): start over
+  // from what the back end says now.
+  const switchedStore = () => {
+    setCases(null);
+    setDrafts([]);
+    setNotice(null);
+    setError(null);
+    setFilter(EMPTY_FILTER);
+    setAudit(null);
+    setView({ name: "register" });
+    setAuth("loading");
+    loadAuth();
+    loadInfo();
   };
 
   const fail = useCallback((e: unknown) => {
@@ -342,6 +365,7 @@ export function App({ backend }: { backend: Backend }) {
         </label>
       </header>
 
+      {demo && <DemoBanner backend={backend} t={t} onRemoved={switchedStore} />}
       {audit?.broken && <AuditAlarm broken={audit.broken} events={audit.events} lang={lang} t={t} />}
       {fatal ? (
         <main class="fatal" role="alert">
@@ -356,11 +380,13 @@ export function App({ backend }: { backend: Backend }) {
         </main>
       ) : auth === "setup" ? (
         <main class="workspace">
-          <FirstRun backend={backend} lang={lang} t={t} onSignedIn={onSignedIn} />
+          <TryDemo backend={backend} t={t} onCreated={switchedStore} onBusy={setMakingDemo} />
+          <FirstRun backend={backend} lang={lang} t={t} onSignedIn={onSignedIn} blocked={makingDemo} />
         </main>
       ) : auth === "signin" ? (
         <main class="workspace">
           {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+          {demo && <DemoUsers demo={demo} backend={backend} t={t} onSignedIn={onSignedIn} />}
           <SignIn backend={backend} t={t} onSignedIn={onSignedIn} offerStay={singleUser} />
         </main>
       ) : (

@@ -66,11 +66,12 @@ export function Dashboard({
   const [saved, setSaved] = useState<string | null>(null);
   const load = () => backend.dashboard().then(setData, onError);
   useEffect(() => void load(), [backend]);
-  // The app checks the chain when it opens the store; right after the first run it has not.
+  // The chain is checked afresh whenever the overview opens (the store walks it on a
+  // connection of its own, so nothing waits); until then the app's check at open shows.
   const [checked, setChecked] = useState<Verification | null>(null);
   useEffect(() => {
-    if (!audit) backend.auditStatus().then(setChecked, () => {});
-  }, [backend, audit]);
+    backend.auditStatus().then(setChecked, () => {});
+  }, [backend]);
 
   const save = async (work: () => Promise<string | null>) => {
     setSaved(null);
@@ -194,7 +195,7 @@ export function Dashboard({
               </dl>
             </section>
 
-            <ReadinessPanel readiness={data.readiness} audit={audit ?? checked} lang={lang} t={t} />
+            <ReadinessPanel readiness={data.readiness} audit={checked ?? audit} lang={lang} t={t} />
           </div>
 
           <ChartsPanel charts={data.charts} backend={backend} save={save} lang={lang} t={t} />
@@ -265,7 +266,8 @@ function ChartFigure({
   name,
   title,
   desc,
-  table,
+  columns,
+  rows,
   legend,
   backend,
   save,
@@ -275,7 +277,9 @@ function ChartFigure({
   name: string;
   title: string;
   desc: string;
-  table: ComponentChildren;
+  /** The figures for screen readers: the column headings, and each row's key and cells. */
+  columns: string[];
+  rows: [key: string, ...cells: string[]][];
   legend?: ComponentChildren;
   backend: Backend;
   save: (work: () => Promise<string | null>) => Promise<void>;
@@ -324,7 +328,24 @@ function ChartFigure({
         <caption>
           {t("dashboard.chart.figures")}: {title}
         </caption>
-        {table}
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([key, ...cells]) => (
+            <tr key={key}>
+              {cells.map((c, i) => (
+                <td key={i}>{c}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
       </table>
       <div class="actions">
         <button type="button" class="secondary" id={`chart-${name}-svg`} onClick={() => void save(() => backend.saveChart(name, text()))}>
@@ -371,6 +392,11 @@ function MonthAxis({ months, lang }: { months: string[]; lang: Lang }) {
       ))}
     </g>
   );
+}
+
+/** A figure, or a dash where there is none. */
+function orDash(v: number | null, show: (v: number) => string): string {
+  return v !== null ? show(v) : "–";
 }
 
 function niceMax(v: number): number {
@@ -454,26 +480,13 @@ function ChartsPanel({
           </ul>
             )
           }
-          table={
-            <>
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.chart.month")}</th>
-                  <th scope="col">{t("dashboard.chart.cases.type")}</th>
-                  <th scope="col">{t("dashboard.chart.cases.count")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {charts.cases_per_month.map((c) => (
-                  <tr key={`${c.month}-${c.incident_type}`}>
-                    <td>{formatMonth(c.month, lang)}</td>
-                    <td>{typeLabel(c.incident_type)}</td>
-                    <td>{n(c.cases)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </>
-          }
+          columns={[t("dashboard.chart.month"), t("dashboard.chart.cases.type"), t("dashboard.chart.cases.count")]}
+          rows={charts.cases_per_month.map((c) => [
+            `${c.month}-${c.incident_type}`,
+            formatMonth(c.month, lang),
+            typeLabel(c.incident_type),
+            n(c.cases),
+          ])}
           {...common}
         >
           <YAxis max={casesMax} label={(v) => n(v)} />
@@ -502,28 +515,13 @@ function ChartsPanel({
           name="time-to-filing"
           title={t("dashboard.chart.filing.title")}
           desc={t("dashboard.chart.filing.desc", { hours: n(charts.deadline_hours) })}
-          table={
-            <>
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.chart.month")}</th>
-                  <th scope="col">{t("dashboard.chart.filing.filed")}</th>
-                  <th scope="col">{t("dashboard.chart.filing.average")}</th>
-                  <th scope="col">{t("dashboard.chart.filing.max")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {charts.filings.map((f) => (
-                  <tr key={f.month}>
-                    <td>{formatMonth(f.month, lang)}</td>
-                    <td>{n(f.filed)}</td>
-                    <td>{f.average_hours !== null ? n(f.average_hours) : "–"}</td>
-                    <td>{f.max_hours !== null ? n(f.max_hours) : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </>
-          }
+          columns={[
+            t("dashboard.chart.month"),
+            t("dashboard.chart.filing.filed"),
+            t("dashboard.chart.filing.average"),
+            t("dashboard.chart.filing.max"),
+          ]}
+          rows={charts.filings.map((f) => [f.month, formatMonth(f.month, lang), n(f.filed), orDash(f.average_hours, n), orDash(f.max_hours, n)])}
           {...common}
         >
           <YAxis max={hoursTop} label={(v) => n(v)} />
@@ -556,28 +554,19 @@ function ChartsPanel({
           name="filed-in-time"
           title={t("dashboard.chart.inTime.title")}
           desc={t("dashboard.chart.inTime.desc", { in_time: n(inTime), filed: n(filed) })}
-          table={
-            <>
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.chart.month")}</th>
-                  <th scope="col">{t("dashboard.chart.filing.filed")}</th>
-                  <th scope="col">{t("dashboard.chart.inTime.inTime")}</th>
-                  <th scope="col">{t("dashboard.chart.inTime.percent")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {charts.filings.map((f) => (
-                  <tr key={f.month}>
-                    <td>{formatMonth(f.month, lang)}</td>
-                    <td>{n(f.filed)}</td>
-                    <td>{n(f.in_time)}</td>
-                    <td>{f.percent_in_time !== null ? `${n(f.percent_in_time)} %` : "–"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </>
-          }
+          columns={[
+            t("dashboard.chart.month"),
+            t("dashboard.chart.filing.filed"),
+            t("dashboard.chart.inTime.inTime"),
+            t("dashboard.chart.inTime.percent"),
+          ]}
+          rows={charts.filings.map((f) => [
+            f.month,
+            formatMonth(f.month, lang),
+            n(f.filed),
+            n(f.in_time),
+            orDash(f.percent_in_time, (v) => `${n(v)} %`),
+          ])}
           {...common}
         >
           <YAxis max={100} label={(v) => `${n(v)} %`} />
@@ -600,24 +589,8 @@ function ChartsPanel({
           name="measure-ages"
           title={t("dashboard.chart.ages.title")}
           desc={t("dashboard.chart.ages.desc", { n: n(agesTotal) })}
-          table={
-            <>
-              <thead>
-                <tr>
-                  <th scope="col">{t("dashboard.chart.ages.age")}</th>
-                  <th scope="col">{t("dashboard.chart.ages.count")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {charts.measure_ages.map((a) => (
-                  <tr key={a.bucket}>
-                    <td>{ageLabel(a.bucket)}</td>
-                    <td>{n(a.measures)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </>
-          }
+          columns={[t("dashboard.chart.ages.age"), t("dashboard.chart.ages.count")]}
+          rows={charts.measure_ages.map((a) => [a.bucket, ageLabel(a.bucket), n(a.measures)])}
           {...common}
         >
           {charts.measure_ages.map((a, i) => {

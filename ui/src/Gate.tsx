@@ -19,11 +19,14 @@ export function FirstRun({
   lang,
   t,
   onSignedIn,
+  blocked = false,
 }: {
   backend: Backend;
   lang: Lang;
   t: Translate;
   onSignedIn: (u: User) => void;
+  /** Something else is making the store (the demo company): the form waits. */
+  blocked?: boolean;
 }) {
   const [org, setOrg] = useState({ name: "", org_number: "", address: "" });
   const [user, setUser] = useState({ name: "", username: "", email: "", password: "", password2: "" });
@@ -38,6 +41,7 @@ export function FirstRun({
 
   const submit = async (e: Event) => {
     e.preventDefault();
+    if (blocked) return;
     setFailure(null);
     const badPass = pass.mode === "choose" && pass.passphrase !== pass.passphrase2;
     setMismatch(user.password !== user.password2);
@@ -160,7 +164,7 @@ export function FirstRun({
         <RememberChoice id="setup-remember" checked={pass.remember} onChange={(remember) => setPass({ ...pass, remember })} t={t} />
       </fieldset>
       <div class="actions">
-        <button type="submit" id="setup-submit">
+        <button type="submit" id="setup-submit" disabled={blocked}>
           {t("setup.submit")}
         </button>
       </div>

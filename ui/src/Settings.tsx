@@ -62,7 +62,12 @@ export function Settings({
   const [orgErrors, setOrgErrors] = useState<FieldErrors>({});
   const [smtpErrors, setSmtpErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<CommandError | null>(null);
-  const [status, setStatus] = useState<{ form: "org" | "smtp"; text: string } | null>(null);
+  // A key and its values, not finished text: the message follows a change of language.
+  const [status, setStatus] = useState<{
+    form: "org" | "smtp";
+    key: MessageKey;
+    values?: Record<string, string>;
+  } | null>(null);
   const [testTo, setTestTo] = useState("");
   // The saved period: the retention list follows what is saved, not what is being typed.
   const [savedRetention, setSavedRetention] = useState<number | undefined>(undefined);
@@ -114,7 +119,7 @@ export function Settings({
       const saved = await backend.updateOrganisation(payload);
       setOrg(saved);
       setSavedRetention(saved.retention_months ?? undefined);
-      setStatus({ form: "org", text: t("settings.orgSaved") });
+      setStatus({ form: "org", key: "settings.orgSaved" });
     }, setOrgErrors);
   };
   const saveSmtp = (e: Event) => {
@@ -123,19 +128,19 @@ export function Settings({
       const saved = await backend.saveSmtp(smtp);
       setStored(saved);
       setSmtp({ ...smtp, password: "" });
-      setStatus({ form: "smtp", text: t("settings.smtpSaved") });
+      setStatus({ form: "smtp", key: "settings.smtpSaved" });
     }, setSmtpErrors);
   };
   const removeSmtp = () =>
     void act(async () => {
       await backend.saveSmtp(null);
       setStored(null);
-      setStatus({ form: "smtp", text: t("settings.smtpRemoved") });
+      setStatus({ form: "smtp", key: "settings.smtpRemoved" });
     }, setSmtpErrors);
   const sendTest = () =>
     void act(async () => {
       await backend.testSmtp(testTo);
-      setStatus({ form: "smtp", text: t("settings.testSent", { to: testTo }) });
+      setStatus({ form: "smtp", key: "settings.testSent", values: { to: testTo } });
     }, setSmtpErrors);
 
   const handlers = people.filter((p) => p.roles.includes("handler"));
@@ -221,7 +226,7 @@ export function Settings({
         <button type="submit" id="save-org">
           {t("settings.saveOrg")}
         </button>
-        <Status status={status} form="org" />
+        <Status status={status} form="org" t={t} />
       </form>
       <form onSubmit={saveSmtp} noValidate aria-labelledby="settings-smtp-heading">
         <h3 id="settings-smtp-heading">{t("settings.smtp")}</h3>
@@ -300,7 +305,7 @@ export function Settings({
             </button>
           </div>
         )}
-        <Status status={status} form="smtp" />
+        <Status status={status} form="smtp" t={t} />
       </form>
       <RetentionSection backend={backend} lang={lang} t={t} months={savedRetention} />
       <StorageSection backend={backend} lang={lang} t={t} onRestored={onRestored ?? (() => {})} />
@@ -309,10 +314,18 @@ export function Settings({
 }
 
 /** The outcome of a form's last action, announced and shown beside the form. */
-function Status({ status, form }: { status: { form: string; text: string } | null; form: string }) {
+function Status({
+  status,
+  form,
+  t,
+}: {
+  status: { form: string; key: MessageKey; values?: Record<string, string> } | null;
+  form: string;
+  t: Translate;
+}) {
   return (
     <p class={status?.form === form ? "notice notice-ok" : "sr-only"} role="status" id={`settings-${form}-status`}>
-      {status?.form === form ? status.text : ""}
+      {status?.form === form ? t(status.key, status.values) : ""}
     </p>
   );
 }

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AuthStatus } from "./bindings/AuthStatus";
+import type { DemoInfo } from "./bindings/DemoInfo";
 import type { InboxItem } from "./bindings/InboxItem";
 import type { AssessmentInput } from "./bindings/AssessmentInput";
 import type { AwareInput } from "./bindings/AwareInput";
@@ -49,6 +50,10 @@ import type { SystemInput } from "./bindings/SystemInput";
 export interface Backend {
   authStatus(): Promise<AuthStatus>;
   setUp(organisation: Organisation, user: UserInput, encryption: EncryptionChoice): Promise<SetUpResult>;
+  /** Makes the demo company in its own store and opens it (first run only). */
+  createDemo(): Promise<DemoInfo>;
+  /** Closes and deletes the demo company; the real store (or the first run) follows. */
+  removeDemo(): Promise<void>;
   /** Opens the encrypted store; `remember` keeps the passphrase in the OS keychain. */
   unlock(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
   /** Saves the recovery sheet (only right after the passphrase is chosen); null when cancelled. */
@@ -151,6 +156,8 @@ async function callRaw<T>(cmd: string, body: Uint8Array, headers: Record<string,
 export const tauriBackend: Backend = {
   authStatus: () => call("auth_status"),
   setUp: (organisation, user, encryption) => call("set_up", { organisation, user, encryption }),
+  createDemo: () => call("create_demo"),
+  removeDemo: () => call("remove_demo"),
   unlock: (passphrase, remember) => call("unlock", { passphrase, remember }),
   saveRecoverySheet: (lang) => call("save_recovery_sheet", { lang }),
   dismissRecoverySheet: () => call("dismiss_recovery_sheet"),

@@ -3,9 +3,11 @@
 //! splits each figure into its layers (SQL alone, decoding in the store, the
 //! session's work on top). Not part of the table.
 //!
-//! The register's SQL is a copy of the store's `CASE_SELECT` and of what `filter_sql`
-//! and `list_cases` append (crates/avvik-core/src/store/sqlite.rs, schema 18); when the
-//! store's SQL changes, update the copy.
+//! The register's SQL here is a copy of the store's `CASE_SELECT` and of what
+//! `filter_sql` and `list_cases` appended at schema 18 (one query, left to the planner):
+//! the plans that missed the budget, kept to show why. Since schema 20 the store reads a
+//! page in two steps through `cases_page` (ARCHITECTURE.md, «The register is read a page
+//! at a time»); the figures in the table time the store's own calls.
 
 use std::path::Path;
 

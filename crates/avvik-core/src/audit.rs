@@ -33,7 +33,7 @@ pub struct EventRecord<'a> {
 
 /// The hash of an event's data text (lower-case hex).
 pub fn data_hash(data: &str) -> String {
-    crate::attachment::sha256_hex(data.as_bytes())
+    Hex::of(&Sha256::digest(data.as_bytes())).to_string()
 }
 
 /// The event's hash, chained to `prev` (lower-case hex, 64 characters).
@@ -41,33 +41,90 @@ pub fn data_hash(data: &str) -> String {
 /// The encoding is frozen (version 1): `avvik-event-v1`, then `prev`, then each field
 /// as `<byte length>:<bytes>,` in the order seq, case, at, kind, actor, data hash.
 pub fn event_hash(prev: &str, event: &EventRecord<'_>) -> String {
+    event_digest(prev, event).to_string()
+}
+
+/// [`event_hash`] without allocating: the walk over a million events spends its time
+/// here.
+fn event_digest(prev: &str, event: &EventRecord<'_>) -> Hex {
     let mut h = Sha256::new();
     h.update(b"avvik-event-v1\n");
     h.update(prev.as_bytes());
     h.update(b"\n");
-    let seq = event.seq.to_string();
+    let (mut seq, mut digits) = (Digits::default(), Digits::default());
     for field in [
-        seq.as_str(),
-        event.case_id,
-        event.at,
-        event.kind,
-        event.actor,
-        event.data_hash,
+        seq.signed(event.seq),
+        event.case_id.as_bytes(),
+        event.at.as_bytes(),
+        event.kind.as_bytes(),
+        event.actor.as_bytes(),
+        event.data_hash.as_bytes(),
     ] {
-        h.update(field.len().to_string().as_bytes());
+        h.update(digits.of(field.len() as u64));
         h.update(b":");
-        h.update(field.as_bytes());
+        h.update(field);
         h.update(b",");
     }
-    hex(&h.finalize())
+    Hex::of(&h.finalize())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+/// A number's decimal digits (as `to_string` writes them), in a buffer on the stack.
+#[derive(Default)]
+struct Digits([u8; 21]);
+
+impl Digits {
+    fn of(&mut self, n: u64) -> &[u8] {
+        let start = self.write(n);
+        &self.0[start..]
+    }
+
+    fn signed(&mut self, n: i64) -> &[u8] {
+        let mut start = self.write(n.unsigned_abs());
+        if n < 0 {
+            start -= 1;
+            self.0[start] = b'-';
+        }
+        &self.0[start..]
+    }
+
+    /// Writes the digits at the end of the buffer; returns where they start.
+    fn write(&mut self, mut n: u64) -> usize {
+        let mut i = self.0.len();
+        loop {
+            i -= 1;
+            self.0[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                return i;
+            }
+        }
+    }
+}
+
+/// A SHA-256 digest as lower-case hex, on the stack.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Hex([u8; 64]);
+
+impl Hex {
+    fn of(digest: &[u8]) -> Hex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (i, b) in digest.iter().take(32).enumerate() {
+            out[2 * i] = DIGITS[(b >> 4) as usize];
+            out[2 * i + 1] = DIGITS[(b & 0x0f) as usize];
+        }
+        Hex(out)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hex digits are ASCII")
+    }
+}
+
+impl std::fmt::Display for Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The stored form of a new event: the hash of its data and its link in the chain
@@ -180,25 +237,33 @@ impl Verifier {
 
     /// Feeds the next stored event, its data (none when retention redacted it) and its
     /// stored hash. After the first break the rest is only counted.
-    pub fn push(&mut self, event: &EventRecord<'_>, data: Option<&str>, stored: Option<&str>) {
+    pub fn push<D: AsRef<[u8]> + ?Sized>(
+        &mut self,
+        event: &EventRecord<'_>,
+        data: Option<&D>,
+        stored: Option<&str>,
+    ) {
         self.events += 1;
         if self.broken.is_some() {
             return;
         }
         let problem = if self.last_seq.is_some_and(|last| event.seq <= last) {
             Some(BreakKind::OutOfOrder)
-        } else if data.is_some_and(|d| data_hash(d) != event.data_hash) {
+        } else if data
+            .is_some_and(|d| Hex::of(&Sha256::digest(d.as_ref())).as_str() != event.data_hash)
+        {
             Some(BreakKind::DataChanged)
         } else {
             match stored {
                 None => Some(BreakKind::Unhashed),
                 Some(stored) => {
-                    let hash = event_hash(&self.prev, event);
-                    if hash == stored {
+                    let hash = event_digest(&self.prev, event);
+                    if hash.as_str() == stored {
                         if self.wanted.as_deref() == Some(hash.as_str()) {
                             self.found = true;
                         }
-                        self.prev = hash;
+                        self.prev.clear();
+                        self.prev.push_str(hash.as_str());
                         None
                     } else {
                         Some(BreakKind::Changed)
@@ -310,6 +375,60 @@ mod tests {
         let other = "ab".repeat(32);
         assert_eq!(verify(&ev, &hashes, Some(&other)).head_found, Some(false));
         assert_eq!(Verifier::new(None).finish().head, GENESIS);
+    }
+
+    #[test]
+    fn the_encoding_is_frozen() {
+        // Version 1 as first written (with `to_string` and `format!`): a change in how
+        // the hash is computed must not change a single stored chain.
+        let reference = |prev: &str, e: &EventRecord<'_>| {
+            let mut text = format!("avvik-event-v1\n{prev}\n");
+            for field in [
+                &e.seq.to_string(),
+                e.case_id,
+                e.at,
+                e.kind,
+                e.actor,
+                e.data_hash,
+            ] {
+                text.push_str(&format!("{}:{field},", field.len()));
+            }
+            crate::attachment::sha256_hex(text.as_bytes())
+        };
+        let data = "{\"title\":\"Blåbær på minnepinnen\"}";
+        assert_eq!(
+            data_hash(data),
+            crate::attachment::sha256_hex(data.as_bytes())
+        );
+        let hash = data_hash(data);
+        for seq in [0, 1, 9, 10, 12345, -1, -90, i64::MAX, i64::MIN] {
+            let event = EventRecord {
+                seq,
+                case_id: "8f1c0d7e-0000-4000-8000-000000000001",
+                at: "2026-11-22T10:00:00.123456Z",
+                kind: "submitted",
+                actor: "Åse Ørn",
+                data_hash: &hash,
+            };
+            assert_eq!(
+                event_hash(GENESIS, &event),
+                reference(GENESIS, &event),
+                "{seq}"
+            );
+        }
+        // And one value written down (computed outside Rust), so neither can drift.
+        let first = EventRecord {
+            seq: 1,
+            case_id: "c",
+            at: "t",
+            kind: "k",
+            actor: "a",
+            data_hash: &data_hash("{}"),
+        };
+        assert_eq!(
+            event_hash(GENESIS, &first),
+            "e578b07173475222ee9896e7494df7cacefbffa1e75d03ae938eeeaeb75d60b0"
+        );
     }
 
     #[test]

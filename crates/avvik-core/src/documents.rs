@@ -77,6 +77,8 @@ pub struct NoticeSource {
     /// Names of the files attached to the case.
     pub attachments: Vec<String>,
     pub drill: bool,
+    /// The store is the demo company's: every page says it must not be sent.
+    pub demo: bool,
 }
 
 /// Everything on a case, for the internal report and the letter.
@@ -87,4 +89,6 @@ pub struct CaseSource {
     pub handling: Handling,
     pub events: Vec<CaseEvent>,
     pub attachments: Vec<Attachment>,
+    /// The store is the demo company's: every page says it must not be sent.
+    pub demo: bool,
 }

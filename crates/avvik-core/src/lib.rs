@@ -11,6 +11,7 @@ pub mod awareness;
 pub mod case;
 pub mod clock;
 pub mod dashboard;
+pub mod demo;
 pub mod documents;
 pub mod enisa;
 pub mod error;

@@ -398,7 +398,7 @@ impl<'s> Session<'s> {
         Ok((record, content))
     }
 
-    /// The general manager's inbox: a notice for every submitted case.
+    /// The general manager's inbox: the notice of every submitted case until it is closed.
     pub fn inbox(&self, now: DateTime<Utc>) -> Result<Vec<InboxItem>> {
         self.require(&[Role::Handler], "read the general manager's inbox")?;
         self.store.inbox(self.user.id, now)
@@ -540,6 +540,7 @@ impl<'s> Session<'s> {
             .map(|a| a.file_name)
             .collect();
         let drill = case.form.drill;
+        let demo = self.store.is_demo()?;
         match number {
             None => Ok(NoticeSource {
                 organisation,
@@ -549,6 +550,7 @@ impl<'s> Session<'s> {
                 earlier: handling.filings,
                 attachments,
                 drill,
+                demo,
             }),
             Some(n) => {
                 let filing = handling
@@ -570,6 +572,7 @@ impl<'s> Session<'s> {
                     filing: Some(filing),
                     attachments,
                     drill,
+                    demo,
                 })
             }
         }
@@ -593,6 +596,7 @@ impl<'s> Session<'s> {
             events: self.store.events(key)?,
             attachments: self.store.attachments(key)?,
             case: case.with_clock(now),
+            demo: self.store.is_demo()?,
         })
     }
 
@@ -636,6 +640,19 @@ impl<'s> Session<'s> {
             &[Role::Admin],
             "manage the store (backups, restores, encryption)",
         )
+    }
+
+    /// Admins only, and never on the demo company's store: replacing the file (a
+    /// restore, encrypting it). The demo stays unencrypted and marked, so it can be
+    /// removed; it is removed rather than restored.
+    pub fn may_replace_store(&self) -> Result<()> {
+        self.may_manage_store()?;
+        if self.store.is_demo()? {
+            return Err(Error::Conflict(
+                "the demo company's store is not restored or encrypted; remove the demo company instead".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// The organisation's retention period and the closed cases due under it (admins).
@@ -700,7 +717,7 @@ impl<'s> Session<'s> {
         encryption: &Encryption,
         now: DateTime<Utc>,
     ) -> Result<Restored> {
-        self.may_manage_store()?;
+        self.may_replace_store()?;
         self.store.restore_from(backup, encryption, now)
     }
 
@@ -835,6 +852,12 @@ impl<'s> Session<'s> {
         self.store.organisation()
     }
 
+    /// Whether this is the demo company ([`crate::demo`]): it sends no e-mail and its
+    /// documents are marked.
+    pub fn is_demo(&self) -> Result<bool> {
+        self.store.is_demo()
+    }
+
     /// Changes the organisation's settings: name, number, address, contact point and
     /// general manager.
     pub fn update_organisation(
@@ -860,6 +883,9 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Option<SmtpSettings>> {
         self.require(&[Role::Admin], "change the e-mail settings")?;
+        if input.is_some() && self.store.is_demo()? {
+            return Err(Error::Conflict(crate::demo::SENDS_NO_MAIL.into()));
+        }
         let config = match input {
             Some(input) => Some(input.check(self.store.smtp_config()?.as_ref())?),
             None => None,
@@ -871,6 +897,9 @@ impl<'s> Session<'s> {
     /// The SMTP settings with the password, for an admin's test message.
     pub fn smtp_config(&self) -> Result<SmtpConfig> {
         self.require(&[Role::Admin], "send a test e-mail")?;
+        if self.store.is_demo()? {
+            return Err(Error::Conflict(crate::demo::SENDS_NO_MAIL.into()));
+        }
         self.store
             .smtp_config()?
             .ok_or_else(|| Error::Conflict("the e-mail settings are not set up".into()))

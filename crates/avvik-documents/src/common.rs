@@ -197,8 +197,8 @@ pub(crate) fn field(label: impl Into<String>, value: impl Into<String>) -> Block
     }
 }
 
-/// The frame every document shares: metadata, running header and footer, and the drill
-/// banner.
+/// The frame every document shares: metadata, running header and footer, and the
+/// banner of a drill or of the demo company.
 pub(crate) struct Frame<'a> {
     pub words: Words,
     pub title: String,
@@ -206,6 +206,8 @@ pub(crate) struct Frame<'a> {
     pub reference: String,
     pub generated: &'a Generated,
     pub drill: bool,
+    /// Made in the demo company: every page says it must not be sent.
+    pub demo: bool,
 }
 
 impl Frame<'_> {
@@ -231,7 +233,16 @@ impl Frame<'_> {
             header_right: self.organisation.to_owned(),
             footer_left: footer,
             page_label: w.t("pdf.pageLabel"),
-            banner: self.drill.then(|| w.t("pdf.drillBanner")),
+            banner: match (self.demo, self.drill) {
+                (true, true) => Some(format!(
+                    "{} · {}",
+                    w.t("pdf.demoBanner"),
+                    w.t("pdf.drillBanner")
+                )),
+                (true, false) => Some(w.t("pdf.demoBanner")),
+                (false, true) => Some(w.t("pdf.drillBanner")),
+                (false, false) => None,
+            },
             blocks,
         }
     }

@@ -464,6 +464,7 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
         reference,
         generated,
         drill: source.drill,
+        demo: source.demo,
     }
     .document(b)
 }

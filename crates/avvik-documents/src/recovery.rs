@@ -48,6 +48,7 @@ pub fn document(source: &RecoverySource, generated: &Generated) -> avvik_pdf::Do
         reference: w.t("pdf.recovery.reference"),
         generated,
         drill: false,
+        demo: false,
     }
     .document(b)
 }

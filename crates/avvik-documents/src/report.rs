@@ -398,6 +398,7 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
         reference,
         generated,
         drill: d.drill,
+        demo: source.demo,
     }
     .document(b)
 }

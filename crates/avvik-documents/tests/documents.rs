@@ -631,3 +631,63 @@ fn retention_anonymises_a_closed_case_and_keeps_its_facts() {
         assert!(!holds(&after, s), "`{s}` is still in the store file");
     }
 }
+
+#[test]
+fn every_page_of_every_document_of_the_demo_company_says_it_must_not_be_sent() {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let now = t(17);
+    let built = avvik_core::demo::create(&store, now).unwrap();
+    let leder = Session::sign_in(&store, "leder", avvik_core::demo::PASSWORD).unwrap();
+    let closed = CaseKey::Id(built.case(avvik_core::demo::Example::Closed));
+    let staged = CaseKey::Id(built.case(avvik_core::demo::Example::FiledInStages));
+    for (lang, mark) in [
+        (Lang::Nb, "DEMO – skal ikke sendes"),
+        (Lang::En, "DEMO – do not send"),
+    ] {
+        let g = generated(lang);
+        let source = leder.case_source(closed, now).unwrap();
+        let documents = [
+            (
+                "demo-notice",
+                avvik_documents::notice::render(
+                    &leder.notice_source(closed, Some(1), now).unwrap(),
+                    &g,
+                ),
+            ),
+            (
+                "demo-notice-preview",
+                avvik_documents::notice::render(
+                    &leder.notice_source(staged, None, now).unwrap(),
+                    &g,
+                ),
+            ),
+            ("demo-report", avvik_documents::report::render(&source, &g)),
+            ("demo-letter", avvik_documents::letter::render(&source, &g)),
+        ];
+        for (name, bytes) in documents {
+            let text = inspect(&format!("{name}-{lang:?}"), &bytes.unwrap());
+            let pages: Vec<&str> = text
+                .split('\u{c}')
+                .filter(|p| !p.trim().is_empty())
+                .collect();
+            assert!(!pages.is_empty());
+            for (i, page) in pages.iter().enumerate() {
+                assert!(
+                    page.contains(mark),
+                    "{name} page {} lacks «{mark}»:\n{page}",
+                    i + 1
+                );
+            }
+        }
+    }
+    // A real company's documents carry no such mark.
+    let real = setup();
+    let key = notifiable(&real);
+    let source = sign_in(&real, "leder").case_source(key, t(17)).unwrap();
+    assert!(!source.demo);
+    let text = inspect(
+        "report-real",
+        &avvik_documents::report::render(&source, &generated(Lang::Nb)).unwrap(),
+    );
+    assert!(!text.contains("DEMO"));
+}

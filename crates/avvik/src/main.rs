@@ -171,6 +171,9 @@ enum Command {
     /// The store file: encryption and passphrase.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// The demo company: a store of its own with invented cases, to try Avvik.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// The clock to Datatilsynet: awareness, deadline (UTC and Oslo time), seconds left
     /// (negative when overdue) and state, as JSON.
     Clock {
@@ -799,6 +802,22 @@ struct DocumentArgs {
 }
 
 #[derive(Subcommand)]
+enum DemoCommand {
+    /// Make the demo company in its own store (demo/avvik.sqlite3 in the folder of the
+    /// store --db names, by default the data folder; unencrypted: it holds invented
+    /// cases only) and print its users and cases.
+    Create,
+    /// Delete the demo company's store (demo/avvik.sqlite3, as for create) with its
+    /// backups. Refused for any store that is not the demo company's, and while the
+    /// demo is open elsewhere (the app).
+    Remove {
+        /// Yes, delete it.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum StoreCommand {
     /// Where the store is, whether it is encrypted, its schema version and its backups.
     Info,
@@ -870,6 +889,12 @@ fn run(cli: Cli) -> Result<(), String> {
         )?,
     };
     let now = Utc::now();
+    if let Command::Demo(command) = cli.command {
+        // The demo company has its own store in `demo/` beside the store --db names (or
+        // the real one): never a path a real store may have.
+        let folder = db.parent().unwrap_or(Path::new(""));
+        return demo(command, &avvik_core::demo::db_path(folder), now);
+    }
     if let Command::Init {
         org_name,
         org_number,
@@ -928,11 +953,20 @@ fn run(cli: Cli) -> Result<(), String> {
         ));
     }
     let store = open(&db)?;
+    let demo = avvik_core::Store::is_demo(&store).map_err(text_of)?;
+    // Said after the output of every command on the demo store that succeeds, so an
+    // error stays the first line on standard error.
+    let noted = |result: Result<(), String>| {
+        if result.is_ok() && demo {
+            eprintln!("{DEMO_NOTE}");
+        }
+        result
+    };
     match &cli.command {
         Command::Audit(AuditCommand::Verify { head }) => {
-            return audit_verify(&store, head.as_deref());
+            return noted(audit_verify(&store, head.as_deref()));
         }
-        Command::Store(StoreCommand::Info) => return store_info(&store, &db),
+        Command::Store(StoreCommand::Info) => return noted(store_info(&store, &db)),
         _ => {}
     }
     let username = cli
@@ -944,8 +978,8 @@ fn run(cli: Cli) -> Result<(), String> {
         false,
     )?;
     let session = Session::sign_in(&store, &username, &password).map_err(text_of)?;
-    match cli.command {
-        Command::Init { .. } => unreachable!("handled above"),
+    let result = match cli.command {
+        Command::Init { .. } | Command::Demo(_) => unreachable!("handled above"),
         Command::Case(CaseCommand::New { json, draft, drill }) => {
             let text = read_document(&json)?;
             let checked = CaseDocument::from_json(&text)
@@ -1163,7 +1197,7 @@ fn run(cli: Cli) -> Result<(), String> {
             None => print_json(&session.backup_now(now).map_err(text_of)?),
         },
         Command::Restore { file } => {
-            session.may_manage_store().map_err(text_of)?;
+            session.may_replace_store().map_err(text_of)?;
             let encryption = match file_kind(&file).map_err(text_of)? {
                 FileKind::Encrypted => Encryption::Passphrase(
                     std::env::var("AVVIK_BACKUP_PASSPHRASE").or_else(|_| passphrase_for(&db))?,
@@ -1179,7 +1213,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Store(StoreCommand::Encrypt {
             generate_passphrase,
         }) => {
-            session.may_manage_store().map_err(text_of)?;
+            session.may_replace_store().map_err(text_of)?;
             if store.is_encrypted() {
                 return Err(format!("{} is encrypted already", db.display()));
             }
@@ -1239,6 +1273,54 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|_| format!("`{id}` is not an attachment id (a UUID)"))?;
             let (_, content) = session.attachment(id).map_err(text_of)?;
             write_new_file(&output, &content)
+        }
+    };
+    noted(result)
+}
+
+/// What the CLI says after every command on the demo company's store.
+const DEMO_NOTE: &str = "avvik: note: this is the demo company (example data, not real cases; it sends no e-mail). Remove it with `avvik demo remove --yes`.";
+
+/// `avvik demo create|remove`: the demo company's own store, beside the real one.
+fn demo(command: DemoCommand, path: &Path, now: DateTime<Utc>) -> Result<(), String> {
+    match command {
+        DemoCommand::Create => {
+            let (store, built) = avvik_core::demo::create_store(path, now).map_err(text_of)?;
+            let leader = Session::sign_in(
+                &store,
+                &avvik_core::demo::users()[0].username,
+                avvik_core::demo::PASSWORD,
+            )
+            .map_err(text_of)?;
+            let mut cases = Vec::new();
+            for (_, id) in &built.cases {
+                let case = leader.case(CaseKey::Id(*id)).map_err(text_of)?;
+                cases.push(serde_json::json!({
+                    "reference": case.reference,
+                    "status": case.status,
+                    "title": case.form.title,
+                }));
+            }
+            print_json(&serde_json::json!({
+                "path": path.display().to_string(),
+                "organisation": avvik_core::demo::ORG_NAME,
+                "users": avvik_core::demo::users(),
+                "cases": cases,
+            }))?;
+            eprintln!("{DEMO_NOTE}");
+            Ok(())
+        }
+        DemoCommand::Remove { yes } => {
+            if !yes {
+                return Err(format!(
+                    "this deletes the demo company at {} with its backups; add --yes to go ahead",
+                    path.display()
+                ));
+            }
+            let removed = avvik_core::demo::remove(path).map_err(text_of)?;
+            print_json(&serde_json::json!({
+                "removed": removed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+            }))
         }
     }
 }
@@ -1729,6 +1811,7 @@ fn store_info(store: &SqliteStore, db: &Path) -> Result<(), String> {
     print_json(&serde_json::json!({
         "path": db.display().to_string(),
         "encrypted": store.is_encrypted(),
+        "demo": avvik_core::Store::is_demo(store).map_err(text_of)?,
         "schema_version": avvik_core::store::SCHEMA_VERSION,
         "backups": backups.len(),
         "last_backup": backups.last(),

@@ -1894,3 +1894,192 @@ fn retention_anonymises_only_closed_cases_past_the_period_and_asks_first() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn the_demo_company_lives_beside_the_real_store_and_goes_in_one_command() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], password: &str| -> Output {
+        Command::new(env!("CARGO_BIN_EXE_avvik"))
+            .args(args)
+            .env_remove("AVVIK_DB")
+            .env_remove("AVVIK_USER")
+            .env("AVVIK_DATA_DIR", data.path())
+            .env("AVVIK_PASSWORD", password)
+            .env("AVVIK_PASSPHRASE", PASSPHRASE)
+            .env("AVVIK_NO_KEYCHAIN", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let json = |out: &Output| -> Value {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let real = data.path().join("avvik.sqlite3");
+    let demo = data.path().join("demo").join("avvik.sqlite3");
+    json(&run(
+        &[
+            "init",
+            "--org-name",
+            "Fjordtech AS",
+            "--org-number",
+            "974760673",
+            "--username",
+            "leder",
+            "--name",
+            "Lise Leder",
+        ],
+        PASSWORD,
+    ));
+
+    let made = run(&["demo", "create"], "");
+    let made_json = json(&made);
+    assert!(String::from_utf8_lossy(&made.stderr).contains("demo company"));
+    assert_eq!(made_json["path"], demo.display().to_string());
+    assert_eq!(made_json["organisation"], "Demo: Eksempel AS");
+    assert_eq!(made_json["users"].as_array().unwrap().len(), 3);
+    assert_eq!(made_json["cases"].as_array().unwrap().len(), 6);
+    let again = run(&["demo", "create"], "");
+    assert!(!again.status.success(), "a demo is made only once");
+
+    // The demo store says what it is after every command; the real one does not.
+    let demo_db = demo.to_str().unwrap();
+    let listed = run(
+        &["--db", demo_db, "--user", "leder", "case", "list"],
+        "demopassord",
+    );
+    assert_eq!(json(&listed).as_array().unwrap().len(), 6);
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("this is the demo company"));
+    let info = json(&run(&["--db", demo_db, "store", "info"], ""));
+    assert_eq!(
+        (info["demo"].clone(), info["encrypted"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
+    let real_list = run(&["--user", "leder", "case", "list"], PASSWORD);
+    assert_eq!(
+        json(&real_list),
+        serde_json::json!([]),
+        "the real register has no demo case"
+    );
+    assert!(real_list.stderr.is_empty());
+
+    // Every command on the demo says so, those that need no user too.
+    for args in [&["store", "info"][..], &["audit", "verify"][..]] {
+        let out = run(&[&["--db", demo_db][..], args].concat(), "");
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("this is the demo company"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let real_out = run(&[&["--db", real.to_str().unwrap()][..], args].concat(), "");
+        assert!(real_out.status.success(), "{args:?}");
+        assert!(
+            !String::from_utf8_lossy(&real_out.stderr).contains("demo"),
+            "{args:?}"
+        );
+    }
+
+    // Removing asks for --yes.
+    let unasked = run(&["demo", "remove"], "");
+    assert!(!unasked.status.success() && demo.exists());
+
+    // --db names the real store: the demo beside it is meant, never the store itself.
+    let removed = json(&run(
+        &["--db", real.to_str().unwrap(), "demo", "remove", "--yes"],
+        "",
+    ));
+    assert!(
+        removed["removed"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::String(demo.display().to_string()))
+    );
+    assert!(!data.path().join("demo").exists());
+    let real_info = json(&run(&["store", "info"], ""));
+    assert_eq!(real_info["demo"], false);
+    assert_eq!(real_info["encrypted"], true);
+}
+
+#[test]
+fn the_demo_is_never_made_at_nor_removed_from_a_real_stores_path() {
+    let data = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], db: &std::path::Path| -> Output {
+        Command::new(env!("CARGO_BIN_EXE_avvik"))
+            .args(args)
+            .env("AVVIK_DB", db)
+            .env_remove("AVVIK_USER")
+            .env("AVVIK_DATA_DIR", data.path())
+            .env("AVVIK_PASSWORD", PASSWORD)
+            .env("AVVIK_PASSPHRASE", PASSPHRASE)
+            .env("AVVIK_NO_KEYCHAIN", "1")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let stderr = |out: &Output| String::from_utf8_lossy(&out.stderr).into_owned();
+    // AVVIK_DB names where the real store is to be (not made yet): the demo goes into
+    // `demo/` beside it, and the real store is made there later as usual.
+    let real = elsewhere.path().join("register.sqlite3");
+    let made = run(&["demo", "create"], &real);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let demo = elsewhere.path().join("demo").join("avvik.sqlite3");
+    let made: Value = serde_json::from_slice(&made.stdout).unwrap();
+    assert_eq!(made["path"], demo.display().to_string());
+    assert!(
+        demo.is_file() && !real.exists(),
+        "never at the real store's path"
+    );
+    assert!(!data.path().join("demo").exists());
+    let init = [
+        "init",
+        "--org-name",
+        "Fjordtech AS",
+        "--org-number",
+        "974760673",
+        "--username",
+        "leder",
+        "--name",
+        "Lise Leder",
+    ];
+    let set_up = run(&init, &real);
+    assert!(set_up.status.success(), "{}", stderr(&set_up));
+    let info = run(&["store", "info"], &real);
+    let info: Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert_eq!(info["demo"], false);
+    // --db wins over AVVIK_DB, as for every command.
+    let removed = run(
+        &["--db", real.to_str().unwrap(), "demo", "remove", "--yes"],
+        &data.path().join("avvik.sqlite3"),
+    );
+    assert!(removed.status.success(), "{}", stderr(&removed));
+    assert!(!demo.exists() && real.is_file());
+
+    // A real store where a demo would be is refused, and stays.
+    let odd = elsewhere.path().join("odd");
+    let odd_real = odd.join("demo").join("avvik.sqlite3");
+    std::fs::create_dir_all(odd_real.parent().unwrap()).unwrap();
+    let set_up = run(&init, &odd_real);
+    assert!(set_up.status.success(), "{}", stderr(&set_up));
+    let refused = run(&["demo", "remove", "--yes"], &odd.join("avvik.sqlite3"));
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("not a demo company's store"),
+        "{}",
+        stderr(&refused)
+    );
+    let again = run(&["demo", "create"], &odd.join("avvik.sqlite3"));
+    assert!(!again.status.success(), "{}", stderr(&again));
+    assert!(odd_real.is_file());
+    let info = run(&["store", "info"], &odd_real);
+    let info: Value = serde_json::from_slice(&info.stdout).unwrap();
+    assert_eq!(
+        (info["demo"].clone(), info["encrypted"].clone()),
+        (Value::Bool(false), Value::Bool(true))
+    );
+}

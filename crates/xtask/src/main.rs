@@ -6,6 +6,8 @@
 //!   and unit tests, the Rust tests of every crate, and the end-to-end tests in the
 //!   real window under Xvfb;
 //! - `cargo xtask deb`  builds the .deb package with the Tauri CLI from npm;
+//! - `cargo xtask screenshots` runs the end-to-end tests and copies the README's
+//!   screenshots from them into docs/screenshots/;
 //! - `cargo xtask bench [--app] [--quick]` builds the benchmark harness optimised and
 //!   runs it: the figures against their budgets in docs/PERFORMANCE.md (issue 9).
 //!
@@ -53,13 +55,15 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("deb") => deb(),
+        Some("screenshots") => screenshots(),
         Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run [-- APP ARGS] | test | deb | bench [--app] [--quick]>\n\n  \
+                "usage: cargo xtask <run [-- APP ARGS] | test | deb | screenshots | bench [--app] [--quick]>\n\n  \
                  run    set up (apt, npm, UI build) and start the desktop app\n  \
                  test   set up and run every test (UI, Rust, end-to-end in the real window)\n  \
                  deb    build the .deb package (target/release/bundle/deb/)\n  \
+                 screenshots  run the end-to-end tests and refresh docs/screenshots/ from them\n  \
                  bench  measure against the budgets and rewrite docs/PERFORMANCE.md: a synthetic\n         \
                  register of 100 000 cases and a history of 1 000 000 events (made once, cached\n         \
                  in target/bench/), LibreOffice beside the notice when it is installed;\n         \
@@ -154,46 +158,77 @@ fn test() -> Result {
         .dir(&root)
         .run()
     })?;
-    step("build the app and the CLI", || {
-        cmd(
-            "cargo",
-            &["build", "--locked", "-p", "avvik-desktop", "-p", "avvik"],
-        )
-        .dir(&root)
-        .run()
-    })?;
+    step("build the app and the CLI", || build_app_and_cli(&root))?;
     step("end-to-end tests in the real window", || {
-        let bin = target_dir().join("debug");
-        let app = bin.join("avvik-desktop");
-        let cli = bin.join("avvik");
-        let out = target_dir().join("e2e");
-        cmd(
-            "xvfb-run",
-            &[
-                "-a",
-                "-s",
-                "-screen 0 1280x800x24",
-                "dbus-run-session",
-                "--",
-                "python3",
-            ],
-        )
-        .arg(root.join("tests/e2e/run.py"))
-        .args([
-            "--app".as_ref(),
-            app.as_os_str(),
-            "--cli".as_ref(),
-            cli.as_os_str(),
-        ])
-        .args(["--out".as_ref(), out.as_os_str()])
-        .dir(&root)
-        .run()
+        end_to_end(&target_dir().join("e2e"), None)
     })?;
     println!(
         "xtask: every test passed in {:.0} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The debug builds the end-to-end tests drive.
+fn build_app_and_cli(root: &Path) -> Result {
+    cmd(
+        "cargo",
+        &["build", "--locked", "-p", "avvik-desktop", "-p", "avvik"],
+    )
+    .dir(root)
+    .run()
+}
+
+/// The end-to-end suite under Xvfb against the debug builds, screenshots into `out`;
+/// with `docs`, the README's screenshots are copied there when every test passed.
+fn end_to_end(out: &Path, docs: Option<&Path>) -> Result {
+    let root = root();
+    let bin = target_dir().join("debug");
+    let mut command = python_under_xvfb(&root.join("tests/e2e/run.py"))
+        .arg("--app")
+        .arg(bin.join("avvik-desktop"))
+        .arg("--cli")
+        .arg(bin.join("avvik"))
+        .arg("--out")
+        .arg(out);
+    if let Some(docs) = docs {
+        command = command.arg("--docs").arg(docs);
+    }
+    command.dir(&root).run()
+}
+
+/// A Python script in a virtual display with its own session bus (the app's window,
+/// its notifications).
+fn python_under_xvfb(script: &Path) -> Cmd {
+    cmd(
+        "xvfb-run",
+        &[
+            "-a",
+            "-s",
+            "-screen 0 1280x800x24",
+            "dbus-run-session",
+            "--",
+            "python3",
+        ],
+    )
+    .arg(script)
+}
+
+/// Runs the end-to-end suite and refreshes the README's screenshots in docs/screenshots/
+/// from it (the shots are listed in tests/e2e/run.py, `DOC_SHOTS`).
+fn screenshots() -> Result {
+    setup(true)?;
+    let root = root();
+    step("pngquant (makes the screenshots smaller)", || {
+        install_missing(&["pngquant"])
+    })?;
+    step("build the app and the CLI", || build_app_and_cli(&root))?;
+    step("end-to-end tests, then the README's screenshots", || {
+        end_to_end(
+            &target_dir().join("e2e-screenshots"),
+            Some(&root.join("docs/screenshots")),
+        )
+    })
 }
 
 fn deb() -> Result {
@@ -284,31 +319,20 @@ fn bench(args: &[String]) -> Result {
         step(
             "the app's cold start and memory (tests/e2e/coldstart.py)",
             || {
-                cmd(
-                    "xvfb-run",
-                    &[
-                        "-a",
-                        "-s",
-                        "-screen 0 1280x800x24",
-                        "dbus-run-session",
-                        "--",
-                        "python3",
-                    ],
-                )
-                .arg(root.join("tests/e2e/coldstart.py"))
-                .arg("--app")
-                .arg(bin.join("avvik-desktop"))
-                .arg("--out")
-                .arg(cache.join("coldstart.json"))
-                .arg("--bench-cache")
-                .arg(&cache)
-                .args(if quick {
-                    &["--runs", "2", "--store-runs", "1"][..]
-                } else {
-                    &[]
-                })
-                .dir(&root)
-                .run()
+                python_under_xvfb(&root.join("tests/e2e/coldstart.py"))
+                    .arg("--app")
+                    .arg(bin.join("avvik-desktop"))
+                    .arg("--out")
+                    .arg(cache.join("coldstart.json"))
+                    .arg("--bench-cache")
+                    .arg(&cache)
+                    .args(if quick {
+                        &["--runs", "2", "--store-runs", "1"][..]
+                    } else {
+                        &[]
+                    })
+                    .dir(&root)
+                    .run()
             },
         )?;
     }

@@ -637,10 +637,13 @@ fn a_case_goes_from_reported_to_closed_through_every_gate() {
         field_problems(&leder.close_case(key, None, next_day).unwrap_err()),
         [("closing.lessons_learned".to_string(), Problem::Required)]
     );
+    assert_eq!(leder.inbox(next_day).unwrap().len(), 1);
     let h = close(next_day).unwrap();
     assert_eq!(h.status, CaseStatus::Closed);
     assert_eq!(h.closing.unwrap().lessons_learned, "Rutinen virket.");
     assert_eq!(leder.case(key).unwrap().status, CaseStatus::Closed);
+    // A closed case's notice is done: it leaves the inbox (even unacknowledged, as here).
+    assert!(leder.inbox(next_day).unwrap().is_empty());
 
     // A closed case takes no new assessment or measure; a preventive one still moves on.
     assert_eq!(
@@ -1577,4 +1580,105 @@ fn the_register_is_read_a_page_at_a_time_in_the_order_of_time_left() {
         .map(|c| c.clock.as_ref().unwrap().follow_up_due)
         .collect();
     assert_eq!(clocks, [false, true, false]);
+}
+
+#[test]
+fn every_page_of_every_order_and_filter_is_a_slice_of_the_whole_listing() {
+    let store = setup();
+    let ansatt = sign_in(&store, "ansatt");
+    let leder = sign_in(&store, "leder");
+    for (i, title) in ["Øst", "alfa", "Beta", "Ærlig", "gamma", "Delta", "Åpen"]
+        .iter()
+        .enumerate()
+    {
+        let case = ansatt
+            .create_case(&complete(title), true, t(9 + i as u32))
+            .unwrap();
+        if i % 3 == 0 {
+            leder
+                .save_assessment(CaseKey::Id(case.id), &low_risk(), t(16))
+                .unwrap();
+        }
+    }
+    ansatt.create_case(&draft("Utkast"), false, t(16)).unwrap();
+    let sorts = [
+        CaseSort::NewestFirst,
+        CaseSort::OldestFirst,
+        CaseSort::Reference,
+        CaseSort::Title,
+        CaseSort::Status,
+        CaseSort::TimeLeft,
+    ];
+    let filters = [
+        CaseFilter::default(),
+        CaseFilter {
+            status: Some(CaseStatus::Handling),
+            ..Default::default()
+        },
+        CaseFilter {
+            query: Some("Beta".into()),
+            ..Default::default()
+        },
+        CaseFilter {
+            drill: Some(false),
+            system: Some("Microsoft 365".into()),
+            ..Default::default()
+        },
+    ];
+    let ids = |cases: Vec<Case>| -> Vec<Uuid> { cases.into_iter().map(|c| c.id).collect() };
+    for session in [&ansatt, &leder] {
+        for filter in &filters {
+            for sort in sorts {
+                let whole = ids(session
+                    .list_cases(
+                        &CaseFilter {
+                            sort,
+                            ..filter.clone()
+                        },
+                        t(17),
+                    )
+                    .unwrap());
+                let total = session
+                    .count_cases(&CaseFilter {
+                        sort,
+                        ..filter.clone()
+                    })
+                    .unwrap();
+                assert_eq!(total, whole.len() as u64, "{sort:?} {filter:?}");
+                for (offset, limit) in [(0, 2), (2, 2), (3, 10), (whole.len() as u32, 2)] {
+                    let page = CaseFilter {
+                        sort,
+                        offset: Some(offset),
+                        limit: Some(limit),
+                        ..filter.clone()
+                    };
+                    let want: Vec<Uuid> = whole
+                        .iter()
+                        .skip(offset as usize)
+                        .take(limit as usize)
+                        .copied()
+                        .collect();
+                    assert_eq!(
+                        ids(session.list_cases(&page, t(17)).unwrap()),
+                        want,
+                        "{sort:?} {filter:?} {offset}+{limit}"
+                    );
+                }
+            }
+        }
+    }
+    // The premise: the filters are not all empty and the employee sees their draft.
+    let all = leder.list_cases(&CaseFilter::default(), t(17)).unwrap();
+    assert_eq!(all.len(), 7);
+    let handling = CaseFilter {
+        status: Some(CaseStatus::Handling),
+        ..Default::default()
+    };
+    assert_eq!(leder.count_cases(&handling).unwrap(), 3);
+    let beta = CaseFilter {
+        query: Some("Beta".into()),
+        ..Default::default()
+    };
+    assert_eq!(leder.count_cases(&beta).unwrap(), 1);
+    assert_eq!(ansatt.count_cases(&CaseFilter::default()).unwrap(), 8);
 }

@@ -27,6 +27,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0016_retention.sql"),
     include_str!("migrations/0017_altinn_submitter.sql"),
     include_str!("migrations/0018_time_left_order.sql"),
+    include_str!("migrations/0019_demo.sql"),
+    include_str!("migrations/0020_register_page_index.sql"),
 ];
 
 /// Work a migration needs beyond SQL, run right after its script in the same

@@ -17,7 +17,7 @@ pub use migrations::SCHEMA_VERSION;
 pub use sqlite::{
     BACKUPS_KEPT, BackupFile, BackupReason, Encryption, FileKind, MAX_PASSPHRASE_CHARS,
     MIN_PASSPHRASE_CHARS, Restored, SqliteStore, backups_dir, check_new_passphrase, file_kind,
-    generate_passphrase, list_backups,
+    generate_passphrase, list_backups, take_sole_use,
 };
 
 use crate::attachment::{Attachment, NewAttachment};
@@ -151,7 +151,8 @@ pub trait Store: Send + Sync {
     /// One file and its content, checked against its SHA-256.
     fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)>;
 
-    /// A user's notices, newest first, each with its case's overdue measures as of `now`.
+    /// A user's notices of the cases still open (reported or in handling), newest first,
+    /// each with its case's overdue measures as of `now`. A closed case's notice is done.
     fn inbox(&self, user: Uuid, now: DateTime<Utc>) -> Result<Vec<InboxItem>>;
 
     /// What the overview counts at `now` for `user`: their open measures, approvals
@@ -375,6 +376,19 @@ pub trait Store: Send + Sync {
     /// Stores the organisation and the first user in one transaction; refused once
     /// any user exists.
     fn initialize(&self, org: &Organisation, first: &NewUser, now: DateTime<Utc>) -> Result<User>;
+
+    /// [`Store::initialize`] for the demo company ([`crate::demo`]): the store is marked
+    /// as a demo for good, so it sends no e-mail, its documents say «DEMO», and it may
+    /// be deleted in one action.
+    fn initialize_demo(
+        &self,
+        org: &Organisation,
+        first: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<User>;
+
+    /// Whether this store holds the demo company (false before it is set up).
+    fn is_demo(&self) -> Result<bool>;
 
     fn user_count(&self) -> Result<u64>;
 

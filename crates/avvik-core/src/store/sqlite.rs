@@ -4,6 +4,7 @@
 //! survives a power cut; see ARCHITECTURE.md), `foreign_keys=ON` and a busy
 //! timeout, so the CLI and the app can share one file.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -45,6 +46,9 @@ pub struct SqliteStore {
     label: String,
     /// Whether the file is encrypted (SQLCipher).
     encrypted: bool,
+    /// What opens the file now (the passphrase changes with `change_passphrase`): for
+    /// the second, read-only connection that long reads run on (see `reader`).
+    key: Mutex<Encryption>,
     /// The cases the open write transaction recorded events on: their place in the
     /// time-left order is recomputed before it commits.
     touched: Mutex<Vec<Uuid>>,
@@ -100,14 +104,19 @@ impl SqliteStore {
                 message: format!("cannot make the new store private: {e}"),
             })?;
         }
-        Self::init(conn, label, encrypted, backup_before_migration)
+        let key = if encrypted {
+            encryption.clone()
+        } else {
+            Encryption::None
+        };
+        Self::init(conn, label, key, backup_before_migration)
     }
 
     /// A fresh store in memory, for tests.
     pub fn open_in_memory() -> Result<SqliteStore> {
         let label = ":memory:".to_owned();
         let conn = Connection::open_in_memory().map_err(sql_err(&label))?;
-        Self::init(conn, label, false, false)
+        Self::init(conn, label, Encryption::None, false)
     }
 
     /// Where this store lives, for messages and the About box.
@@ -123,7 +132,7 @@ impl SqliteStore {
     fn init(
         conn: Connection,
         label: String,
-        encrypted: bool,
+        key: Encryption,
         backup_before_migration: bool,
     ) -> Result<SqliteStore> {
         configure(&conn).map_err(sql_err(&label))?;
@@ -131,7 +140,8 @@ impl SqliteStore {
         let store = SqliteStore {
             conn: Mutex::new(conn),
             label,
-            encrypted,
+            encrypted: matches!(key, Encryption::Passphrase(_)),
+            key: Mutex::new(key),
             touched: Mutex::new(Vec::new()),
         };
         // A copy of the store as it was goes to the backup folder before a migration
@@ -209,6 +219,34 @@ impl SqliteStore {
         self.conn()
     }
 
+    /// A second connection to the file, read-only, for the long reads (the history's
+    /// walk, a backup's copy): they see one consistent snapshot (WAL) while the store's
+    /// own connection goes on serving the app. None for a store in memory, which has
+    /// only its own connection. Opened for each use (a key derivation, ~0.2 s), so it
+    /// never outlives a change of passphrase or a restore.
+    fn reader(&self) -> Result<Option<Connection>> {
+        let Some(path) = self.path() else {
+            return Ok(None);
+        };
+        let key = self
+            .key
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let kind = if self.encrypted {
+            file::FileKind::Encrypted
+        } else {
+            file::FileKind::Plain
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let (conn, _) = file::connect(&path, kind, &key, flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(self.err())?;
+        // Sorts and temporary indexes stay in memory: no plaintext temporary file.
+        conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(self.err())?;
+        Ok(Some(conn))
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-written case behind:
         // an open transaction is rolled back when it is dropped. So the connection
@@ -272,6 +310,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // Deleted content is overwritten, so a removed attachment or an anonymised text
     // does not linger in free pages.
     conn.pragma_update(None, "secure_delete", "ON")?;
+    // Up to 64 MiB of pages kept decrypted (SQLite's default is 2 MiB): the register's
+    // page index alone is ~15 MB at 100 000 cases, and with SQLCipher every page read
+    // from the file is decrypted again. The cache grows only as pages are read.
+    conn.pragma_update(None, "cache_size", -65536)?;
     Ok(())
 }
 
@@ -336,8 +378,11 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
                     FROM case_handling h WHERE h.case_id = c.id), 0) AS not_notifiable,
         coalesce((SELECT f.kind = 'preliminary' FROM filings f WHERE f.case_id = c.id
                    ORDER BY f.number DESC LIMIT 1), 0) AS follow_up_due,
-        c.drill, c.anonymised_at
+        c.drill, c.anonymised_at, c.num
     FROM cases c";
+
+/// The column of `CASE_SELECT` with the case's row number.
+const CASE_NUM: usize = 18;
 
 fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
     let id: String = row.get(0)?;
@@ -393,12 +438,22 @@ fn case_from_row(row: &Row<'_>) -> rusqlite::Result<Case> {
     })
 }
 
+/// How the system filter is tested: per case, for a page read in order until it is
+/// full (`Exists`: a lookup for each case visited), or as a set built once, for a count
+/// that visits every case (`InSet`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SystemTest {
+    Exists,
+    InSet,
+}
+
 /// The WHERE clause of a listing (and its count) after `select`, with its arguments;
 /// none when the search words can match nothing.
 fn filter_sql(
     select: &str,
     filter: &CaseFilter,
     visibility: &Visibility,
+    systems: SystemTest,
 ) -> Option<(String, Vec<Value>)> {
     let mut sql = format!("{select} WHERE 1");
     let mut args: Vec<Value> = match visibility {
@@ -435,13 +490,24 @@ fn filter_sql(
     if let Some(name) = filter.system.as_deref().filter(|n| !n.trim().is_empty()) {
         arg(
             &mut sql,
-            " AND EXISTS (SELECT 1 FROM case_systems cs JOIN systems s ON s.id = cs.system_id
-                              WHERE cs.case_id = c.id AND s.name_key = ?)",
+            match systems {
+                SystemTest::Exists => {
+                    " AND EXISTS (SELECT 1 FROM case_systems cs JOIN systems s ON s.id = cs.system_id
+                                  WHERE cs.case_id = c.id AND s.name_key = ?)"
+                }
+                SystemTest::InSet => {
+                    " AND c.id IN (SELECT cs.case_id FROM case_systems cs JOIN systems s
+                                    ON s.id = cs.system_id WHERE s.name_key = ?)"
+                }
+            },
             system::name_key(name).into(),
         );
     }
     if let Some(drill) = filter.drill {
-        arg(&mut sql, " AND c.drill = ?", drill.into());
+        // `+`: the index on (drill, reference) would look selective to SQLite, which
+        // has no statistics; nearly every case is real, so reading it and sorting
+        // costs the whole register. Left out, the order's own index serves the page.
+        arg(&mut sql, " AND +c.drill = ?", drill.into());
     }
     if let Some(t) = filter.incident_type {
         arg(
@@ -470,7 +536,7 @@ fn filter_sql(
 const INBOX_SELECT: &str =
     "SELECT n.id, c.id, c.ref_year, c.ref_seq, c.title, c.submitted_at, n.acknowledged_at,
         (SELECT count(*) FROM measures m
-          WHERE m.case_id = c.id AND m.status IN ('planned', 'in_progress') AND m.due < :today),
+          WHERE m.case_id = c.id AND +m.status IN ('planned', 'in_progress') AND +m.due < :today),
         c.status, c.drill
     FROM notices n JOIN cases c ON c.id = n.case_id";
 
@@ -760,7 +826,19 @@ impl SqliteStore {
     /// Walks the whole history and checks its hash chain; `head` is a chain head
     /// (from a PDF's footer) to look for. Reads only.
     fn verify_audit_(&self, head: Option<&str>) -> Result<audit::Verification> {
-        let conn = self.conn();
+        // On the second connection: the walk takes a second or more at a million
+        // events, and the app's own connection stays free meanwhile.
+        match self.reader()? {
+            Some(reader) => self.verify_audit_on(&reader, head),
+            None => self.verify_audit_on(&self.conn(), head),
+        }
+    }
+
+    fn verify_audit_on(
+        &self,
+        conn: &Connection,
+        head: Option<&str>,
+    ) -> Result<audit::Verification> {
         let mut stmt = conn
             .prepare_cached(
                 "SELECT seq, case_id, at, kind, actor, CASE redacted WHEN 0 THEN data END,
@@ -771,12 +849,29 @@ impl SqliteStore {
         let mut rows = stmt.query([]).map_err(self.err())?;
         let mut verifier = audit::Verifier::new(head.map(str::to_owned));
         while let Some(row) = rows.next().map_err(self.err())? {
-            let text = |i: usize| -> rusqlite::Result<String> {
-                // A forger may store anything; a non-text value reads as its SQL text.
+            // Borrowed from the row: a million events are walked without copying them.
+            // A forger may store anything; a non-text value reads as its SQL text.
+            let text = |i: usize| -> rusqlite::Result<Cow<'_, str>> {
                 Ok(match row.get_ref(i)? {
-                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                    rusqlite::types::ValueRef::Null => String::new(),
-                    other => format!("{other:?}"),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t),
+                    rusqlite::types::ValueRef::Null => Cow::Borrowed(""),
+                    other => Cow::Owned(format!("{other:?}")),
+                })
+            };
+            let optional = |i: usize| -> rusqlite::Result<Option<Cow<'_, str>>> {
+                Ok(match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    _ => Some(text(i)?),
+                })
+            };
+            // The data is hashed as the bytes stored (no UTF-8 check needed for that).
+            let data = |i: usize| -> rusqlite::Result<Option<Cow<'_, [u8]>>> {
+                Ok(match row.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                        Some(Cow::Borrowed(t))
+                    }
+                    other => Some(Cow::Owned(format!("{other:?}").into_bytes())),
                 })
             };
             let read = (|| -> rusqlite::Result<_> {
@@ -786,9 +881,9 @@ impl SqliteStore {
                     text(2)?,
                     text(3)?,
                     text(4)?,
-                    row.get::<_, Option<String>>(5)?,
+                    data(5)?,
                     text(6)?,
-                    row.get::<_, Option<String>>(7)?,
+                    optional(7)?,
                 ))
             })()
             .map_err(self.err())?;
@@ -960,11 +1055,26 @@ impl Store for SqliteStore {
     fn save_draft(&self, id: Uuid, draft: &Draft, now: DateTime<Utc>) -> Result<Case> {
         let now = now.trunc_subsecs(6);
         self.write(|tx| {
-            let case = self.load_existing(tx, CaseKey::Id(id))?;
-            if case.status != CaseStatus::Draft {
+            // Only the status and reference are needed here: an autosave comes every
+            // few seconds while someone types, and a whole case is read once, after.
+            let found: Option<(String, Option<i32>, Option<u32>, bool)> = tx
+                .query_row(
+                    "SELECT status, ref_year, ref_seq, drill FROM cases WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .map_err(self.err())?;
+            let Some((status, year, seq, drill)) = found else {
+                return Err(Error::case_not_found(CaseKey::Id(id)));
+            };
+            if status != CaseStatus::Draft.as_str() {
+                let label = match (year, seq) {
+                    (Some(year), Some(seq)) => Reference { year, seq, drill }.to_string(),
+                    _ => id.to_string(),
+                };
                 return Err(Error::Conflict(format!(
-                    "{} has been submitted; it is no longer a draft and cannot be autosaved",
-                    case.label()
+                    "{label} has been submitted; it is no longer a draft and cannot be autosaved"
                 )));
             }
             self.write_document(tx, id, draft, now)?;
@@ -994,53 +1104,91 @@ impl Store for SqliteStore {
     }
 
     fn list_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<Vec<Case>> {
-        let Some((mut sql, mut args)) = filter_sql(CASE_SELECT, filter, visibility) else {
+        // Two steps: the cases' numbers first, filtered, ordered and cut to the page from
+        // an index where one serves; then the whole rows of only those (the correlated
+        // subqueries of `CASE_SELECT` would otherwise run for every matching case before
+        // the sort).
+        let order = match filter.sort {
+            CaseSort::NewestFirst | CaseSort::Title => "c.created_at DESC, c.num DESC",
+            CaseSort::TimeLeft => "c.clock_group, c.deadline_at, c.created_at DESC, c.num DESC",
+            CaseSort::OldestFirst => "c.created_at, c.num",
+            CaseSort::Reference => "c.ref_year IS NULL, c.ref_year, c.ref_seq, c.created_at",
+            CaseSort::Status => "c.status, c.created_at DESC, c.num DESC",
+        };
+        // The time-left order (the register's own) is read from `cases_page` (migration
+        // 20), which holds every column a filter tests: the scan stops at the page's end.
+        let from = match filter.sort {
+            CaseSort::TimeLeft => "SELECT c.num FROM cases c INDEXED BY cases_page",
+            _ => "SELECT c.num FROM cases c",
+        };
+        let Some((mut inner, mut args)) = filter_sql(from, filter, visibility, SystemTest::Exists)
+        else {
             return Ok(Vec::new());
         };
-        sql.push_str(match filter.sort {
-            CaseSort::NewestFirst | CaseSort::Title => " ORDER BY c.created_at DESC, c.num DESC",
-            // Kept by the store beside each case (migration 18), so a page is read
-            // through the `cases_time_left` index.
-            CaseSort::TimeLeft => {
-                " ORDER BY c.clock_group, c.deadline_at, c.created_at DESC, c.num DESC"
-            }
-            CaseSort::OldestFirst => " ORDER BY c.created_at, c.num",
-            CaseSort::Reference => {
-                " ORDER BY c.ref_year IS NULL, c.ref_year, c.ref_seq, c.created_at"
-            }
-            CaseSort::Status => " ORDER BY c.status, c.created_at DESC, c.num DESC",
-        });
-        // Titles sort the Norwegian way in Rust, so their page is cut there.
         let page = filter
             .limit
             .map(|l| (l as usize, filter.offset.unwrap_or(0) as usize));
-        if let (Some((limit, offset)), false) = (page, filter.sort == CaseSort::Title) {
-            args.push((limit as i64).into());
-            args.push((offset as i64).into());
-            sql.push_str(&format!(
-                " LIMIT ?{} OFFSET ?{}",
-                args.len() - 1,
-                args.len()
-            ));
-        }
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached(&sql).map_err(self.err())?;
-        let mut cases = stmt
-            .query_map(rusqlite::params_from_iter(args), case_from_row)
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(self.err())?;
-        if filter.sort == CaseSort::Title {
-            cases.sort_by_cached_key(|c| norwegian_key(c.form.title.as_deref().unwrap_or("")));
+        let nums: Vec<i64> = if filter.sort == CaseSort::Title {
+            // Titles sort the Norwegian way in Rust, so their page is cut there.
+            inner = inner.replacen("SELECT c.num", "SELECT c.num, c.title", 1);
+            let mut stmt = conn.prepare_cached(&inner).map_err(self.err())?;
+            let mut titled = stmt
+                .query_map(rusqlite::params_from_iter(args), |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(self.err())?;
+            titled.sort_by_cached_key(|(_, title)| norwegian_key(title));
+            let (limit, offset) = page.unwrap_or((usize::MAX, 0));
+            titled
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .map(|(num, _)| num)
+                .collect()
+        } else {
+            inner.push_str(&format!(" ORDER BY {order}"));
             if let Some((limit, offset)) = page {
-                cases = cases.into_iter().skip(offset).take(limit).collect();
+                args.push((limit as i64).into());
+                args.push((offset as i64).into());
+                inner.push_str(&format!(
+                    " LIMIT ?{} OFFSET ?{}",
+                    args.len() - 1,
+                    args.len()
+                ));
             }
+            let mut stmt = conn.prepare_cached(&inner).map_err(self.err())?;
+            stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))
+                .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+                .map_err(self.err())?
+        };
+        if nums.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(cases)
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "{CASE_SELECT} WHERE c.num IN (SELECT value FROM json_each(?1))"
+            ))
+            .map_err(self.err())?;
+        let numbers = serde_json::to_string(&nums).expect("numbers serialise");
+        let mut by_num: std::collections::HashMap<i64, Case> = stmt
+            .query_map([numbers], |r| {
+                Ok((r.get::<_, i64>(CASE_NUM)?, case_from_row(r)?))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<_>>())
+            .map_err(self.err())?;
+        Ok(nums.iter().filter_map(|n| by_num.remove(n)).collect())
     }
 
     fn count_cases(&self, filter: &CaseFilter, visibility: &Visibility) -> Result<u64> {
-        let Some((sql, args)) = filter_sql("SELECT count(*) FROM cases c", filter, visibility)
-        else {
+        // Read from `cases_page` alone: it holds every column a filter tests.
+        let Some((sql, args)) = filter_sql(
+            "SELECT count(*) FROM cases c INDEXED BY cases_page",
+            filter,
+            visibility,
+            SystemTest::InSet,
+        ) else {
             return Ok(0);
         };
         let conn = self.conn();
@@ -1187,7 +1335,13 @@ impl Store for SqliteStore {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(&format!(
-                "{INBOX_SELECT} WHERE n.recipient = :recipient ORDER BY n.created_at DESC, c.ref_seq DESC"
+                // Driven from the open cases (few, through `cases_status`), not from the
+                // recipient's notices (one for every case ever submitted); the `+` keeps
+                // SQLite from choosing the other way round. The measures are counted
+                // through their case (`+` again: `measures_open` would visit every open
+                // measure for each notice).
+                "{INBOX_SELECT} WHERE c.status IN ('reported', 'handling') AND +n.recipient = :recipient
+                 ORDER BY n.created_at DESC, c.ref_seq DESC"
             ))
             .map_err(self.err())?;
         let today = time::oslo_date(now).format("%Y-%m-%d").to_string();
@@ -1274,31 +1428,20 @@ impl Store for SqliteStore {
     }
 
     fn initialize(&self, org: &Organisation, first: &NewUser, now: DateTime<Utc>) -> Result<User> {
-        let now = now.trunc_subsecs(6);
-        self.write(|tx| {
-            let users: i64 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0)).map_err(self.err())?;
-            if users > 0 {
-                return Err(Error::Conflict("Avvik is already set up; an admin adds further users".into()));
-            }
-            tx.execute(
-                "INSERT INTO organisation (id, name, org_number, address, contact, updated_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-                params![
-                    org.name,
-                    org.org_number,
-                    org.address,
-                    org.contact.as_ref().map(|c| serde_json::to_string(c).expect("a contact serialises")),
-                    time::to_rfc3339(now)
-                ],
-            )
-            .map_err(self.err())?;
-            let user = self.insert_user(tx, first, now)?;
-            tx.execute(
-                "UPDATE organisation SET general_manager = ?1 WHERE id = 1",
-                [user.id.to_string()],
-            )
-            .map_err(self.err())?;
-            Ok(user)
-        })
+        self.do_initialize(org, first, false, now)
+    }
+
+    fn initialize_demo(
+        &self,
+        org: &Organisation,
+        first: &NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        self.do_initialize(org, first, true, now)
+    }
+
+    fn is_demo(&self) -> Result<bool> {
+        self.load_demo(&self.conn())
     }
 
     fn remember_sign_in(&self, user: Uuid, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
@@ -1702,7 +1845,7 @@ mod settings;
 pub use file::{
     BACKUPS_KEPT, BackupFile, BackupReason, Encryption, FileKind, MAX_PASSPHRASE_CHARS,
     MIN_PASSPHRASE_CHARS, Restored, backups_dir, check_new_passphrase, file_kind,
-    generate_passphrase, list_backups,
+    generate_passphrase, list_backups, take_sole_use,
 };
 
 #[cfg(test)]

@@ -178,6 +178,21 @@ pub(super) fn connect(
     }
 }
 
+/// Makes `conn` the only connection to its file until it closes: leaving WAL mode is
+/// refused while any other connection has the file open (so a running app or a second
+/// command is found, not overwritten), and the exclusive locking mode keeps the lock.
+/// Without WAL no -wal file is left behind. With a busy timeout of zero it does not
+/// wait for another connection.
+pub fn take_sole_use(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("delete") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
+}
+
 /// SQL text for a string literal (SQLCipher's ATTACH … KEY takes no parameters).
 fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -200,6 +215,8 @@ impl SqliteStore {
         }
         let conn = self.conn();
         conn.pragma_update(None, "rekey", new).map_err(self.err())?;
+        *self.key.lock().unwrap_or_else(|p| p.into_inner()) =
+            Encryption::Passphrase(new.to_owned());
         drop(conn);
         // Prove it: a fresh connection opens the file under the new passphrase.
         if let Some(path) = self.path() {
@@ -228,10 +245,16 @@ impl SqliteStore {
         let dest_text = dest
             .to_str()
             .ok_or_else(|| storage(dest, "the path is not valid UTF-8"))?;
-        let conn = self.conn();
-        conn.execute("VACUUM INTO ?1", [dest_text])
-            .map_err(|e| storage(dest, format!("the copy failed: {e}")))?;
-        drop(conn);
+        // On the second connection when there is one: a copy of a large store takes a
+        // while, and the app's own connection stays free meanwhile.
+        let copy = |conn: &Connection| {
+            conn.execute("VACUUM INTO ?1", [dest_text])
+                .map_err(|e| storage(dest, format!("the copy failed: {e}")))
+        };
+        match self.reader()? {
+            Some(reader) => copy(&reader)?,
+            None => copy(&self.conn())?,
+        };
         super::restrict_to_owner(dest)
             .map_err(|e| storage(dest, format!("cannot make the copy private: {e}")))?;
         sync_file(dest)?;
@@ -267,16 +290,7 @@ impl SqliteStore {
                     ),
                 )
             };
-            conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
-                .map_err(in_use)?;
-            let mode: String = conn
-                .pragma_update_and_check(None, "journal_mode", "DELETE", |r| r.get(0))
-                .map_err(in_use)?;
-            if !mode.eq_ignore_ascii_case("delete") {
-                return Err(in_use(rusqlite::Error::InvalidQuery));
-            }
-            conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
-                .map_err(in_use)?;
+            take_sole_use(&conn).map_err(in_use)?;
             export(&conn, path, &staged, passphrase)?;
         }
         let result = (|| {
@@ -472,7 +486,12 @@ pub(super) fn same_content(a: &SqliteStore, b: &SqliteStore) -> Result<()> {
             message: "the copy does not hold the same rows as the original".into(),
         });
     }
-    let (va, vb) = (a.verify_audit_(None)?, b.verify_audit_(None)?);
+    // On the stores' own connections: `a` may hold its file under an exclusive lock
+    // (encrypting in place), which a second connection would wait for in vain.
+    let (va, vb) = (
+        a.verify_audit_on(&a.conn(), None)?,
+        b.verify_audit_on(&b.conn(), None)?,
+    );
     if !vb.intact() || va.head != vb.head {
         return Err(Error::Storage {
             path: b.label.clone(),
@@ -714,6 +733,18 @@ impl SqliteStore {
         let result = (|| {
             // Brought to this version's schema, without a migration copy of its own.
             let copy = SqliteStore::open_copy(&staged, encryption)?;
+            // The demo company and a real register never take each other's place: a
+            // demo copy would turn the register into invented cases that send no mail.
+            let copy_demo = copy.load_demo(&copy.conn())?;
+            if copy_demo != self.load_demo(&self.conn())? {
+                return Err(Error::Conflict(if copy_demo {
+                    "the copy is of the demo company, not of this register; nothing was restored"
+                        .into()
+                } else {
+                    "the copy is of a real register, not of the demo company; nothing was restored"
+                        .into()
+                }));
+            }
             copy.integrity_check()?;
             let audit = copy.verify_audit_(None)?;
             if let Some(b) = audit.broken {

@@ -10,8 +10,64 @@ use crate::mail::{self, OutgoingMail, SmtpConfig, SmtpSecurity, SmtpSettings};
 use crate::org::Organisation;
 use crate::reference::Reference;
 use crate::time;
+use crate::user::{NewUser, User};
 
 impl SqliteStore {
+    /// Stores the organisation (marked as the demo company's when `demo`) and the first
+    /// user in one transaction; refused once any user exists.
+    pub(super) fn do_initialize(
+        &self,
+        org: &Organisation,
+        first: &NewUser,
+        demo: bool,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        let now = now.trunc_subsecs(6);
+        self.write(|tx| {
+            let users: i64 = tx
+                .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+                .map_err(self.err())?;
+            if users > 0 {
+                return Err(Error::Conflict(
+                    "Avvik is already set up; an admin adds further users".into(),
+                ));
+            }
+            tx.execute(
+                "INSERT INTO organisation (id, name, org_number, address, contact, demo, updated_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    org.name,
+                    org.org_number,
+                    org.address,
+                    org.contact
+                        .as_ref()
+                        .map(|c| serde_json::to_string(c).expect("a contact serialises")),
+                    demo,
+                    time::to_rfc3339(now)
+                ],
+            )
+            .map_err(self.err())?;
+            let user = self.insert_user(tx, first, now)?;
+            tx.execute(
+                "UPDATE organisation SET general_manager = ?1 WHERE id = 1",
+                [user.id.to_string()],
+            )
+            .map_err(self.err())?;
+            Ok(user)
+        })
+    }
+
+    /// Whether the store holds the demo company (migration 19's marker).
+    pub(super) fn load_demo(&self, conn: &Connection) -> Result<bool> {
+        Ok(conn
+            .query_row("SELECT demo FROM organisation WHERE id = 1", [], |r| {
+                r.get::<_, bool>(0)
+            })
+            .optional()
+            .map_err(self.err())?
+            .unwrap_or(false))
+    }
+
     pub(super) fn load_organisation(&self, conn: &Connection) -> Result<Option<Organisation>> {
         conn.query_row(
             "SELECT name, org_number, address, contact, general_manager, reminder_points,
@@ -136,6 +192,9 @@ impl SqliteStore {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.write(|tx| {
+            if config.is_some() && self.load_demo(tx)? {
+                return Err(Error::Conflict(crate::demo::SENDS_NO_MAIL.into()));
+            }
             tx.execute("DELETE FROM smtp_settings", []).map_err(self.err())?;
             if let Some(c) = config {
                 let s = &c.settings;
@@ -208,6 +267,10 @@ impl SqliteStore {
     pub(super) fn do_claim_mail(&self, now: DateTime<Utc>) -> Result<Vec<OutgoingMail>> {
         let now = now.trunc_subsecs(6);
         self.write(|tx| {
+            // The demo company never sends e-mail, whatever its outbox holds.
+            if self.load_demo(tx)? {
+                return Ok(Vec::new());
+            }
             let due: Vec<OutgoingMail> = tx
                 .prepare_cached(
                     "SELECT id, address, subject, body, attempts FROM mail_outbox

@@ -578,6 +578,45 @@ fn a_file_store_keeps_cases_and_uses_wal_full_and_foreign_keys() {
 }
 
 #[test]
+fn the_history_check_and_a_backup_leave_the_stores_own_connection_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    store_with_names(&store, &["Microsoft 365"]);
+    let t = at(2026, 5, 5, 5);
+    store
+        .create_case_(&complete("Ransomware", "Filserver kryptert", t), true, t)
+        .unwrap();
+    let store = std::sync::Arc::new(store);
+    // The store's own connection is held (as by a long write) while the long reads run
+    // on another thread: they must finish anyway, on their own connection.
+    let held = store.conn();
+    let (done, finished) = std::sync::mpsc::channel();
+    let reads = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            let checked = store.verify_audit(None).map(|v| v.events);
+            let copied = store.backup(BackupReason::Manual, t).map(|b| b.path);
+            done.send((checked, copied)).unwrap();
+        })
+    };
+    let (checked, copied) = finished
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the history check and the backup wait for the store's own connection");
+    drop(held);
+    reads.join().unwrap();
+    assert_eq!(checked.unwrap(), 1);
+    // The copy is whole and encrypted under the store's passphrase.
+    let copy = SqliteStore::open_copy(std::path::Path::new(&copied.unwrap()), &key()).unwrap();
+    assert_eq!(copy.verify_audit(None).unwrap().events, 1);
+    // After a change of passphrase the long reads open with the new one.
+    store
+        .change_passphrase("et helt nytt og langt passord")
+        .unwrap();
+    assert_eq!(store.verify_audit(None).unwrap().events, 1);
+}
+
+#[test]
 fn two_stores_on_one_file_never_share_a_reference() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
