@@ -749,3 +749,32 @@ fn a_real_store_is_never_removed_as_the_demo() {
         "leder"
     );
 }
+
+#[test]
+fn the_history_is_walked_again_once_it_has_grown_and_never_twice_side_by_side() {
+    let h = harness();
+    let first = h.invoke("audit_status", json!({})).unwrap();
+    let events = first["events"].as_u64().unwrap();
+    // Asked from two threads at once: both answers are the same whole walk.
+    let (a, b) = std::thread::scope(|s| {
+        let one = s.spawn(|| invoke_on(&h.window, "audit_status", json!({})).unwrap());
+        let two = s.spawn(|| invoke_on(&h.window, "audit_status", json!({})).unwrap());
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    assert_eq!((&a, &b), (&first, &first));
+    // A new event (a submission) moves the head: the next answer has walked it.
+    h.invoke(
+        "add_system",
+        json!({"input": {"name": "Microsoft 365", "data_categories": ["contact_details"]}}),
+    )
+    .unwrap();
+    let draft = h
+        .invoke("create_draft", json!({"document": complete_document()}))
+        .unwrap();
+    h.invoke("submit_case", json!({"key": draft["id"]}))
+        .unwrap();
+    let after = h.invoke("audit_status", json!({})).unwrap();
+    assert_eq!(after["events"].as_u64().unwrap(), events + 1);
+    assert_ne!(after["head"], first["head"]);
+    assert!(after["broken"].is_null());
+}

@@ -504,7 +504,24 @@ pub async fn audit_status(
     state: State<'_, AppState>,
 ) -> Result<avvik_core::audit::Verification, CommandError> {
     let store = store(&state)?;
-    blocking(move || avvik_core::session::verify_audit(&*store, None)).await
+    let last = state.audit.clone();
+    blocking(move || {
+        // One walk at a time (the start and the overview both ask, and two walks side by
+        // side would take both cores); an intact chain whose head has not moved since
+        // the last walk is not walked again.
+        let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+        let head = store.chain_head()?;
+        if let Some(known) = last
+            .as_ref()
+            .filter(|v| v.broken.is_none() && v.head == head)
+        {
+            return Ok(known.clone());
+        }
+        let walked = avvik_core::session::verify_audit(&*store, None)?;
+        *last = walked.broken.is_none().then(|| walked.clone());
+        Ok(walked)
+    })
+    .await
 }
 
 /// Attaches a file to a case. The file's bytes are the raw request body (no JSON

@@ -37,6 +37,10 @@ pub struct AppState {
     pub signed_in: Mutex<Option<SignedIn>>,
     /// Wakes the background worker (none in tests, which run without it).
     wake: Mutex<Option<Sender<()>>>,
+    /// The last intact walk of the history's chain. Held while a walk runs, so a second
+    /// request waits for it instead of walking beside it; a chain whose head has not
+    /// moved since is not walked again in this process.
+    pub audit: Arc<Mutex<Option<avvik_core::audit::Verification>>>,
 }
 
 /// Where the store stands.
@@ -76,6 +80,7 @@ impl AppState {
             passphrase: Mutex::new(used),
             signed_in: Mutex::new(None),
             wake: Mutex::new(None),
+            audit: Arc::default(),
         }
     }
 
@@ -96,6 +101,7 @@ impl AppState {
                 passphrase: Mutex::new(None),
                 signed_in: Mutex::new(None),
                 wake: Mutex::new(None),
+                audit: Arc::default(),
             },
         }
     }

@@ -789,6 +789,35 @@ describe("storage and security", () => {
 });
 
 describe("the overview", () => {
+  it("lists the open cases with the least time left first and the rest on request", async () => {
+    const { backend, cases } = fakeBackend();
+    for (let i = 1; i <= 25; i++) {
+      const n = String(i).padStart(4, "0");
+      cases.push({
+        id: `c${i}`,
+        reference: `AVVIK-2026-${n}`,
+        status: "reported",
+        created_at: "2026-11-22T09:00:00Z",
+        updated_at: "2026-11-22T09:00:00Z",
+        submitted_at: "2026-11-22T09:00:00Z",
+        created_by: "u2",
+        notices: [],
+        clock: null,
+        warnings: [],
+        title: `Sak nummer ${i}`,
+      });
+    }
+    render(<App backend={backend} />);
+    await screen.findByText("Sak nummer 1");
+    const rows = () => document.querySelectorAll("#dash-open-cases tbody tr").length;
+    expect(rows()).toBe(20);
+    expect(screen.queryByText("Sak nummer 21")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Viser 20 av 25. Vis alle" }));
+    expect(rows()).toBe(25);
+    expect(screen.getByText("Sak nummer 25")).toBeTruthy();
+    expect(document.getElementById("dash-open-more")).toBeNull();
+  });
+
   it("is the general manager's first screen: the open case with its countdown, my tasks and readiness", async () => {
     const { backend, cases, tasks, calls } = fakeBackend();
     cases.push({

@@ -45,6 +45,9 @@ function formatDay(day: string, lang: Lang): string {
  * what is overdue, readiness, and the charts. Errors go to the app (`onError`), which
  * knows which of them make the store unusable.
  */
+/** How many open cases the overview lists before «show all». */
+export const OPEN_SHOWN = 20;
+
 export function Dashboard({
   backend,
   user,
@@ -63,6 +66,9 @@ export function Dashboard({
   onError: (e: unknown) => void;
 }) {
   const [data, setData] = useState<Overview | null>(null);
+  // The open cases with the least time left; all of them on request (a backlog of
+  // hundreds would otherwise bury the overview and slow the window down).
+  const [allOpen, setAllOpen] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const load = () => backend.dashboard().then(setData, onError);
   useEffect(() => void load(), [backend]);
@@ -126,7 +132,7 @@ export function Dashboard({
                   </tr>
                 </thead>
                 <tbody>
-                  {data.open_cases.map((c) => (
+                  {(allOpen ? data.open_cases : data.open_cases.slice(0, OPEN_SHOWN)).map((c) => (
                     <tr key={c.id} data-id={c.id} class={`status-row-${c.status}`}>
                       <td>{ref(c.id, c.reference)}</td>
                       <td class="title-cell">{c.title}</td>
@@ -141,6 +147,14 @@ export function Dashboard({
                   ))}
                 </tbody>
               </table>
+            )}
+            {!allOpen && data.open_cases.length > OPEN_SHOWN && (
+              <button type="button" class="link" id="dash-open-more" onClick={() => setAllOpen(true)}>
+                {t("dashboard.open.more", {
+                  shown: formatNumber(OPEN_SHOWN, lang),
+                  n: formatNumber(data.open_cases.length, lang),
+                })}
+              </button>
             )}
           </section>
 

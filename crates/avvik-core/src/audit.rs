@@ -211,6 +211,29 @@ impl Verification {
     }
 }
 
+/// The outcome of a walk in two parts, `first` up to an event and `second` resumed
+/// after it ([`Verifier::resume`]): what one walk over both would say. The first break
+/// is the first part's if it has one (the rest is only counted, as one walk does).
+pub fn join(first: Verification, second: Verification) -> Verification {
+    let events = first.events + second.events;
+    if first.broken.is_some() {
+        return Verification { events, ..first };
+    }
+    let found = |v: &Verification| v.head_found == Some(true);
+    let head_found = first.head_found.map(|_| found(&first) || found(&second));
+    let head = if second.events == 0 && second.broken.is_none() {
+        first.head
+    } else {
+        second.head
+    };
+    Verification {
+        events,
+        head,
+        head_found,
+        broken: second.broken,
+    }
+}
+
 /// Walks the chain one stored event at a time, in the store's order.
 #[derive(Debug)]
 pub struct Verifier {
@@ -231,6 +254,22 @@ impl Verifier {
             events: 0,
             broken: None,
             found: wanted.as_deref() == Some(GENESIS),
+            wanted,
+        }
+    }
+
+    /// A verifier that goes on where another part of the walk stopped: after the event
+    /// numbered `last_seq` whose stored hash is `prev`. The store walks a long chain in
+    /// two parts side by side and [`join`]s them: each event is checked against the
+    /// *stored* hash of the one before it, which is the hash computed for it whenever
+    /// the first part is intact, so the joined outcome is the one walk's.
+    pub fn resume(prev: String, last_seq: Option<i64>, wanted: Option<String>) -> Verifier {
+        Verifier {
+            prev,
+            last_seq,
+            events: 0,
+            broken: None,
+            found: false,
             wanted,
         }
     }
@@ -361,6 +400,75 @@ mod tests {
             v.push(&record(e, &mut String::new()), Some(&e.5), Some(h));
         }
         v.finish()
+    }
+
+    /// The walk in two parts split before event `at` (0-based), joined.
+    fn verify_split(
+        events: &[Row],
+        hashes: &[String],
+        wanted: Option<&str>,
+        at: usize,
+        issued: i64,
+    ) -> Verification {
+        let mut first = Verifier::new(wanted.map(str::to_owned));
+        for (e, h) in events[..at].iter().zip(hashes) {
+            first.push(&record(e, &mut String::new()), Some(&e.5), Some(h));
+        }
+        let (prev, last) = match at {
+            0 => (GENESIS.to_owned(), None),
+            _ => (hashes[at - 1].clone(), Some(events[at - 1].0)),
+        };
+        let mut second = Verifier::resume(prev, last, wanted.map(str::to_owned));
+        for (e, h) in events[at..].iter().zip(&hashes[at..]) {
+            second.push(&record(e, &mut String::new()), Some(&e.5), Some(h));
+        }
+        second.issued(issued);
+        join(first.finish(), second.finish())
+    }
+
+    #[test]
+    fn a_walk_in_two_parts_says_what_one_walk_says() {
+        let ev = events();
+        let good = chain(&ev);
+        let one = |ev: &[Row], hashes: &[String], wanted: Option<&str>, issued: i64| {
+            let mut v = Verifier::new(wanted.map(str::to_owned));
+            for (e, h) in ev.iter().zip(hashes) {
+                v.push(&record(e, &mut String::new()), Some(&e.5), Some(h));
+            }
+            v.issued(issued);
+            v.finish()
+        };
+        // Intact, changed early, changed late, data changed, a head asked for, the
+        // newest removed: split at every point, the joined outcome is the one walk's.
+        let mut changed_early = good.clone();
+        changed_early[1] = "ab".repeat(32);
+        let mut changed_late = good.clone();
+        changed_late[3] = "cd".repeat(32);
+        let mut other_data = ev.clone();
+        other_data[2].5 = "{\"n\":99}".to_owned();
+        // The events, their stored hashes, a head asked for, the highest number given out.
+        type Case<'a> = (&'a [Row], &'a [String], Option<&'a str>, i64);
+        let cases: Vec<Case<'_>> = vec![
+            (&ev, &good, None, 5),
+            (&ev, &changed_early, None, 5),
+            (&ev, &changed_late, None, 5),
+            (&other_data, &good, None, 5),
+            (&ev, &good, Some(&good[1]), 5),
+            (&ev, &good, Some(&good[3]), 5),
+            (&ev, &changed_early, Some(&good[3]), 5),
+            (&ev, &good, Some(GENESIS), 5),
+            (&ev, &good, None, 7),
+        ];
+        for (i, (rows, hashes, wanted, issued)) in cases.into_iter().enumerate() {
+            let whole = one(rows, hashes, wanted, issued);
+            for at in 0..=rows.len() {
+                assert_eq!(
+                    verify_split(rows, hashes, wanted, at, issued),
+                    whole,
+                    "case {i}, split before {at}"
+                );
+            }
+        }
     }
 
     #[test]

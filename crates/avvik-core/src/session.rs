@@ -248,6 +248,21 @@ impl<'s> Session<'s> {
         })
     }
 
+    /// The submitted cases not yet closed that this user may see (real cases, drills or
+    /// both), each with its clock as of `now`.
+    fn open_cases(&self, drill: Option<bool>, now: DateTime<Utc>) -> Result<Vec<Case>> {
+        let mut open = Vec::new();
+        for status in [CaseStatus::Reported, CaseStatus::Handling] {
+            let filter = CaseFilter {
+                status: Some(status),
+                drill,
+                ..Default::default()
+            };
+            open.extend(self.list_cases(&filter, now)?);
+        }
+        Ok(open)
+    }
+
     /// How many cases the filter selects that this user may see, all pages together.
     pub fn count_cases(&self, filter: &CaseFilter) -> Result<u64> {
         self.store.count_cases(filter, &self.visibility())
@@ -263,15 +278,7 @@ impl<'s> Session<'s> {
     pub fn dashboard(&self, now: DateTime<Utc>) -> Result<crate::dashboard::Dashboard> {
         use crate::dashboard::{self, Dashboard, OpenCase, Overdue, Readiness};
         self.may_see_overview()?;
-        let mut open = Vec::new();
-        for status in [CaseStatus::Reported, CaseStatus::Handling] {
-            let filter = CaseFilter {
-                status: Some(status),
-                drill: Some(false),
-                ..Default::default()
-            };
-            open.extend(self.list_cases(&filter, now)?);
-        }
+        let mut open = self.open_cases(Some(false), now)?;
         open.sort_by_key(|c| std::cmp::Reverse(c.created_at));
         open.sort_by_key(time_left_order);
         let figures = self.store.dashboard(self.user.id, now)?;
@@ -483,13 +490,12 @@ impl<'s> Session<'s> {
             .and_then(|o| o.reminder_points)
             .unwrap_or_else(|| ReminderPoint::ALL.to_vec());
         let mut out = Vec::new();
-        for case in self.list_cases(&CaseFilter::default(), now)? {
+        // The open cases only (the worker asks every half minute; the register may hold
+        // a hundred thousand closed ones).
+        for case in self.open_cases(None, now)? {
             let (Some(clock), Some(reference)) = (&case.clock, case.reference) else {
                 continue;
             };
-            if case.status == CaseStatus::Closed {
-                continue;
-            }
             // Most cases have nothing due: ask the store what was shown only when something is.
             if clock::due_reminders(clock, &points, &[], now).is_empty() {
                 continue;

@@ -381,6 +381,11 @@ const CASE_SELECT: &str = "SELECT c.id, c.status, c.ref_year, c.ref_seq, c.docum
         c.drill, c.anonymised_at, c.num
     FROM cases c";
 
+/// From how many events on the history is walked in two halves side by side (below,
+/// a second connection's key derivation costs more than it saves). The crate's own
+/// tests walk every chain of a few events in halves.
+const WALK_IN_HALVES_FROM: i64 = if cfg!(test) { 4 } else { 50_000 };
+
 /// The column of `CASE_SELECT` with the case's row number.
 const CASE_NUM: usize = 18;
 
@@ -706,55 +711,67 @@ impl SqliteStore {
     ) -> Result<()> {
         let doc = draft.document();
         let system_ids = self.resolve_systems(tx, &doc.systems)?;
-        tx.execute(
-            "UPDATE cases SET title = ?2, incident_type = ?3, document = ?4, updated_at = ?5, drill = ?6
-             WHERE id = ?1",
-            params![
-                id.to_string(),
-                doc.title.as_deref().unwrap_or(""),
-                doc.incident_type.map(|t| t.key()),
-                stored_document(draft)?,
-                time::to_rfc3339(now),
-                doc.drill,
+        let run = |sql: &str, args: &[&dyn rusqlite::ToSql]| {
+            tx.prepare_cached(sql)
+                .and_then(|mut s| s.execute(args))
+                .map_err(self.err())
+        };
+        let id_text = id.to_string();
+        run(
+            "UPDATE cases SET title = ?2, document = ?3, updated_at = ?4 WHERE id = ?1",
+            &[
+                &id_text,
+                &doc.title.as_deref().unwrap_or(""),
+                &stored_document(draft)?,
+                &time::to_rfc3339(now),
             ],
-        )
-        .map_err(self.err())?;
-        tx.execute(
-            "DELETE FROM case_systems WHERE case_id = ?1",
-            [id.to_string()],
-        )
-        .map_err(self.err())?;
+        )?;
+        // Indexed columns only when they change: SQLite rewrites the entries of every
+        // index on a column an UPDATE names, and an autosave comes every few seconds.
+        run(
+            "UPDATE cases SET incident_type = ?2 WHERE id = ?1 AND incident_type IS NOT ?2",
+            &[&id_text, &doc.incident_type.map(|t| t.key())],
+        )?;
+        run(
+            "UPDATE cases SET drill = ?2 WHERE id = ?1 AND drill IS NOT ?2",
+            &[&id_text, &doc.drill],
+        )?;
+        run("DELETE FROM case_systems WHERE case_id = ?1", &[&id_text])?;
         for (position, system_id) in system_ids.iter().enumerate() {
-            tx.execute(
+            run(
                 "INSERT INTO case_systems (case_id, system_id, position) VALUES (?1, ?2, ?3)",
-                params![id.to_string(), system_id, position as i64],
-            )
-            .map_err(self.err())?;
+                &[&id_text, system_id, &(position as i64)],
+            )?;
         }
-        self.index(tx, id)
+        self.index_form(tx, id, doc)
     }
 
     /// Rewrites the case's row in the full-text index from what is stored.
     fn index(&self, tx: &Transaction<'_>, id: Uuid) -> Result<()> {
         let case = self.load_existing(tx, CaseKey::Id(id))?;
-        let num: i64 = tx
-            .query_row(
-                "SELECT num FROM cases WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+        self.index_form(tx, id, &case.form)
+    }
+
+    /// Rewrites the case's row in the search index from `form` (what was just stored).
+    fn index_form(&self, tx: &Transaction<'_>, id: Uuid, form: &CaseDocument) -> Result<()> {
+        let (num, year, seq, drill): (i64, Option<i32>, Option<u32>, bool) = tx
+            .prepare_cached("SELECT num, ref_year, ref_seq, drill FROM cases WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([id.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+            })
             .map_err(self.err())?;
-        tx.execute("DELETE FROM case_search WHERE rowid = ?1", [num])
+        let reference = match (year, seq) {
+            (Some(year), Some(seq)) => Reference { year, seq, drill }.to_string(),
+            _ => String::new(),
+        };
+        tx.prepare_cached("DELETE FROM case_search WHERE rowid = ?1")
+            .and_then(|mut s| s.execute([num]))
             .map_err(self.err())?;
-        tx.execute(
-            "INSERT INTO case_search (rowid, reference, body) VALUES (?1, ?2, ?3)",
-            params![
-                num,
-                case.reference.map(|r| r.to_string()).unwrap_or_default(),
-                case.form.search_text()
-            ],
-        )
-        .map_err(self.err())?;
+        tx.prepare_cached("INSERT INTO case_search (rowid, reference, body) VALUES (?1, ?2, ?3)")
+            .and_then(|mut s| s.execute(params![num, reference, form.search_text()]))
+            .map_err(self.err())?;
         Ok(())
     }
 
@@ -826,28 +843,113 @@ impl SqliteStore {
     /// Walks the whole history and checks its hash chain; `head` is a chain head
     /// (from a PDF's footer) to look for. Reads only.
     fn verify_audit_(&self, head: Option<&str>) -> Result<audit::Verification> {
-        // On the second connection: the walk takes a second or more at a million
-        // events, and the app's own connection stays free meanwhile.
-        match self.reader()? {
-            Some(reader) => self.verify_audit_on(&reader, head),
-            None => self.verify_audit_on(&self.conn(), head),
+        // On connections of their own: the walk takes a second or more at a million
+        // events, and the app's own connection stays free meanwhile. A long chain is
+        // walked in two halves side by side, one per core (`audit::join`).
+        let wanted = head.map(str::to_owned);
+        if self.path().is_none() {
+            return self.verify_audit_on(&self.conn(), head);
         }
+        let reader = || {
+            self.reader()?.ok_or_else(|| Error::Storage {
+                path: self.label.clone(),
+                message: "no second connection to a store in a file".into(),
+            })
+        };
+        let conn = reader()?;
+        conn.execute_batch("BEGIN").map_err(self.err())?;
+        let bounds: (Option<i64>, Option<i64>) = conn
+            .query_row("SELECT min(rowid), max(rowid) FROM case_events", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(self.err())?;
+        let mid = match bounds {
+            (Some(lo), Some(hi)) if hi - lo >= WALK_IN_HALVES_FROM => lo + (hi - lo) / 2,
+            _ => {
+                let walked = self.walk(
+                    &conn,
+                    audit::Verifier::new(wanted),
+                    (i64::MIN, i64::MAX),
+                    true,
+                )?;
+                conn.execute_batch("COMMIT").map_err(self.err())?;
+                return Ok(walked);
+            }
+        };
+        std::thread::scope(|scope| {
+            let first = scope.spawn(|| {
+                let conn = reader()?;
+                self.walk(
+                    &conn,
+                    audit::Verifier::new(wanted.clone()),
+                    (i64::MIN, mid),
+                    false,
+                )
+            });
+            let second = (|| -> Result<audit::Verification> {
+                // Resumed after the first half's last event, from its stored hash.
+                let (last, prev): (Option<i64>, Option<String>) = conn
+                    .query_row(
+                        "SELECT seq, hash FROM case_events WHERE rowid <= ?1
+                         ORDER BY rowid DESC LIMIT 1",
+                        [mid],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .optional()
+                    .map_err(self.err())?
+                    .unwrap_or((None, None));
+                let verifier = audit::Verifier::resume(
+                    prev.unwrap_or_else(|| audit::GENESIS.to_owned()),
+                    last,
+                    wanted.clone(),
+                );
+                let walked = self.walk(&conn, verifier, (mid, i64::MAX), true)?;
+                conn.execute_batch("COMMIT").map_err(self.err())?;
+                Ok(walked)
+            })();
+            let first = first
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+            Ok(audit::join(first, second?))
+        })
     }
 
+    /// The whole chain on `conn`, in one walk.
     fn verify_audit_on(
         &self,
         conn: &Connection,
         head: Option<&str>,
     ) -> Result<audit::Verification> {
+        self.walk(
+            conn,
+            audit::Verifier::new(head.map(str::to_owned)),
+            (i64::MIN, i64::MAX),
+            true,
+        )
+    }
+
+    /// Feeds the events with `after < rowid <= upto` to `verifier`, in one read
+    /// transaction; with `issued`, the highest sequence number given out is checked
+    /// too (in the same snapshot, so an event appended meanwhile is no false alarm).
+    fn walk(
+        &self,
+        conn: &Connection,
+        mut verifier: audit::Verifier,
+        (after, upto): (i64, i64),
+        issued: bool,
+    ) -> Result<audit::Verification> {
+        let own_transaction = conn.is_autocommit();
+        if own_transaction {
+            conn.execute_batch("BEGIN").map_err(self.err())?;
+        }
         let mut stmt = conn
             .prepare_cached(
                 "SELECT seq, case_id, at, kind, actor, CASE redacted WHEN 0 THEN data END,
                         data_hash, hash
-                 FROM case_events ORDER BY rowid",
+                 FROM case_events WHERE rowid > ?1 AND rowid <= ?2 ORDER BY rowid",
             )
             .map_err(self.err())?;
-        let mut rows = stmt.query([]).map_err(self.err())?;
-        let mut verifier = audit::Verifier::new(head.map(str::to_owned));
+        let mut rows = stmt.query([after, upto]).map_err(self.err())?;
         while let Some(row) = rows.next().map_err(self.err())? {
             // Borrowed from the row: a million events are walked without copying them.
             // A forger may store anything; a non-text value reads as its SQL text.
@@ -902,16 +1004,22 @@ impl SqliteStore {
             );
         }
         drop(rows);
-        let issued: Option<i64> = conn
-            .query_row(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'case_events'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(self.err())?;
-        if let Some(issued) = issued {
-            verifier.issued(issued);
+        drop(stmt);
+        if issued {
+            let issued: Option<i64> = conn
+                .query_row(
+                    "SELECT seq FROM sqlite_sequence WHERE name = 'case_events'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(self.err())?;
+            if let Some(issued) = issued {
+                verifier.issued(issued);
+            }
+        }
+        if own_transaction {
+            conn.execute_batch("COMMIT").map_err(self.err())?;
         }
         Ok(verifier.finish())
     }

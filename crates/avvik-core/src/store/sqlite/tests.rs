@@ -617,6 +617,62 @@ fn the_history_check_and_a_backup_leave_the_stores_own_connection_free() {
 }
 
 #[test]
+fn the_walk_in_two_halves_finds_what_one_walk_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    {
+        let store = SqliteStore::open(&path, &Encryption::None).unwrap();
+        store_with_names(&store, &["Microsoft 365"]);
+        for (i, title) in ["Ransomware", "Tapt PC", "Feilsendt e-post", "Phishing"]
+            .into_iter()
+            .enumerate()
+        {
+            let t = at(2026, 5, 5, 5 + i as u32);
+            store
+                .create_case_(&complete(title, "Filserver kryptert", t), true, t)
+                .unwrap();
+        }
+    }
+    let original = std::fs::read(&path).unwrap();
+    let tampering = [
+        "",
+        "UPDATE case_events SET actor = 'someone' WHERE seq = 1",
+        "UPDATE case_events SET actor = 'someone' WHERE seq = 2",
+        "UPDATE case_events SET actor = 'someone' WHERE seq = 3",
+        "UPDATE case_events SET data = '{\"forfalsket\":1}' WHERE seq = 4",
+        "DELETE FROM case_events WHERE seq = 2",
+        "DELETE FROM case_events WHERE seq = 3",
+        "DELETE FROM case_events WHERE seq > 3",
+        "UPDATE case_events SET hash = NULL WHERE seq = 3",
+    ];
+    for sql in tampering {
+        std::fs::write(&path, &original).unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("avvik.sqlite3{suffix}")));
+        }
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DROP TRIGGER case_events_are_never_changed;
+                 DROP TRIGGER case_events_are_never_deleted;",
+            )
+            .unwrap();
+            conn.execute_batch(sql).unwrap();
+        }
+        let store = SqliteStore::open(&path, &Encryption::None).unwrap();
+        let one = store.verify_audit_on(&store.conn(), None).unwrap();
+        assert_eq!(one.intact(), sql.is_empty(), "{sql}: {one:?}");
+        // In halves (this crate's tests split any chain of four events or more).
+        assert_eq!(store.verify_audit(None).unwrap(), one, "{sql}");
+        let head = one.head.clone();
+        assert_eq!(
+            store.verify_audit(Some(&head)).unwrap().head_found,
+            Some(true)
+        );
+    }
+}
+
+#[test]
 fn two_stores_on_one_file_never_share_a_reference() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
