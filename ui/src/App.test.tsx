@@ -38,6 +38,33 @@ const LEDER: User = {
   created_at: "2026-01-01T00:00:00Z",
 };
 
+/** A case an employee reported this morning, its 72-hour clock running; `over` changes parts. */
+function reportedCase(over: Partial<Case> = {}): Case {
+  return {
+    id: "c1",
+    reference: "AVVIK-2026-0001",
+    status: "reported",
+    created_at: "2026-11-22T09:00:00Z",
+    updated_at: "2026-11-22T09:00:00Z",
+    submitted_at: "2026-11-22T09:00:00Z",
+    created_by: "u2",
+    notices: [],
+    clock: {
+      regime: "gdpr-33-1",
+      hours: 72,
+      aware_at: "2026-11-22T09:00:00Z",
+      deadline_at: "2999-11-25T09:00:00Z",
+      deadline_local: "2999-11-25T10:00:00+01:00",
+      seconds_left: 0,
+      state: "running",
+      follow_up_due: false,
+    },
+    warnings: [],
+    title: "Lønnsslipper sendt til feil mottaker",
+    ...over,
+  } as Case;
+}
+
 function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" | "signed" } = {}) {
   let auth = opts.auth ?? "signed";
   // The demo company, once made: its users are offered at sign-in.
@@ -583,29 +610,7 @@ describe("the demo company", () => {
 describe("the general manager's handling", () => {
   it("shows what keeps a case open, ties a missing verdict to its field, and asks why a verdict departs", async () => {
     const { backend, cases, calls } = fakeBackend();
-    cases.push({
-      id: "c1",
-      reference: "AVVIK-2026-0001",
-      status: "reported",
-      created_at: "2026-11-22T09:00:00Z",
-      updated_at: "2026-11-22T09:00:00Z",
-      submitted_at: "2026-11-22T09:00:00Z",
-      created_by: "u2",
-      notices: [],
-      clock: {
-        regime: "gdpr-33-1",
-        hours: 72,
-        aware_at: "2026-11-22T09:00:00Z",
-        deadline_at: "2999-11-25T09:00:00Z",
-        deadline_local: "2999-11-25T10:00:00+01:00",
-        seconds_left: 0,
-        state: "running",
-    follow_up_due: false,
-      },
-      warnings: [],
-      title: "Lønnsslipper sendt til feil mottaker",
-      nature: ["confidentiality"],
-    });
+    cases.push(reportedCase({ nature: ["confidentiality"] }));
     render(<App backend={backend} />);
     fireEvent.click(await screen.findByRole("button", { name: "AVVIK-2026-0001" }));
     expect(await screen.findByText("Avviket må vurderes.")).toBeTruthy();
@@ -651,19 +656,19 @@ describe("the register", () => {
   it("reads the register a page at a time and shows more on request", async () => {
     const { backend, cases, calls } = fakeBackend();
     for (let i = 1; i <= 60; i++) {
-      cases.push({
-        id: `c${i}`,
-        reference: `AVVIK-2026-${String(i).padStart(4, "0")}`,
-        status: "reported",
-        created_at: "2026-11-20T09:00:00Z",
-        updated_at: "2026-11-20T09:00:00Z",
-        submitted_at: "2026-11-20T09:00:00Z",
-        created_by: "u1",
-        notices: [],
-        clock: null,
-        warnings: [],
-        title: `Sak ${i}`,
-      });
+      const reported = "2026-11-20T09:00:00Z";
+      cases.push(
+        reportedCase({
+          id: `c${i}`,
+          reference: `AVVIK-2026-${String(i).padStart(4, "0")}`,
+          created_at: reported,
+          updated_at: reported,
+          submitted_at: reported,
+          created_by: "u1",
+          clock: null,
+          title: `Sak ${i}`,
+        }),
+      );
     }
     render(<App backend={backend} />);
     fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
@@ -793,19 +798,7 @@ describe("the overview", () => {
     const { backend, cases } = fakeBackend();
     for (let i = 1; i <= 25; i++) {
       const n = String(i).padStart(4, "0");
-      cases.push({
-        id: `c${i}`,
-        reference: `AVVIK-2026-${n}`,
-        status: "reported",
-        created_at: "2026-11-22T09:00:00Z",
-        updated_at: "2026-11-22T09:00:00Z",
-        submitted_at: "2026-11-22T09:00:00Z",
-        created_by: "u2",
-        notices: [],
-        clock: null,
-        warnings: [],
-        title: `Sak nummer ${i}`,
-      });
+      cases.push(reportedCase({ id: `c${i}`, reference: `AVVIK-2026-${n}`, clock: null, title: `Sak nummer ${i}` }));
     }
     render(<App backend={backend} />);
     await screen.findByText("Sak nummer 1");
@@ -820,28 +813,7 @@ describe("the overview", () => {
 
   it("is the general manager's first screen: the open case with its countdown, my tasks and readiness", async () => {
     const { backend, cases, tasks, calls } = fakeBackend();
-    cases.push({
-      id: "c1",
-      reference: "AVVIK-2026-0001",
-      status: "reported",
-      created_at: "2026-11-22T09:00:00Z",
-      updated_at: "2026-11-22T09:00:00Z",
-      submitted_at: "2026-11-22T09:00:00Z",
-      created_by: "u2",
-      notices: [],
-      clock: {
-        regime: "gdpr-33-1",
-        hours: 72,
-        aware_at: "2026-11-22T09:00:00Z",
-        deadline_at: "2999-11-25T09:00:00Z",
-        deadline_local: "2999-11-25T10:00:00+01:00",
-        seconds_left: 0,
-        state: "running",
-        follow_up_due: false,
-      },
-      warnings: [],
-      title: "Lønnsslipper sendt til feil mottaker",
-    });
+    cases.push(reportedCase());
     tasks.push({ case_id: "c1", reference: "AVVIK-2026-0001", number: 1, description: "Be mottakeren slette e-posten", due: "2026-11-20", status: "planned", overdue: true });
     render(<App backend={backend} />);
     await screen.findByRole("heading", { name: "Oversikt" });

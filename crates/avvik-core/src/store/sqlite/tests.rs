@@ -623,9 +623,16 @@ fn the_walk_in_two_halves_finds_what_one_walk_finds() {
     {
         let store = SqliteStore::open(&path, &Encryption::None).unwrap();
         store_with_names(&store, &["Microsoft 365"]);
-        for (i, title) in ["Ransomware", "Tapt PC", "Feilsendt e-post", "Phishing"]
-            .into_iter()
-            .enumerate()
+        for (i, title) in [
+            "Ransomware",
+            "Tapt PC",
+            "Feilsendt e-post",
+            "Phishing",
+            "Innbrudd",
+            "Åpen delt mappe",
+        ]
+        .into_iter()
+        .enumerate()
         {
             let t = at(2026, 5, 5, 5 + i as u32);
             store
@@ -643,6 +650,11 @@ fn the_walk_in_two_halves_finds_what_one_walk_finds() {
         "DELETE FROM case_events WHERE seq = 2",
         "DELETE FROM case_events WHERE seq = 3",
         "DELETE FROM case_events WHERE seq > 3",
+        // Around the halves' seam (six events: rows 1–3 and 4–6) and at the end.
+        "UPDATE case_events SET actor = 'someone' WHERE seq = 4",
+        "UPDATE case_events SET actor = 'someone' WHERE seq = 6",
+        "DELETE FROM case_events WHERE seq = 4",
+        "DELETE FROM case_events WHERE seq > 5",
         "UPDATE case_events SET hash = NULL WHERE seq = 3",
     ];
     for sql in tampering {
@@ -662,7 +674,7 @@ fn the_walk_in_two_halves_finds_what_one_walk_finds() {
         let store = SqliteStore::open(&path, &Encryption::None).unwrap();
         let one = store.verify_audit_on(&store.conn(), None).unwrap();
         assert_eq!(one.intact(), sql.is_empty(), "{sql}: {one:?}");
-        // In halves (this crate's tests split any chain of four events or more).
+        // In halves (this crate's tests split any chain of three events or more).
         assert_eq!(store.verify_audit(None).unwrap(), one, "{sql}");
         let head = one.head.clone();
         assert_eq!(
