@@ -258,7 +258,10 @@ fn helpers_for_the_form_come_from_the_core() {
 fn a_store_newer_than_the_app_is_reported_on_every_command_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
-    drop(avvik_core::SqliteStore::open(&path, &avvik_core::store::Encryption::None).unwrap());
+    drop(
+        avvik_store_sqlite::SqliteStore::open(&path, &avvik_store_sqlite::Encryption::None)
+            .unwrap(),
+    );
     bump_user_version(&path);
     let before = std::fs::read(&path).unwrap();
     let h = harness_at(dir);
@@ -638,7 +641,8 @@ fn a_demo_left_beside_no_real_store_opens_at_the_next_start() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_path_buf();
     let demo = data.join("demo").join("avvik.sqlite3");
-    avvik_core::demo::create_store(&demo, chrono::Utc::now()).unwrap();
+    avvik_store_sqlite::demo::create_store(&demo, |s| avvik_demo::create(s, chrono::Utc::now()))
+        .unwrap();
     let h = harness_at(dir);
     let status = h.invoke("auth_status", json!({})).unwrap();
     assert_eq!(status["store"], "open");
@@ -704,7 +708,8 @@ fn a_store_marked_demo_is_the_demo_whatever_file_it_was_opened_from() {
     // the window says it is the demo, and it is removed as one.
     let dir = tempfile::tempdir().unwrap();
     let real = dir.path().join("avvik.sqlite3");
-    avvik_core::demo::create_store(&real, chrono::Utc::now()).unwrap();
+    avvik_store_sqlite::demo::create_store(&real, |s| avvik_demo::create(s, chrono::Utc::now()))
+        .unwrap();
     let h = harness_at(dir);
     let status = h.invoke("auth_status", json!({})).unwrap();
     assert_eq!(status["store"], "open");

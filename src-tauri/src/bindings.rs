@@ -21,9 +21,9 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::documents::CaseEvent>(cfg, &mut out);
     render::<avvik_core::documents::DocumentKind>(cfg, &mut out);
     render::<avvik_core::audit::Verification>(cfg, &mut out);
-    render::<avvik_core::store::BackupFile>(cfg, &mut out);
-    render::<avvik_core::store::BackupReason>(cfg, &mut out);
-    render::<avvik_core::store::Restored>(cfg, &mut out);
+    render::<avvik_store_sqlite::BackupFile>(cfg, &mut out);
+    render::<avvik_store_sqlite::BackupReason>(cfg, &mut out);
+    render::<avvik_store_sqlite::Restored>(cfg, &mut out);
     render::<crate::commands::StoreState>(cfg, &mut out);
     render::<crate::commands::SetUpResult>(cfg, &mut out);
     render::<crate::commands::EncryptionChoice>(cfg, &mut out);
@@ -63,7 +63,7 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<crate::AppInfo>(cfg, &mut out);
     render::<crate::commands::AuthStatus>(cfg, &mut out);
     render::<crate::demo::DemoInfo>(cfg, &mut out);
-    render::<avvik_core::demo::DemoUser>(cfg, &mut out);
+    render::<avvik_demo::DemoUser>(cfg, &mut out);
     render::<avvik_core::notice::InboxItem>(cfg, &mut out);
     render::<avvik_core::notice::NoticeRecord>(cfg, &mut out);
     render::<avvik_core::User>(cfg, &mut out);

@@ -11,9 +11,7 @@ use avvik_core::form::Review;
 use avvik_core::i18n::Lang;
 use avvik_core::notice::InboxItem;
 use avvik_core::session::{self, Session};
-use avvik_core::store::{
-    Encryption, SCHEMA_VERSION, SqliteStore, check_new_passphrase, generate_passphrase,
-};
+use avvik_core::store::prelude::*;
 use avvik_core::system::System;
 use avvik_core::templates;
 use avvik_core::time::{self, LocalTime};
@@ -21,6 +19,9 @@ use avvik_core::vocab::IncidentType;
 use avvik_core::{
     Case, CaseDocument, CaseFilter, CaseKey, Organisation, Problem, Store, SystemInput, User,
     UserInput, ValidationError, nin,
+};
+use avvik_store_sqlite::{
+    Encryption, SCHEMA_VERSION, SqliteStore, check_new_passphrase, generate_passphrase,
 };
 use chrono::{NaiveDateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -42,7 +43,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(CommandError::from)
 }
 
-pub(crate) fn store(state: &AppState) -> Result<Arc<dyn Store>, CommandError> {
+pub(crate) fn store(state: &AppState) -> Result<Arc<SqliteStore>, CommandError> {
     state.store()
 }
 
@@ -59,6 +60,22 @@ pub(crate) async fn as_signed_in<T: Send + 'static>(
         ))
     })?;
     blocking(move || work(&Session::resume(&*store, &signed_in)?)).await
+}
+
+/// Runs `work` as the signed-in user on the store's file itself (backups, restores,
+/// the passphrase: what only the local SQLite store does), off the main thread. The
+/// session's checks come first, in `work`.
+pub(crate) async fn on_the_file<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&Session<'_>, &SqliteStore) -> avvik_core::Result<T> + Send + 'static,
+) -> Result<T, CommandError> {
+    let store = store(state)?;
+    let signed_in = state.signed_in().ok_or_else(|| {
+        CommandError::from(avvik_core::Error::Unauthorized(
+            "nobody is signed in".into(),
+        ))
+    })?;
+    blocking(move || work(&Session::resume(&*store, &signed_in)?, &store)).await
 }
 
 /// Where the store stands, as the window needs to know it first.

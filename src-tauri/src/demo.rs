@@ -1,11 +1,13 @@
 //! The IPC commands of the demo company: making it from the first-run screen, and
 //! removing it in one action. Its store is its own (`demo/` beside the real one); the
-//! core builds it ([`avvik_core::demo`]) and refuses to delete any store that is not
-//! marked as the demo.
+//! demo builder fills it through the core ([`avvik_demo`]), and the SQLite store makes
+//! its file and refuses to delete any store that is not marked as the demo
+//! ([`avvik_store_sqlite::demo`]).
 
 use std::sync::Arc;
 
-use avvik_core::demo::DemoUser;
+use avvik_core::store::SettingsStore;
+use avvik_demo::DemoUser;
 use chrono::Utc;
 use serde::Serialize;
 use tauri::State;
@@ -24,7 +26,7 @@ pub struct DemoInfo {
 impl DemoInfo {
     pub fn new() -> DemoInfo {
         DemoInfo {
-            users: avvik_core::demo::users(),
+            users: avvik_demo::users(),
         }
     }
 }
@@ -44,7 +46,11 @@ pub async fn create_demo(state: State<'_, AppState>) -> Result<DemoInfo, Command
             ))
         })?;
     let now = Utc::now();
-    match blocking(move || avvik_core::demo::create_store(&path, now)).await {
+    match blocking(move || {
+        avvik_store_sqlite::demo::create_store(&path, |store| avvik_demo::create(store, now))
+    })
+    .await
+    {
         Ok((store, _)) => {
             state.set_signed_in(None);
             state.set_passphrase(None);
@@ -95,7 +101,7 @@ pub async fn remove_demo(state: State<'_, AppState>) -> Result<(), CommandError>
             store,
             "the demo company stayed in use; nothing was removed, try again",
         )?;
-        avvik_core::demo::remove(&work_path)
+        avvik_store_sqlite::demo::remove(&work_path)
     })
     .await;
     // A sign-in that was under way has finished by now: it never outlives the demo.
@@ -108,11 +114,11 @@ pub async fn remove_demo(state: State<'_, AppState>) -> Result<(), CommandError>
         Err(e) => {
             // Whatever happened, the window goes on with the store as the file now is
             // (never a new, empty one made at the demo's place).
-            match avvik_core::store::file_kind(&path) {
-                Ok(avvik_core::store::FileKind::Missing) => state.reopen_real(),
+            match avvik_store_sqlite::file_kind(&path) {
+                Ok(avvik_store_sqlite::FileKind::Missing) => state.reopen_real(),
                 _ => state.set_slot(crate::state::opened(
                     &path,
-                    &avvik_core::store::Encryption::None,
+                    &avvik_store_sqlite::Encryption::None,
                 )),
             }
             Err(e)

@@ -112,7 +112,9 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(window_state::WindowState::new(avvik_core::paths::data_dir()))
+        .manage(window_state::WindowState::new(
+            avvik_store_sqlite::paths::data_dir(),
+        ))
         .setup(|app| {
             // The main window is created hidden; it is shown where it was last.
             if let Some(window) = app.get_webview_window("main") {

@@ -21,7 +21,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use avvik_core::paths::{APP_IDENTIFIER, DATA_DIR_ENV};
+use avvik_store_sqlite::paths::{APP_IDENTIFIER, DATA_DIR_ENV};
 use log::{LevelFilter, Log, Metadata, Record};
 
 /// The level's environment variable.

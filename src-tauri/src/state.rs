@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 
-use avvik_core::store::{Encryption, FileKind, file_kind};
-use avvik_core::{SignedIn, SqliteStore, Store, paths};
+use avvik_core::SignedIn;
+use avvik_store_sqlite::{Encryption, FileKind, SqliteStore, file_kind, paths};
 
 use crate::error::CommandError;
 
@@ -22,7 +22,8 @@ pub struct AppState {
     /// real register.
     demo_path: Option<PathBuf>,
     /// Whether the store in the slot was opened from `demo_path` (which file it is).
-    /// Whether it *is* the demo company is the store's own marker ([`Store::is_demo`]).
+    /// Whether it *is* the demo company is the store's own marker
+    /// ([`avvik_core::store::SettingsStore::is_demo`]).
     demo: AtomicBool,
     /// Whether the OS keychain may keep the passphrase (off in tests and with
     /// `AVVIK_NO_KEYCHAIN`).
@@ -50,7 +51,7 @@ pub enum Slot {
     New,
     /// An encrypted store waiting for its passphrase.
     Locked,
-    Open(Arc<dyn Store>),
+    Open(Arc<SqliteStore>),
     Failed(CommandError),
 }
 
@@ -61,10 +62,13 @@ impl AppState {
     /// `demo/`) is opened when there is one.
     pub fn open(path: PathBuf, keychain: bool) -> AppState {
         let data_dir = path.parent().unwrap_or(std::path::Path::new("")).to_owned();
-        let demo_path = avvik_core::demo::db_path(&data_dir);
+        let demo_path = avvik_store_sqlite::demo::db_path(&data_dir);
         let (slot, used) = slot_for(&path, keychain);
         let in_demo = matches!(slot, Slot::New)
-            && matches!(avvik_core::demo::is_demo_store(&demo_path), Ok(true));
+            && matches!(
+                avvik_store_sqlite::demo::is_demo_store(&demo_path),
+                Ok(true)
+            );
         let (slot, used) = if in_demo {
             (opened(&demo_path, &Encryption::None), None)
         } else {
@@ -146,7 +150,7 @@ impl AppState {
     }
 
     /// Whether the slot still holds `store` (the same one, not only an equal one).
-    pub fn holds(slot: &Slot, store: &Weak<dyn Store>) -> bool {
+    pub fn holds(slot: &Slot, store: &Weak<SqliteStore>) -> bool {
         matches!(slot, Slot::Open(open)
             if std::ptr::addr_eq(Arc::as_ptr(open), Weak::as_ptr(store)))
     }
@@ -209,7 +213,7 @@ impl AppState {
     }
 
     /// The open store, or why there is none.
-    pub fn store(&self) -> Result<Arc<dyn Store>, CommandError> {
+    pub fn store(&self) -> Result<Arc<SqliteStore>, CommandError> {
         match self.slot() {
             Slot::Open(store) => Ok(store),
             Slot::Failed(e) => Err(e),
@@ -290,7 +294,7 @@ impl AppState {
     /// sign-in under way never lands on the store that comes after.
     pub fn set_signed_in_on(
         &self,
-        store: &Weak<dyn Store>,
+        store: &Weak<SqliteStore>,
         who: SignedIn,
     ) -> Result<(), CommandError> {
         // Under the slot's lock: whoever changes the slot signs out after it, so a
@@ -310,7 +314,7 @@ impl AppState {
 /// Waits (on a blocking thread) until nobody but the caller holds `store` (the worker,
 /// a command still running), then lets it go, so its file can be replaced or deleted.
 /// A conflict, saying `busy`, after ten seconds.
-pub fn wait_for_sole_use(store: Arc<dyn Store>, busy: &str) -> avvik_core::Result<()> {
+pub fn wait_for_sole_use(store: Arc<SqliteStore>, busy: &str) -> avvik_core::Result<()> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while Arc::strong_count(&store) > 1 {
         if std::time::Instant::now() > deadline {
@@ -362,14 +366,17 @@ mod tests {
     #[test]
     fn a_sign_in_under_way_never_lands_on_the_store_that_comes_after() {
         let dir = tempfile::tempdir().unwrap();
-        let demo = avvik_core::demo::db_path(dir.path());
-        avvik_core::demo::create_store(&demo, chrono::Utc::now()).unwrap();
+        let demo = avvik_store_sqlite::demo::db_path(dir.path());
+        avvik_store_sqlite::demo::create_store(&demo, |store| {
+            avvik_demo::create(store, chrono::Utc::now())
+        })
+        .unwrap();
         let state = AppState::open(dir.path().join("avvik.sqlite3"), false);
         let Slot::Open(store) = state.slot() else {
             panic!("the demo opens at the start");
         };
         let on = Arc::downgrade(&store);
-        let who = avvik_core::Session::sign_in(&*store, "leder", avvik_core::demo::PASSWORD)
+        let who = avvik_core::Session::sign_in(&*store, "leder", avvik_demo::PASSWORD)
             .unwrap()
             .signed_in();
         // While the store is still there, the sign-in lands.

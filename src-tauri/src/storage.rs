@@ -5,13 +5,15 @@
 use std::sync::Arc;
 
 use avvik_core::i18n::Lang;
-use avvik_core::store::{BackupFile, Encryption, FileKind, Restored, SqliteStore, file_kind};
+use avvik_store_sqlite::{
+    BackupFile, BackupReason, Encryption, FileKind, Restored, SqliteStore, file_kind,
+};
 use chrono::Utc;
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::{as_signed_in, blocking, parse, save_with_dialog};
+use crate::commands::{as_signed_in, blocking, on_the_file, parse, save_with_dialog};
 use crate::error::CommandError;
 use crate::state::{AppState, Slot, opened};
 
@@ -170,7 +172,11 @@ pub struct StorageStatus {
 #[tauri::command]
 pub async fn storage_status(state: State<'_, AppState>) -> Result<StorageStatus, CommandError> {
     let encrypted = crate::commands::store(&state)?.is_encrypted();
-    let mut backups = as_signed_in(&state, |s| s.backups()).await?;
+    let mut backups = on_the_file(&state, |s, store| {
+        s.may_manage_store()?;
+        store.backups()
+    })
+    .await?;
     backups.reverse();
     let path = state.path()?;
     let remembered =
@@ -193,7 +199,11 @@ pub async fn storage_status(state: State<'_, AppState>) -> Result<StorageStatus,
 #[tauri::command]
 pub async fn backup_now(state: State<'_, AppState>) -> Result<BackupFile, CommandError> {
     let now = Utc::now();
-    as_signed_in(&state, move |s| s.backup_now(now)).await
+    on_the_file(&state, move |s, store| {
+        s.may_manage_store()?;
+        store.backup(BackupReason::Manual, now)
+    })
+    .await
 }
 
 /// Replaces the store with a backup the user picks (checked first; the store as it was
@@ -208,7 +218,7 @@ pub async fn restore_backup<R: tauri::Runtime>(
     use tauri_plugin_dialog::DialogExt;
     // Refused before the dialog opens when the user may not.
     as_signed_in(&state, |s| s.may_replace_store()).await?;
-    let start = avvik_core::store::backups_dir(&state.path()?);
+    let start = avvik_store_sqlite::backups_dir(&state.path()?);
     let picked = tauri::async_runtime::spawn_blocking(move || {
         app.dialog()
             .file()
@@ -227,7 +237,11 @@ pub async fn restore_backup<R: tauri::Runtime>(
         (None, false) => Encryption::None,
     };
     let now = Utc::now();
-    let restored = as_signed_in(&state, move |s| s.restore_from(&file, &encryption, now)).await?;
+    let restored = on_the_file(&state, move |s, store| {
+        s.may_replace_store()?;
+        store.restore_from(&file, &encryption, now)
+    })
+    .await?;
     state.set_signed_in(None);
     state.forget_token();
     Ok(Some(restored))
@@ -252,7 +266,11 @@ pub async fn change_passphrase(
     remember: bool,
 ) -> Result<KeychainOutcome, CommandError> {
     let new = passphrase.clone();
-    as_signed_in(&state, move |s| s.change_passphrase(&new)).await?;
+    on_the_file(&state, move |s, store| {
+        s.may_manage_store()?;
+        store.change_passphrase(&new)
+    })
+    .await?;
     state.set_passphrase(Some(passphrase.clone()));
     *state
         .fresh_passphrase
@@ -270,7 +288,7 @@ pub async fn encrypt_store(
     remember: bool,
 ) -> Result<KeychainOutcome, CommandError> {
     as_signed_in(&state, |s| s.may_replace_store()).await?;
-    avvik_core::store::check_new_passphrase(&passphrase)?;
+    avvik_store_sqlite::check_new_passphrase(&passphrase)?;
     let store = crate::commands::store(&state)?;
     if store.is_encrypted() {
         return Err(avvik_core::Error::Conflict("the store is encrypted already".into()).into());

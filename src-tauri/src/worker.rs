@@ -10,8 +10,8 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use avvik_core::i18n::{self, Lang};
-use avvik_core::store::BackupReason;
 use avvik_core::{Role, Session};
+use avvik_store_sqlite::{BackupReason, SqliteStore};
 use chrono::Utc;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
@@ -68,7 +68,7 @@ fn round<R: Runtime>(app: &AppHandle<R>, shown: &mut HashSet<Uuid>, may_back_up:
         Err(e) => log::warn!("outbox not read: {:?}", e.kind()),
     }
     if may_back_up {
-        scheduled_backup(&*store, now);
+        scheduled_backup(&store, now);
     }
     let Some(who) = state.signed_in() else {
         return;
@@ -127,7 +127,7 @@ fn batched(notes: Vec<(String, String)>, lang: Lang) -> Vec<(String, String)> {
 
 /// A copy of the store a day, kept `BACKUPS_KEPT` deep in the backup folder. A failed
 /// copy is tried again at the next round; the settings show the last copy made.
-fn scheduled_backup(store: &dyn avvik_core::Store, now: chrono::DateTime<Utc>) {
+fn scheduled_backup(store: &SqliteStore, now: chrono::DateTime<Utc>) {
     let Ok(backups) = store.backups() else {
         return;
     };

@@ -8,10 +8,11 @@ use avvik_core::filing::{Channel, FilingInput, FilingKind};
 use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
 use avvik_core::i18n::Lang;
 use avvik_core::session::{Session, verify_audit};
-use avvik_core::store::{Encryption, SCHEMA_VERSION};
 use avvik_core::vocab::{MeasureKind, MeasureStatus};
-use avvik_core::{CaseFilter, CaseKey, CaseSort, SqliteStore};
+use avvik_core::{CaseFilter, CaseKey, CaseSort};
 use avvik_documents::Generated;
+use avvik_store_sqlite::SqliteStore;
+use avvik_store_sqlite::{Encryption, SCHEMA_VERSION};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 

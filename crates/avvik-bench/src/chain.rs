@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use avvik_core::audit;
-use avvik_core::store::Encryption;
+use avvik_store_sqlite::Encryption;
 use chrono::Duration;
 use rusqlite::{Connection, params};
 use serde_json::json;

@@ -14,7 +14,9 @@ use std::path::Path;
 use avvik_core::audit;
 use avvik_core::session::{Session, verify_audit};
 use avvik_core::store::Visibility;
-use avvik_core::{CaseFilter, CaseSort, SqliteStore, Store};
+use avvik_core::store::{CaseStore, Transactions};
+use avvik_core::{CaseFilter, CaseSort};
+use avvik_store_sqlite::SqliteStore;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
@@ -258,10 +260,14 @@ pub fn run(register: &Path, audit_path: &Path, work: &Path, reps: usize) -> Resu
             "",
         );
         line(
-            "`Store::save_draft` (no session check)",
+            "the autosave's unit of work, decided and persisted (no session check)",
             &measure::time(3, reps * 5, |_| {
                 t += chrono::Duration::seconds(1);
-                store.save_draft(case.id, &draft, t).expect("save")
+                store
+                    .transact(&mut |r| {
+                        avvik_core::workflow::cases::save_draft(r, case.id, &draft, t)
+                    })
+                    .expect("save")
             }),
             "",
         );
@@ -494,7 +500,7 @@ fn format_i64(n: i64, buf: &mut [u8; 20]) -> &[u8] {
 /// covering index for the total.
 fn experiments(
     db: &Path,
-    enc: &avvik_core::store::Encryption,
+    enc: &avvik_store_sqlite::Encryption,
     user: &str,
     reps: usize,
 ) -> Result<()> {

@@ -15,10 +15,11 @@ use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, EnisaPreview, MeasureInput};
 use avvik_core::org::{ContactPoint, Organisation};
 use avvik_core::session::{Session, initialize};
-use avvik_core::store::Encryption;
 use avvik_core::subjects::SubjectNoticeInput;
 use avvik_core::vocab::{MeasureKind, MeasureStatus, Verdict};
-use avvik_core::{CaseDocument, CaseKey, Draft, Role, SqliteStore, SystemInput, UserInput};
+use avvik_core::{CaseDocument, CaseKey, Draft, Role, SystemInput, UserInput};
+use avvik_store_sqlite::Encryption;
+use avvik_store_sqlite::SqliteStore;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 

@@ -26,7 +26,7 @@ mod text;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use avvik_core::store::SCHEMA_VERSION;
+use avvik_store_sqlite::SCHEMA_VERSION;
 use serde_json::{Value, json};
 
 use crate::generate::{GENERATOR_VERSION, Result, encryption};
@@ -207,7 +207,7 @@ fn cached(
                     let (store, ms) = measure::once(|| generate::open(&made, &encryption(true)));
                     drop(store?);
                     // The core's copy of the store before the migration: not wanted here.
-                    let _ = std::fs::remove_dir_all(avvik_core::store::backups_dir(&made));
+                    let _ = std::fs::remove_dir_all(avvik_store_sqlite::backups_dir(&made));
                     meta["migrated_from"] =
                         json!(old.file_name().map(|n| n.to_string_lossy().into_owned()));
                     meta["migration_seconds"] = json!(ms / 1e3);
@@ -253,7 +253,10 @@ pub fn schema_key() -> Result<String> {
     let dir = std::env::temp_dir().join(format!("avvik-bench-schema-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let path = dir.join("schema.sqlite3");
-    drop(generate::open(&path, &avvik_core::store::Encryption::None)?);
+    drop(generate::open(
+        &path,
+        &avvik_store_sqlite::Encryption::None,
+    )?);
     let conn = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
     let text: String = conn
         .query_row(

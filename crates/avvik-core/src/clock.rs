@@ -57,6 +57,19 @@ pub fn deadline(aware: DateTime<Utc>) -> DateTime<Utc> {
     aware + Duration::hours(regime_at(aware).hours)
 }
 
+/// A case's place in the register's order by time left, as a store keeps it beside
+/// the case (so a page is read from an index): the group (0 counting down, 1 waiting
+/// for a follow-up filing, 2 the rest, 3 drafts) and, while counting down, the
+/// deadline. `inputs` are what the store read with the case.
+pub fn order_key(inputs: Option<&crate::case::ClockInputs>) -> (i64, Option<DateTime<Utc>>) {
+    match inputs {
+        None => (3, None),
+        Some(c) if c.first_filing.is_none() && !c.not_required => (0, Some(deadline(c.aware_at))),
+        Some(c) if c.follow_up_due => (1, None),
+        Some(_) => (2, None),
+    }
+}
+
 /// Where a case stands against its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

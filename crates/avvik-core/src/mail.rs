@@ -228,6 +228,11 @@ pub struct OutgoingMail {
     pub attempts: u32,
 }
 
+/// Why the demo company refuses e-mail settings and a test message: its cases are
+/// invented, so it never sends anything.
+pub const DEMO_SENDS_NO_MAIL: &str =
+    "this is the demo company: it never sends e-mail (its cases are invented)";
+
 /// How long a claimed notice is left to the one sending it before another may try.
 pub const SEND_LEASE: Duration = Duration::minutes(5);
 

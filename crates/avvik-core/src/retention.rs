@@ -96,6 +96,36 @@ pub struct Anonymised {
     pub events: u32,
 }
 
+/// What anonymising a case rewrites, as the store keeps it (read as stored, not
+/// through the handling's rules, so a case is anonymised whatever its handling holds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptTexts {
+    /// The case's document as stored (its systems are kept apart, by id).
+    pub document: crate::form::CaseDocument,
+    pub assessment: Option<AssessmentInput>,
+    pub decision: Option<DecisionInput>,
+    pub aware_reason: Option<String>,
+    pub lessons_learned: Option<String>,
+    /// Each measure: its id, description and reason for its status.
+    pub measures: Vec<(uuid::Uuid, String, Option<String>)>,
+    /// Each filing not anonymised yet: its id, snapshot, and reasons for a delay and a
+    /// withdrawal.
+    pub filings: Vec<(
+        uuid::Uuid,
+        serde_json::Value,
+        Option<String>,
+        Option<String>,
+    )>,
+    /// Each round of informing not anonymised yet: its number, text and why not
+    /// everyone was reached.
+    pub rounds: Vec<(u32, String, Option<String>)>,
+    /// The comments' texts.
+    pub comments: Vec<String>,
+    pub attachments: u32,
+    /// The history's events that still hold their data.
+    pub unredacted_events: u32,
+}
+
 /// Replaces a text that is there; an absent one stays absent. Counts what it replaced.
 #[derive(Default)]
 pub struct Redactor {

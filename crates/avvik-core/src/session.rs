@@ -42,10 +42,11 @@ use crate::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
 use crate::mail::{SmtpConfig, SmtpInput, SmtpSettings};
 use crate::notice::InboxItem;
 use crate::org::Organisation;
-use crate::store::{BackupFile, BackupReason, CaseFilter, Encryption, Restored, Store, Visibility};
+use crate::store::{self, CaseFilter, Store, Visibility};
 use crate::subjects::SubjectNoticeInput;
 use crate::system::{NewSystem, System};
 use crate::user::{NewUser, Role, User, verify_password};
+use crate::workflow;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 
 /// The order of the register by time left: counting down first (least time left
@@ -89,6 +90,24 @@ pub fn verify_audit(store: &dyn Store, head: Option<&str>) -> Result<Verificatio
     store.verify_audit(head.as_deref())
 }
 
+/// Takes the notices by e-mail due at `now` and holds them for
+/// [`crate::mail::SEND_LEASE`], so no other process sends them meanwhile. What the
+/// sender does (the mail crate, the app's worker, the server); nobody signs in.
+pub fn claim_mail(store: &dyn Store, now: DateTime<Utc>) -> Result<Vec<crate::mail::OutgoingMail>> {
+    store::write(store, |r| workflow::mail::claim(r, now))
+}
+
+/// Records one attempt to send a claimed e-mail: sent (an event in the case's
+/// history), or the error and when to try again.
+pub fn record_mail_attempt(
+    store: &dyn Store,
+    id: Uuid,
+    outcome: std::result::Result<(), String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    store.transact(&mut |r| workflow::mail::record_attempt(r, id, outcome.clone(), now))
+}
+
 /// Sets up an empty store: the organisation and its first general manager, who is also
 /// the admin. Refused once anyone exists.
 pub fn initialize(
@@ -105,7 +124,23 @@ pub fn initialize(
         }
     }
     first.roles.sort();
-    store.initialize(&org, &first, now)
+    store::write(store, |r| {
+        workflow::people::initialize(r, &org, &first, false, now)
+    })
+}
+
+/// Sets up an empty store as the demo company ([`crate::demo`]): the register is
+/// marked as a demo for good, so it sends no e-mail, its documents say «DEMO», and it
+/// may be deleted in one action.
+pub fn initialize_demo(
+    store: &dyn Store,
+    org: &Organisation,
+    first: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    store::write(store, |r| {
+        workflow::people::initialize(r, org, first, true, now)
+    })
 }
 
 impl<'s> Session<'s> {
@@ -146,8 +181,14 @@ impl<'s> Session<'s> {
         let mut bytes = [0u8; 32];
         OsRng.fill_bytes(&mut bytes);
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        self.store
-            .remember_sign_in(self.user.id, &sha256_hex(token.as_bytes()), now)?;
+        let token_hash = sha256_hex(token.as_bytes());
+        self.store.transact(&mut |_| {
+            Ok(workflow::people::remember_sign_in(
+                self.user.id,
+                &token_hash,
+                now,
+            ))
+        })?;
         Ok(token)
     }
 
@@ -159,7 +200,7 @@ impl<'s> Session<'s> {
             .remembered_user(&sha256_hex(token.trim().as_bytes()))?
             .ok_or_else(refused)?;
         if store.user_count()? != 1 {
-            store.forget_sign_in(user)?;
+            store.transact(&mut |_| Ok(workflow::people::forget_sign_in(user)))?;
             return Err(refused());
         }
         let user = store.user(user)?.ok_or_else(refused)?;
@@ -168,7 +209,9 @@ impl<'s> Session<'s> {
 
     /// Signs out for good: the remembered token no longer works.
     pub fn forget(&self) -> Result<()> {
-        self.store.forget_sign_in(self.user.id)
+        let user = self.user.id;
+        self.store
+            .transact(&mut |_| Ok(workflow::people::forget_sign_in(user)))
     }
 
     pub fn signed_in(&self) -> SignedIn {
@@ -199,6 +242,29 @@ impl<'s> Session<'s> {
 
     fn sees_all(&self) -> bool {
         self.user.has(Role::Handler) || self.user.has(Role::Dpo)
+    }
+
+    /// Runs a workflow step in one write transaction; returns what it gave beside
+    /// its unit of work.
+    fn write<T>(
+        &self,
+        decide: impl FnMut(&dyn store::Reads) -> Result<(store::Unit, T)>,
+    ) -> Result<T> {
+        store::write(self.store, decide)
+    }
+
+    /// Runs a workflow step that gives only its unit of work.
+    fn apply(
+        &self,
+        mut decide: impl FnMut(&dyn store::Reads) -> Result<store::Unit>,
+    ) -> Result<()> {
+        self.store.transact(&mut decide)
+    }
+
+    /// The handling of a case as it stands now, with its clock and blockers at `now`.
+    fn handling_now(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Handling> {
+        let case = self.store.case(key)?;
+        Ok(self.store.handling(&case)?.at(now))
     }
 
     fn visibility(&self) -> Visibility {
@@ -318,7 +384,7 @@ impl<'s> Session<'s> {
                 contact_point: organisation.as_ref().is_some_and(|o| o.contact.is_some()),
                 altinn_submitter: organisation.and_then(|o| o.altinn_submitter),
                 smtp_configured: self.store.smtp_config()?.is_some(),
-                last_backup: self.store.backups()?.iter().map(|b| b.at).max(),
+                last_backup: self.store.last_backup()?,
             },
             charts: dashboard::Charts {
                 deadline_hours: clock::regime_at(now).hours,
@@ -338,10 +404,8 @@ impl<'s> Session<'s> {
 
     /// Reports a case: a draft, or (`submit`) a complete case at once.
     pub fn create_case(&self, draft: &Draft, submit: bool, now: DateTime<Utc>) -> Result<Case> {
-        Ok(self
-            .store
-            .create_case(draft, submit, &self.user, now)?
-            .with_clock(now))
+        let id = self.write(|r| workflow::cases::create_case(r, draft, submit, &self.user, now))?;
+        Ok(self.store.case(CaseKey::Id(id))?.with_clock(now))
     }
 
     fn own_draft(&self, key: CaseKey) -> Result<Case> {
@@ -357,15 +421,15 @@ impl<'s> Session<'s> {
 
     pub fn save_draft(&self, id: Uuid, draft: &Draft, now: DateTime<Utc>) -> Result<Case> {
         self.own_draft(CaseKey::Id(id))?;
-        self.store.save_draft(id, draft, now)
+        self.apply(|r| workflow::cases::save_draft(r, id, draft, now))?;
+        self.store.case(CaseKey::Id(id))
     }
 
     pub fn submit_case(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Case> {
         let case = self.own_draft(key)?;
-        Ok(self
-            .store
-            .submit_case(CaseKey::Id(case.id), &self.user, now)?
-            .with_clock(now))
+        let id =
+            self.write(|r| workflow::cases::submit_case(r, CaseKey::Id(case.id), &self.user, now))?;
+        Ok(self.store.case(CaseKey::Id(id))?.with_clock(now))
     }
 
     pub fn systems(&self) -> Result<Vec<System>> {
@@ -373,7 +437,7 @@ impl<'s> Session<'s> {
     }
 
     pub fn add_system(&self, system: &NewSystem, now: DateTime<Utc>) -> Result<System> {
-        self.store.add_system(system, now)
+        self.write(|r| workflow::cases::add_system(r, system, now))
     }
 
     pub fn add_attachment(
@@ -390,13 +454,14 @@ impl<'s> Session<'s> {
                 case.label()
             )));
         }
-        self.store
-            .add_attachment(CaseKey::Id(case.id), file, &self.user, now)
+        self.write(|r| {
+            workflow::cases::add_attachment(r, CaseKey::Id(case.id), file, &self.user, now)
+        })
     }
 
     pub fn attachments(&self, key: CaseKey) -> Result<Vec<Attachment>> {
         let case = self.case(key)?;
-        self.store.attachments(CaseKey::Id(case.id))
+        self.store.attachments(case.id)
     }
 
     pub fn attachment(&self, id: Uuid) -> Result<(Attachment, Vec<u8>)> {
@@ -415,7 +480,7 @@ impl<'s> Session<'s> {
     /// blockers as of `now`.
     pub fn handling(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Handling> {
         let case = self.case(key)?;
-        Ok(self.store.handling(CaseKey::Id(case.id))?.at(now))
+        Ok(self.store.handling(&case)?.at(now))
     }
 
     /// The case, if this user may see it and `what` needs the handler role.
@@ -431,10 +496,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "assess cases")?;
-        Ok(self
-            .store
-            .save_assessment(key, input, &self.user, now)?
-            .at(now))
+        self.apply(|r| workflow::handling::save_assessment(r, key, input, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     pub fn record_decision(
@@ -444,10 +507,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "decide on notifying and informing")?;
-        Ok(self
-            .store
-            .record_decision(key, input, &self.user, now)?
-            .at(now))
+        self.apply(|r| workflow::handling::record_decision(r, key, input, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     pub fn add_measure(
@@ -457,7 +518,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "add measures")?;
-        Ok(self.store.add_measure(key, input, &self.user, now)?.at(now))
+        self.apply(|r| workflow::handling::add_measure(r, key, input, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Changes a measure. A handler may change anything; the measure's owner may only
@@ -469,14 +531,22 @@ impl<'s> Session<'s> {
         input: &MeasureInput,
         now: DateTime<Utc>,
     ) -> Result<Handling> {
-        // Whether a non-handler owns the measure is checked by the store, inside the
-        // transaction that changes it.
+        // Whether a non-handler owns the measure is checked inside the transaction that
+        // changes it.
         let key = CaseKey::Id(self.case(key)?.id);
         let progress_only = !self.user.has(Role::Handler);
-        Ok(self
-            .store
-            .update_measure(key, number, input, progress_only, &self.user, now)?
-            .at(now))
+        self.apply(|r| {
+            workflow::handling::update_measure(
+                r,
+                key,
+                number,
+                input,
+                progress_only,
+                &self.user,
+                now,
+            )
+        })?;
+        self.handling_now(key, now)
     }
 
     /// The reminders of the deadline that have come by `now` and were not shown yet, for
@@ -505,7 +575,9 @@ impl<'s> Session<'s> {
             if due.is_empty() {
                 continue;
             }
-            for point in self.store.mark_reminders_shown(case.id, &due, now)? {
+            let newly =
+                self.write(|r| workflow::inbox::mark_reminders_shown(r, case.id, &due, now))?;
+            for point in newly {
                 out.push(Reminder {
                     case_id: case.id,
                     reference,
@@ -531,8 +603,7 @@ impl<'s> Session<'s> {
         )?;
         let case = self.case(key)?;
         let label = case.label();
-        let key = CaseKey::Id(case.id);
-        let handling = self.store.handling(key)?.at(now);
+        let handling = self.store.handling(&case)?.at(now);
         if handling.awareness.is_none() {
             return Err(Error::Conflict(format!(
                 "{label} is still a draft; a notice is printed once it is submitted"
@@ -541,7 +612,7 @@ impl<'s> Session<'s> {
         let organisation = self.organisation_or_error()?;
         let attachments = self
             .store
-            .attachments(key)?
+            .attachments(case.id)?
             .into_iter()
             .map(|a| a.file_name)
             .collect();
@@ -565,7 +636,7 @@ impl<'s> Session<'s> {
                     .find(|f| f.number == n)
                     .cloned()
                     .ok_or_else(|| Error::NotFound(format!("{label} has no filing {n}")))?;
-                let snapshot = self.store.filing_snapshot(key, n)?;
+                let snapshot = self.store.filing_snapshot(&case, n)?;
                 Ok(NoticeSource {
                     organisation,
                     reported: Reported::from_snapshot(&snapshot)?,
@@ -595,12 +666,11 @@ impl<'s> Session<'s> {
                 case.label()
             )));
         }
-        let key = CaseKey::Id(case.id);
         Ok(CaseSource {
             organisation: self.organisation_or_error()?,
-            handling: self.store.handling(key)?.at(now),
-            events: self.store.events(key)?,
-            attachments: self.store.attachments(key)?,
+            handling: self.store.handling(&case)?.at(now),
+            events: self.store.events(case.id)?,
+            attachments: self.store.attachments(case.id)?,
             case: case.with_clock(now),
             demo: self.store.is_demo()?,
         })
@@ -611,7 +681,7 @@ impl<'s> Session<'s> {
     pub fn history(&self, key: CaseKey) -> Result<Vec<CaseEvent>> {
         self.require(&[Role::Handler, Role::Dpo], "read a case's history")?;
         let case = self.case(key)?;
-        self.store.events(CaseKey::Id(case.id))
+        self.store.events(case.id)
     }
 
     /// Walks the whole hash-chained history; see [`verify_audit`].
@@ -635,8 +705,9 @@ impl<'s> Session<'s> {
     ) -> Result<()> {
         self.require(&[Role::Handler, Role::Dpo], "print the case's documents")?;
         let case = self.case(key)?;
-        self.store
-            .record_export(CaseKey::Id(case.id), export, &self.user, now)
+        self.apply(|r| {
+            workflow::cases::record_export(r, CaseKey::Id(case.id), export, &self.user, now)
+        })
     }
 
     /// Admins only: whatever touches the store as a whole (backups, restores, the
@@ -695,42 +766,7 @@ impl<'s> Session<'s> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.store.anonymise_cases(ids, months, &self.user, now)
-    }
-
-    /// A copy of the whole store to `dest` (admins).
-    pub fn backup_to(&self, dest: &std::path::Path) -> Result<()> {
-        self.may_manage_store()?;
-        self.store.backup_to(dest)
-    }
-
-    /// A copy in the backup folder (admins).
-    pub fn backup_now(&self, now: DateTime<Utc>) -> Result<BackupFile> {
-        self.may_manage_store()?;
-        self.store.backup(BackupReason::Manual, now)
-    }
-
-    /// The copies in the backup folder (admins).
-    pub fn backups(&self) -> Result<Vec<BackupFile>> {
-        self.may_manage_store()?;
-        self.store.backups()
-    }
-
-    /// Replaces the store with a checked copy (admins); the store as it was is kept.
-    pub fn restore_from(
-        &self,
-        backup: &std::path::Path,
-        encryption: &Encryption,
-        now: DateTime<Utc>,
-    ) -> Result<Restored> {
-        self.may_replace_store()?;
-        self.store.restore_from(backup, encryption, now)
-    }
-
-    /// A new passphrase for the encrypted store (admins).
-    pub fn change_passphrase(&self, new: &str) -> Result<()> {
-        self.may_manage_store()?;
-        self.store.change_passphrase(new)
+        self.write(|r| workflow::retention::anonymise_cases(r, ids, months, &self.user, now))
     }
 
     fn organisation_or_error(&self) -> Result<Organisation> {
@@ -747,10 +783,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "record that the people affected were informed")?;
-        Ok(self
-            .store
-            .inform_subjects(key, input, &self.user, now)?
-            .at(now))
+        self.apply(|r| workflow::handling::inform_subjects(r, key, input, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Corrects the facts of a reported case (the handler): the whole document, checked
@@ -764,10 +798,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "correct the facts of a case")?;
-        Ok(self
-            .store
-            .correct_case(key, draft, reason, &self.user, now)?
-            .at(now))
+        self.apply(|r| workflow::handling::correct_case(r, key, draft, reason, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Records when the company became aware: the start of the clock.
@@ -778,10 +810,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "set when the company became aware")?;
-        Ok(self
-            .store
-            .set_awareness(key, input, &self.user, now)?
-            .at(now))
+        self.apply(|r| workflow::handling::set_awareness(r, key, input, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Records a filing to Datatilsynet (append-only).
@@ -792,7 +822,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "record filings to Datatilsynet")?;
-        Ok(self.store.add_filing(key, input, &self.user, now)?.at(now))
+        self.apply(|r| workflow::handling::add_filing(r, key, input, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Sets a filing's Altinn receipt and/or Datatilsynet's case number, each once.
@@ -805,22 +836,24 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "record filings to Datatilsynet")?;
-        Ok(self
-            .store
-            .set_filing_receipt(
+        self.apply(|r| {
+            workflow::handling::set_filing_receipt(
+                r,
                 key,
                 number,
                 altinn_reference,
                 authority_case_number,
                 &self.user,
                 now,
-            )?
-            .at(now))
+            )
+        })?;
+        self.handling_now(key, now)
     }
 
     pub fn approve_measures(&self, key: CaseKey, now: DateTime<Utc>) -> Result<Handling> {
         let key = self.handled_case(key, "approve measures")?;
-        Ok(self.store.approve_measures(key, &self.user, now)?.at(now))
+        self.apply(|r| workflow::handling::approve_measures(r, key, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     pub fn close_case(
@@ -830,10 +863,8 @@ impl<'s> Session<'s> {
         now: DateTime<Utc>,
     ) -> Result<Handling> {
         let key = self.handled_case(key, "close cases")?;
-        Ok(self
-            .store
-            .close_case(key, lessons_learned, &self.user, now)?
-            .at(now))
+        self.apply(|r| workflow::handling::close_case(r, key, lessons_learned, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Advice on a case: from a handler or the DPO.
@@ -845,13 +876,14 @@ impl<'s> Session<'s> {
     ) -> Result<Handling> {
         self.require(&[Role::Handler, Role::Dpo], "comment on cases")?;
         let key = CaseKey::Id(self.case(key)?.id);
-        Ok(self.store.add_comment(key, text, &self.user, now)?.at(now))
+        self.apply(|r| workflow::handling::add_comment(r, key, text, &self.user, now))?;
+        self.handling_now(key, now)
     }
 
     /// Records that this handler has seen a notice; the case keeps the time.
     pub fn acknowledge(&self, notice: Uuid, now: DateTime<Utc>) -> Result<InboxItem> {
         self.require(&[Role::Handler], "acknowledge notices")?;
-        self.store.acknowledge(notice, &self.user, now)
+        self.write(|r| workflow::inbox::acknowledge(r, notice, &self.user, now))
     }
 
     pub fn organisation(&self) -> Result<Option<Organisation>> {
@@ -873,7 +905,8 @@ impl<'s> Session<'s> {
     ) -> Result<Organisation> {
         self.require(&[Role::Admin], "change the organisation's settings")?;
         let org = org.check()?;
-        self.store.update_organisation(&org, now)
+        self.apply(|r| workflow::settings::update_organisation(r, &org, now))?;
+        self.organisation_or_error()
     }
 
     /// The SMTP settings, without the password.
@@ -890,13 +923,13 @@ impl<'s> Session<'s> {
     ) -> Result<Option<SmtpSettings>> {
         self.require(&[Role::Admin], "change the e-mail settings")?;
         if input.is_some() && self.store.is_demo()? {
-            return Err(Error::Conflict(crate::demo::SENDS_NO_MAIL.into()));
+            return Err(Error::Conflict(crate::mail::DEMO_SENDS_NO_MAIL.into()));
         }
         let config = match input {
             Some(input) => Some(input.check(self.store.smtp_config()?.as_ref())?),
             None => None,
         };
-        self.store.save_smtp(config.as_ref(), now)?;
+        self.apply(|r| workflow::settings::save_smtp(r, config.as_ref(), now))?;
         Ok(config.map(|c| c.settings))
     }
 
@@ -904,7 +937,7 @@ impl<'s> Session<'s> {
     pub fn smtp_config(&self) -> Result<SmtpConfig> {
         self.require(&[Role::Admin], "send a test e-mail")?;
         if self.store.is_demo()? {
-            return Err(Error::Conflict(crate::demo::SENDS_NO_MAIL.into()));
+            return Err(Error::Conflict(crate::mail::DEMO_SENDS_NO_MAIL.into()));
         }
         self.store
             .smtp_config()?
@@ -927,9 +960,6 @@ impl<'s> Session<'s> {
 
     pub fn add_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
         self.require(&[Role::Admin], "add users")?;
-        self.store.add_user(user, now)
+        self.write(|r| workflow::people::add_user(r, user, now))
     }
 }
-
-#[cfg(test)]
-mod tests;

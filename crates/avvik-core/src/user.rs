@@ -75,6 +75,29 @@ pub struct NewUser {
     pub(crate) password_hash: String,
 }
 
+impl NewUser {
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    /// The Argon2id hash of the password (the password itself is never kept).
+    pub fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
 impl UserInput {
     pub fn check(self) -> Result<NewUser> {
         let mut errors = Errors::default();

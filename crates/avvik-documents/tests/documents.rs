@@ -8,8 +8,9 @@ use avvik_core::attachment::NewAttachment;
 use avvik_core::i18n::Lang;
 use avvik_core::org::{ContactPoint, Organisation};
 use avvik_core::session::{Session, initialize};
-use avvik_core::{CaseDocument, CaseKey, Role, SqliteStore, SystemInput, UserInput};
+use avvik_core::{CaseDocument, CaseKey, Role, SystemInput, UserInput};
 use avvik_documents::Generated;
+use avvik_store_sqlite::SqliteStore;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 
@@ -451,9 +452,10 @@ fn holds(haystack: &[u8], needle: &str) -> bool {
 fn retention_anonymises_a_closed_case_and_keeps_its_facts() {
     use avvik_core::handling::MeasureInput;
     use avvik_core::retention::REDACTED;
-    use avvik_core::store::Encryption;
+    use avvik_core::store::prelude::*;
     use avvik_core::vocab::MeasureStatus;
-    use avvik_core::{CaseStatus, ErrorKind, Store};
+    use avvik_core::{CaseStatus, ErrorKind};
+    use avvik_store_sqlite::Encryption;
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
@@ -636,10 +638,10 @@ fn retention_anonymises_a_closed_case_and_keeps_its_facts() {
 fn every_page_of_every_document_of_the_demo_company_says_it_must_not_be_sent() {
     let store = SqliteStore::open_in_memory().unwrap();
     let now = t(17);
-    let built = avvik_core::demo::create(&store, now).unwrap();
-    let leder = Session::sign_in(&store, "leder", avvik_core::demo::PASSWORD).unwrap();
-    let closed = CaseKey::Id(built.case(avvik_core::demo::Example::Closed));
-    let staged = CaseKey::Id(built.case(avvik_core::demo::Example::FiledInStages));
+    let built = avvik_demo::create(&store, now).unwrap();
+    let leder = Session::sign_in(&store, "leder", avvik_demo::PASSWORD).unwrap();
+    let closed = CaseKey::Id(built.case(avvik_demo::Example::Closed));
+    let staged = CaseKey::Id(built.case(avvik_demo::Example::FiledInStages));
     for (lang, mark) in [
         (Lang::Nb, "DEMO – skal ikke sendes"),
         (Lang::En, "DEMO – do not send"),

@@ -84,7 +84,7 @@ pub struct Delivery {
 /// Without SMTP settings nothing is due (the outbox only fills when they exist), and a
 /// mail queued before the settings were removed waits, with that error, until they return.
 pub fn deliver_pending(store: &dyn Store, now: DateTime<Utc>) -> avvik_core::Result<Delivery> {
-    let pending = store.claim_mail(now)?;
+    let pending = avvik_core::session::claim_mail(store, now)?;
     let mut report = Delivery::default();
     if pending.is_empty() {
         return Ok(report);
@@ -107,7 +107,7 @@ pub fn deliver_pending(store: &dyn Store, now: DateTime<Utc>) -> avvik_core::Res
         } else {
             report.failed += 1;
         }
-        match store.record_mail_attempt(id, outcome, now) {
+        match avvik_core::session::record_mail_attempt(store, id, outcome, now) {
             // Sent meanwhile by another process after its lease ran out: nothing to record.
             Err(e) if e.kind() == avvik_core::ErrorKind::NotFound => {}
             other => other?,

@@ -11,8 +11,10 @@ use std::thread;
 
 use avvik_core::mail::{SmtpInput, SmtpSecurity};
 use avvik_core::session::{self, Session};
+use avvik_core::store::prelude::*;
 use avvik_core::system::SystemInput;
-use avvik_core::{CaseDocument, CaseKey, Organisation, Role, SqliteStore, Store, UserInput};
+use avvik_core::{CaseDocument, CaseKey, Organisation, Role, UserInput};
+use avvik_store_sqlite::SqliteStore;
 use chrono::{Duration, TimeZone, Utc};
 
 const PASSWORD: &str = "et langt passord";

@@ -17,14 +17,16 @@ use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
 use avvik_core::i18n::Lang;
 use avvik_core::mail::{SmtpInput, SmtpSecurity};
 use avvik_core::session::{self, Session};
-use avvik_core::store::{
-    CaseSort, Encryption, FileKind, check_new_passphrase, file_kind, generate_passphrase,
-};
+use avvik_core::store::CaseSort;
+use avvik_core::store::prelude::*;
 use avvik_core::subjects::{SubjectChannel, SubjectNoticeInput};
 use avvik_core::vocab::{Art34Ground, DataCategory, IncidentType, MeasureKind, MeasureStatus};
 use avvik_core::{
-    CaseDocument, CaseFilter, CaseKey, CaseStatus, Organisation, Role, SqliteStore, SystemInput,
-    UserInput, paths,
+    CaseDocument, CaseFilter, CaseKey, CaseStatus, Organisation, Role, SystemInput, UserInput,
+};
+use avvik_store_sqlite::{
+    BackupReason, Encryption, FileKind, SqliteStore, check_new_passphrase, file_kind,
+    generate_passphrase, paths,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -893,7 +895,7 @@ fn run(cli: Cli) -> Result<(), String> {
         // The demo company has its own store in `demo/` beside the store --db names (or
         // the real one): never a path a real store may have.
         let folder = db.parent().unwrap_or(Path::new(""));
-        return demo(command, &avvik_core::demo::db_path(folder), now);
+        return demo(command, &avvik_store_sqlite::demo::db_path(folder), now);
     }
     if let Command::Init {
         org_name,
@@ -953,7 +955,7 @@ fn run(cli: Cli) -> Result<(), String> {
         ));
     }
     let store = open(&db)?;
-    let demo = avvik_core::Store::is_demo(&store).map_err(text_of)?;
+    let demo = store.is_demo().map_err(text_of)?;
     // Said after the output of every command on the demo store that succeeds, so an
     // error stays the first line on standard error.
     let noted = |result: Result<(), String>| {
@@ -1188,13 +1190,17 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Audit(_) | Command::Store(StoreCommand::Info) => unreachable!("handled above"),
         Command::Backup { out } => match out {
             Some(out) => {
-                session.backup_to(&out).map_err(text_of)?;
+                session.may_manage_store().map_err(text_of)?;
+                store.copy_to(&out).map_err(text_of)?;
                 let bytes = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
                 print_json(
                     &serde_json::json!({ "path": out.display().to_string(), "bytes": bytes }),
                 )
             }
-            None => print_json(&session.backup_now(now).map_err(text_of)?),
+            None => {
+                session.may_manage_store().map_err(text_of)?;
+                print_json(&store.backup(BackupReason::Manual, now).map_err(text_of)?)
+            }
         },
         Command::Restore { file } => {
             session.may_replace_store().map_err(text_of)?;
@@ -1205,7 +1211,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 _ => Encryption::None,
             };
             print_json(
-                &session
+                &store
                     .restore_from(&file, &encryption, now)
                     .map_err(text_of)?,
             )
@@ -1226,7 +1232,8 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Store(StoreCommand::Passphrase) => {
             let passphrase = new_passphrase_from("AVVIK_NEW_PASSPHRASE", false)?;
-            session.change_passphrase(&passphrase).map_err(text_of)?;
+            session.may_manage_store().map_err(text_of)?;
+            store.change_passphrase(&passphrase).map_err(text_of)?;
             if let Ok(Some(_)) = keychain_load(&db) {
                 avvik_keychain::save(&db, &passphrase).map_err(|e| {
                     format!(
@@ -1285,11 +1292,14 @@ const DEMO_NOTE: &str = "avvik: note: this is the demo company (example data, no
 fn demo(command: DemoCommand, path: &Path, now: DateTime<Utc>) -> Result<(), String> {
     match command {
         DemoCommand::Create => {
-            let (store, built) = avvik_core::demo::create_store(path, now).map_err(text_of)?;
+            let (store, built) = avvik_store_sqlite::demo::create_store(path, |store| {
+                avvik_demo::create(store, now)
+            })
+            .map_err(text_of)?;
             let leader = Session::sign_in(
                 &store,
-                &avvik_core::demo::users()[0].username,
-                avvik_core::demo::PASSWORD,
+                &avvik_demo::users()[0].username,
+                avvik_demo::PASSWORD,
             )
             .map_err(text_of)?;
             let mut cases = Vec::new();
@@ -1303,8 +1313,8 @@ fn demo(command: DemoCommand, path: &Path, now: DateTime<Utc>) -> Result<(), Str
             }
             print_json(&serde_json::json!({
                 "path": path.display().to_string(),
-                "organisation": avvik_core::demo::ORG_NAME,
-                "users": avvik_core::demo::users(),
+                "organisation": avvik_demo::ORG_NAME,
+                "users": avvik_demo::users(),
                 "cases": cases,
             }))?;
             eprintln!("{DEMO_NOTE}");
@@ -1317,7 +1327,7 @@ fn demo(command: DemoCommand, path: &Path, now: DateTime<Utc>) -> Result<(), Str
                     path.display()
                 ));
             }
-            let removed = avvik_core::demo::remove(path).map_err(text_of)?;
+            let removed = avvik_store_sqlite::demo::remove(path).map_err(text_of)?;
             print_json(&serde_json::json!({
                 "removed": removed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
             }))
@@ -1807,12 +1817,12 @@ fn new_passphrase_from(var: &str, generate: bool) -> Result<String, String> {
 /// Prints where the store is, whether it is encrypted, its version and backups.
 fn store_info(store: &SqliteStore, db: &Path) -> Result<(), String> {
     let backups =
-        avvik_core::store::list_backups(&avvik_core::store::backups_dir(db)).map_err(text_of)?;
+        avvik_store_sqlite::list_backups(&avvik_store_sqlite::backups_dir(db)).map_err(text_of)?;
     print_json(&serde_json::json!({
         "path": db.display().to_string(),
         "encrypted": store.is_encrypted(),
-        "demo": avvik_core::Store::is_demo(store).map_err(text_of)?,
-        "schema_version": avvik_core::store::SCHEMA_VERSION,
+        "demo": store.is_demo().map_err(text_of)?,
+        "schema_version": avvik_store_sqlite::SCHEMA_VERSION,
         "backups": backups.len(),
         "last_backup": backups.last(),
     }))

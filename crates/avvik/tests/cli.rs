@@ -636,7 +636,7 @@ fn a_newer_store_is_refused_naming_both_versions() {
         err.contains("schema version 99")
             && err.contains(&format!(
                 "versions up to {}",
-                avvik_core::store::SCHEMA_VERSION
+                avvik_store_sqlite::SCHEMA_VERSION
             )),
         "{err}"
     );

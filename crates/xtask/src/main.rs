@@ -129,6 +129,9 @@ fn test() -> Result {
         .dir(&root)
         .run()
     })?;
+    step("no database crate below the store (the layers)", || {
+        no_database_crate(&root)
+    })?;
     step(
         "the Tauri crate and @tauri-apps/api on one minor version",
         || tauri_versions_match(&root),
@@ -166,6 +169,51 @@ fn test() -> Result {
         "xtask: every test passed in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The crates that must not reach a database crate, and the edges looked at: the core
+/// (with its dev-dependencies too: its tests need no store), and the documents and the
+/// mail sender (what they compile; their tests use the SQLite store).
+const STORE_FREE: &[(&str, &str)] = &[
+    ("avvik-core", "all"),
+    ("avvik-api", "all"),
+    ("avvik-documents", "normal,build"),
+    ("avvik-mail", "normal,build"),
+];
+
+/// Fails when a crate that must stay free of any store reaches rusqlite (SQLCipher) or
+/// a PostgreSQL client, naming the path that brings it in.
+fn no_database_crate(root: &Path) -> Result {
+    for (krate, edges) in STORE_FREE {
+        if !root.join("crates").join(krate).is_dir() {
+            continue;
+        }
+        let out = cmd(
+            "cargo",
+            &[
+                "tree", "--locked", "-p", krate, "-e", edges, "--prefix", "none",
+            ],
+        )
+        .dir(root)
+        .output()?;
+        for banned in [
+            "rusqlite ",
+            "libsqlite3-sys ",
+            "postgres ",
+            "tokio-postgres ",
+            "sqlx ",
+        ] {
+            if out.lines().any(|l| l.starts_with(banned)) {
+                return Err(format!(
+                    "{krate} depends on {} (see `cargo tree -p {krate} -e {edges} -i {}`): the core and what sits beside it reach a store only through the core's interfaces",
+                    banned.trim(),
+                    banned.trim()
+                ));
+            }
+        }
+        println!("{krate}: no database crate ({edges} edges)");
+    }
     Ok(())
 }
 
@@ -515,6 +563,19 @@ impl Cmd {
     fn env(mut self, key: &str, value: &str) -> Cmd {
         self.inner.env(key, value);
         self
+    }
+
+    /// Runs it and returns what it printed on standard output.
+    fn output(mut self) -> Result<String> {
+        let out = self
+            .inner
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot start `{}`: {e}", self.shown))?;
+        if !out.status.success() {
+            return Err(format!("`{}` failed ({})", self.shown, out.status));
+        }
+        String::from_utf8(out.stdout).map_err(|e| format!("`{}` printed no text: {e}", self.shown))
     }
 
     fn run(mut self) -> Result {

@@ -50,7 +50,7 @@ fn hash_existing_events(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let mut write =
         tx.prepare("UPDATE case_events SET data_hash = ?2, hash = ?3 WHERE seq = ?1")?;
     let mut rows = read.query([])?;
-    let mut prev = crate::audit::GENESIS.to_owned();
+    let mut prev = avvik_core::audit::GENESIS.to_owned();
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
         let (case_id, at, kind, actor, data): (String, String, String, String, String) = (
@@ -60,7 +60,8 @@ fn hash_existing_events(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             row.get(4)?,
             row.get(5)?,
         );
-        let (data_hash, hash) = crate::audit::link(&prev, seq, &case_id, &at, &kind, &actor, &data);
+        let (data_hash, hash) =
+            avvik_core::audit::link(&prev, seq, &case_id, &at, &kind, &actor, &data);
         write.execute(rusqlite::params![seq, data_hash, hash])?;
         prev = hash;
     }

@@ -14,8 +14,12 @@ use std::time::{Duration, Instant};
 
 use avvik_core::case::CaseKey;
 use avvik_core::form::Draft;
-use avvik_core::store::Encryption;
-use avvik_core::{CaseDocument, Session, SqliteStore, Store};
+use avvik_core::store::prelude::*;
+use avvik_core::store::write;
+use avvik_core::workflow;
+use avvik_core::{CaseDocument, Session};
+use avvik_store_sqlite::Encryption;
+use avvik_store_sqlite::SqliteStore;
 
 mod common;
 use chrono::Utc;
@@ -53,8 +57,8 @@ fn set_up(path: &Path) -> String {
 fn write_until_killed(path: &Path, case: &str) -> ! {
     use std::io::Write;
     let store = SqliteStore::open(path, &key()).unwrap();
-    // The store's own calls, as a signed-in session makes them (signing in again on
-    // every start would only add password hashing to each cycle).
+    // The core's workflow on the store, as a signed-in session runs it (signing in
+    // again on every start would only add password hashing to each cycle).
     let me = store.users().unwrap().remove(0);
     let case = CaseKey::parse(case).unwrap();
     let mut out = std::io::stdout().lock();
@@ -64,18 +68,22 @@ fn write_until_killed(path: &Path, case: &str) -> ! {
     loop {
         n += 1;
         let now = Utc::now();
-        let d = store
-            .create_case(&draft(&format!("Utkast {n}")), false, &me, now)
-            .unwrap();
-        writeln!(out, "DRAFT {} {n}", d.id).unwrap();
+        let first = draft(&format!("Utkast {n}"));
+        let id = write(&store, |r| {
+            workflow::cases::create_case(r, &first, false, &me, now)
+        })
+        .unwrap();
+        writeln!(out, "DRAFT {id} {n}").unwrap();
         out.flush().unwrap();
+        let saved = draft(&format!("Utkast {n} lagret"));
         store
-            .save_draft(d.id, &draft(&format!("Utkast {n} lagret")), now)
+            .transact(&mut |r| workflow::cases::save_draft(r, id, &saved, now))
             .unwrap();
-        writeln!(out, "SAVED {} {n}", d.id).unwrap();
+        writeln!(out, "SAVED {id} {n}").unwrap();
         out.flush().unwrap();
+        let comment = format!("Kommentar {n}");
         store
-            .add_comment(case, Some(&format!("Kommentar {n}")), &me, now)
+            .transact(&mut |r| workflow::handling::add_comment(r, case, Some(&comment), &me, now))
             .unwrap();
         writeln!(out, "COMMENT {n}").unwrap();
         out.flush().unwrap();
@@ -171,7 +179,9 @@ fn check(path: &Path, case: &str, acked: &Acked, comments_before: &mut usize) {
             Some(format!("Utkast {n} lagret").as_str())
         );
     }
-    let handling = store.handling(CaseKey::parse(case).unwrap()).unwrap();
+    let handling = store
+        .handling(&store.case(CaseKey::parse(case).unwrap()).unwrap())
+        .unwrap();
     let comments = handling.comments.len();
     assert!(
         comments >= *comments_before + acked.comments.len(),

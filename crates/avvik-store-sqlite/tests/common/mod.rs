@@ -1,7 +1,8 @@
 //! What the integration tests share: a store set up as after the first run.
 
 use avvik_core::user::NewUser;
-use avvik_core::{Organisation, Role, Session, SqliteStore, SystemInput, UserInput};
+use avvik_core::{Organisation, Role, Session, SystemInput, UserInput};
+use avvik_store_sqlite::SqliteStore;
 use chrono::{DateTime, Utc};
 
 pub const PASSWORD: &str = "et langt passord";

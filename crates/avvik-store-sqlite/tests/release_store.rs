@@ -4,8 +4,10 @@
 
 use std::path::PathBuf;
 
-use avvik_core::store::{Encryption, SCHEMA_VERSION};
-use avvik_core::{CaseFilter, CaseKey, Session, SqliteStore, Store};
+use avvik_core::history::EventKind;
+use avvik_core::store::prelude::*;
+use avvik_core::{CaseFilter, CaseKey, Session};
+use avvik_store_sqlite::{Encryption, SCHEMA_VERSION, SqliteStore};
 use chrono::{TimeZone, Utc};
 
 /// The passphrase the fixture is encrypted under.
@@ -77,6 +79,11 @@ fn the_released_store_opens_migrates_and_verifies_and_its_chain_goes_on() {
         }
     }
     assert_eq!(kinds.iter().map(String::as_str).collect::<Vec<_>>(), KINDS);
+    // The core's vocabulary names each, with the very text the release stored (and
+    // hashed), and no other.
+    let mut typed: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+    typed.sort();
+    assert_eq!(typed, KINDS);
     let filed = leder
         .handling(CaseKey::Reference("AVVIK-2026-0001".parse().unwrap()), now)
         .unwrap();

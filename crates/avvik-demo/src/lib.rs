@@ -6,11 +6,11 @@
 //! example cases as to real ones. Times are relative to `now` (the 72-hour clock of
 //! the newest case counts down live), and the same `now` always gives the same content.
 //!
-//! A demo store is marked for good when it is set up (`organisation.demo`, migration
-//! 19): it never sends e-mail, its documents say «DEMO» on every page, and [`remove`]
-//! deletes it with its backups in one action, refusing any store without the marker.
-
-use std::path::{Path, PathBuf};
+//! A demo register is marked for good when it is set up
+//! ([`avvik_core::session::initialize_demo`]): it never sends e-mail and its documents
+//! say «DEMO» on every page. This crate knows no store: the SQLite store keeps the
+//! demo's file (`avvik_store_sqlite::demo`: made new, recognised by its marker,
+//! deleted whole with its backups).
 
 use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use serde::Serialize;
@@ -18,21 +18,19 @@ use serde_json::{Value, json};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::case::CaseKey;
-use crate::error::{Error, Result};
-use crate::filing::FilingInput;
-use crate::form::CaseDocument;
-use crate::handling::{AssessmentInput, DecisionInput, MeasureInput};
-use crate::org::{ContactPoint, Organisation};
-use crate::session::Session;
-use crate::store::{
-    Encryption, FileKind, SqliteStore, Store, backups_dir, file_kind, list_backups,
-};
-use crate::subjects::SubjectNoticeInput;
-use crate::system::SystemInput;
-use crate::time::DISPLAY_TZ;
-use crate::user::{Role, UserInput};
-use crate::vocab::{MeasureKind, MeasureStatus};
+use avvik_core::case::CaseKey;
+use avvik_core::error::{Error, Result};
+use avvik_core::filing::FilingInput;
+use avvik_core::form::CaseDocument;
+use avvik_core::handling::{AssessmentInput, DecisionInput, MeasureInput};
+use avvik_core::org::{ContactPoint, Organisation};
+use avvik_core::session::Session;
+use avvik_core::store::Store;
+use avvik_core::subjects::SubjectNoticeInput;
+use avvik_core::system::SystemInput;
+use avvik_core::time::DISPLAY_TZ;
+use avvik_core::user::{Role, UserInput};
+use avvik_core::vocab::{MeasureKind, MeasureStatus};
 
 /// The demo company's name: says what it is wherever the organisation is shown.
 pub const ORG_NAME: &str = "Demo: Eksempel AS";
@@ -42,10 +40,7 @@ pub const ORG_NUMBER: &str = "123456785";
 /// The one password of every demo user (shown on the sign-in screen of the demo).
 pub const PASSWORD: &str = "demopassord";
 /// Why a demo store refuses to send e-mail.
-pub const SENDS_NO_MAIL: &str =
-    "this is the demo company: it never sends e-mail (its cases are invented)";
-/// The folder of the demo store inside the data folder.
-pub const DIR_NAME: &str = "demo";
+pub const SENDS_NO_MAIL: &str = avvik_core::mail::DEMO_SENDS_NO_MAIL;
 
 /// A user of the demo company, shown on its sign-in screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -108,11 +103,6 @@ impl Built {
     }
 }
 
-/// The demo store's path in a data folder: `<data folder>/demo/avvik.sqlite3`.
-pub fn db_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(DIR_NAME).join(crate::paths::DB_FILE_NAME)
-}
-
 /// Sets up an empty store as the demo company and fills it. Refused (a conflict)
 /// once the store is set up.
 pub fn create(store: &dyn Store, now: DateTime<Utc>) -> Result<Built> {
@@ -135,7 +125,7 @@ pub fn create(store: &dyn Store, now: DateTime<Utc>) -> Result<Built> {
     }
     .check()?;
     let leader = user_input(leader_input).check()?;
-    store.initialize_demo(&org, &leader, start)?;
+    avvik_core::session::initialize_demo(store, &org, &leader, start)?;
     let kari = Session::sign_in(store, &leader_input.username, PASSWORD)?;
     for person in &people[1..] {
         kari.add_user(&user_input(person).check()?, start)?;
@@ -202,7 +192,7 @@ fn user_input(u: &DemoUser) -> UserInput {
 /// The system register: systems small Norwegian companies name in their privacy
 /// policies, with the kinds of personal data each holds.
 fn systems() -> Vec<SystemInput> {
-    use crate::vocab::DataCategory as D;
+    use avvik_core::vocab::DataCategory as D;
     let s = |name: &str, purpose: &str, data: &[D], processor: Option<&str>| SystemInput {
         name: name.into(),
         purpose: Some(purpose.into()),
@@ -836,218 +826,6 @@ impl Ctx<'_, '_> {
 fn from_json<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
     serde_json::from_value(v)
         .map_err(|e| Error::Internal(format!("the demo data does not read: {e}")))
-}
-
-/// Makes the demo company's store at `path` (unencrypted: it holds invented cases
-/// only) and fills it. Refused when a file is there already; a failure leaves no file.
-pub fn create_store(path: &Path, now: DateTime<Utc>) -> Result<(SqliteStore, Built)> {
-    create_store_with(path, now, |store, now| create(store, now))
-}
-
-/// [`create_store`] with what fills the new store (a test makes it fail).
-fn create_store_with(
-    path: &Path,
-    now: DateTime<Utc>,
-    fill: impl FnOnce(&SqliteStore, DateTime<Utc>) -> Result<Built>,
-) -> Result<(SqliteStore, Built)> {
-    let taken = || {
-        Error::Conflict(format!(
-            "there is a store at {} already; the demo company is made only in a new one",
-            path.display()
-        ))
-    };
-    if file_kind(path)? != FileKind::Missing {
-        return Err(taken());
-    }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let made_dir = match dir {
-        Some(dir) if !dir.exists() => {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| storage(dir, format!("cannot make the folder: {e}")))?;
-            Some(dir)
-        }
-        _ => None,
-    };
-    // The file is made here, exclusively, so the clean-up below only ever deletes a
-    // file this call made (never a store someone else made at the same moment).
-    let made = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path);
-    if let Err(e) = made {
-        if let Some(dir) = made_dir {
-            let _ = std::fs::remove_dir(dir);
-        }
-        return Err(match e.kind() {
-            std::io::ErrorKind::AlreadyExists => taken(),
-            _ => storage(path, format!("cannot make the file: {e}")),
-        });
-    }
-    let result = SqliteStore::open(path, &Encryption::None)
-        .and_then(|store| fill(&store, now).map(|built| (store, built)));
-    if result.is_err() {
-        // Half a demo is no use, and an unmarked one could not be removed as a demo:
-        // the file this call made goes (the store is closed by now), with its journal
-        // files and the folder when it made it and it is empty.
-        for file in [
-            beside(path, "-wal"),
-            beside(path, "-shm"),
-            beside(path, "-journal"),
-        ]
-        .iter()
-        .chain([path.to_path_buf()].iter())
-        {
-            let _ = std::fs::remove_file(file);
-        }
-        if let Some(dir) = made_dir {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-    result
-}
-
-/// `path` with `suffix` after its file name (`avvik.sqlite3-wal`).
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
-/// Whether the file at `path` is a demo store, read without changing anything: an
-/// encrypted or unreadable file, or one from before migration 19, is not.
-pub fn is_demo_store(path: &Path) -> Result<bool> {
-    match file_kind(path)? {
-        FileKind::Missing | FileKind::Encrypted => return Ok(false),
-        FileKind::Plain => {}
-    }
-    // Read-only, so a real store that is refused is left as it was (a read-write
-    // connection would checkpoint its write-ahead log when it closes). Without a
-    // write-ahead log everything is in the file itself, which is then read as it is
-    // (`immutable`), so no `-wal` or `-shm` file is made beside it either.
-    let immutable = if beside(path, "-wal").exists() {
-        ""
-    } else {
-        "&immutable=1"
-    };
-    let uri = format!("file:{}?mode=ro{immutable}", uri_path(path)?);
-    let conn = rusqlite::Connection::open_with_flags(
-        uri,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-            | rusqlite::OpenFlags::SQLITE_OPEN_URI
-            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| storage(path, format!("cannot read it: {e}")))?;
-    let marked = conn.query_row("SELECT demo FROM organisation WHERE id = 1", [], |r| {
-        r.get::<_, bool>(0)
-    });
-    Ok(marked.unwrap_or(false))
-}
-
-/// The path as the path of an SQLite URI (`?`, `#` and `%` escaped).
-fn uri_path(path: &Path) -> Result<String> {
-    let text = path
-        .to_str()
-        .ok_or_else(|| storage(path, "the path is not valid UTF-8"))?;
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '?' | '#' | '%' => out.push_str(&format!("%{:02X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Ok(out)
-}
-
-fn storage(path: &Path, message: impl Into<String>) -> Error {
-    Error::Storage {
-        path: path.display().to_string(),
-        message: message.into(),
-    }
-}
-
-/// Deletes the demo store at `path` (closed by its user first): the file with its
-/// `-wal`, `-shm` and `-journal`, the sign-in token beside it, the backups of it in
-/// the backup folder, and then the folders if they are empty. Refused, with nothing
-/// deleted, unless the file is marked as a demo; a backup that is not a demo copy is
-/// left where it is. Refused too (a conflict), with nothing deleted, while any other
-/// connection has the file open (the app, another command). Returns the files deleted.
-pub fn remove(path: &Path) -> Result<Vec<PathBuf>> {
-    if file_kind(path)? == FileKind::Missing {
-        return Err(Error::NotFound(format!(
-            "there is no demo company at {}",
-            path.display()
-        )));
-    }
-    if !is_demo_store(path)? {
-        return Err(Error::Conflict(format!(
-            "{} is not a demo company's store; only the demo company is removed this way",
-            path.display()
-        )));
-    }
-    // Nobody else may have it open (the app, another command): proved by taking it
-    // for this connection alone, held until everything is deleted.
-    let _alone = take_alone(path)?;
-    let mut removed = Vec::new();
-    let backups = backups_dir(path);
-    let copies = if backups.is_dir() {
-        list_backups(&backups)?
-    } else {
-        Vec::new()
-    };
-    for copy in copies {
-        let copy = PathBuf::from(copy.path);
-        if is_demo_store(&copy)? {
-            remove_file(&copy, &mut removed)?;
-        }
-    }
-    // The journal files first: a new store made at the same path later must never
-    // meet a stale write-ahead log of this one.
-    for suffix in ["-wal", "-shm", "-journal"] {
-        remove_file(&beside(path, suffix), &mut removed)?;
-    }
-    remove_file(&path.with_extension("signed-in"), &mut removed)?;
-    remove_file(path, &mut removed)?;
-    for dir in [backups.as_path(), path.parent().unwrap_or(Path::new(""))] {
-        // Only an empty folder goes: anything else someone put there stays.
-        if !dir.as_os_str().is_empty() && std::fs::remove_dir(dir).is_ok() {
-            removed.push(dir.to_path_buf());
-        }
-    }
-    Ok(removed)
-}
-
-/// A connection that has the demo store at `path` to itself until it is dropped, or a
-/// conflict when any other connection has the file open. Leaving WAL mode is refused
-/// while another connection has the file open, and the exclusive locking mode keeps
-/// the lock from the first write on (as [`SqliteStore::encrypt_in_place`] does).
-fn take_alone(path: &Path) -> Result<rusqlite::Connection> {
-    let in_use = |e: rusqlite::Error| {
-        Error::Conflict(format!(
-            "the demo company at {} is in use (close the app, or any other avvik command on it, first); nothing was removed: {e}",
-            path.display()
-        ))
-    };
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| storage(path, format!("cannot open it: {e}")))?;
-    // Refused at once: a file someone has open is not waited for.
-    conn.busy_timeout(std::time::Duration::ZERO)
-        .map_err(|e| storage(path, format!("cannot open it: {e}")))?;
-    crate::store::take_sole_use(&conn).map_err(in_use)?;
-    Ok(conn)
-}
-
-fn remove_file(path: &Path, removed: &mut Vec<PathBuf>) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Ok(()) => {
-            removed.push(path.to_path_buf());
-            Ok(())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(storage(path, format!("cannot delete it: {e}"))),
-    }
 }
 
 #[cfg(test)]

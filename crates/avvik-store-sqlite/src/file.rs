@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{SqliteStore, migrations, sql_err};
-use crate::error::{Error, Problem, Result, ValidationError};
+use avvik_core::error::{Error, Problem, Result, ValidationError};
 
 /// How a store file is protected.
 #[derive(Clone, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
 /// A new random passphrase: six groups of five letters and digits from an alphabet
 /// without look-alikes (about 155 bits), easy to copy from a printed sheet.
 pub fn generate_passphrase() -> String {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    use password_hash::rand_core::{OsRng, RngCore};
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut groups = Vec::with_capacity(6);
     for _ in 0..6 {
@@ -691,6 +691,14 @@ impl SqliteStore {
     }
 
     /// `PRAGMA integrity_check`: ok, or the first problems SQLite names.
+    /// The copies in the backup folder, oldest first (none for a store in memory).
+    pub fn backups(&self) -> Result<Vec<BackupFile>> {
+        match self.path() {
+            Some(path) => list_backups(&backups_dir(&path)),
+            None => Ok(Vec::new()),
+        }
+    }
+
     pub fn integrity_check(&self) -> Result<()> {
         let conn = self.conn();
         let problems: Vec<String> = conn
@@ -735,8 +743,8 @@ impl SqliteStore {
             let copy = SqliteStore::open_copy(&staged, encryption)?;
             // The demo company and a real register never take each other's place: a
             // demo copy would turn the register into invented cases that send no mail.
-            let copy_demo = copy.load_demo(&copy.conn())?;
-            if copy_demo != self.load_demo(&self.conn())? {
+            let copy_demo = avvik_core::store::SettingsStore::is_demo(&copy)?;
+            if copy_demo != avvik_core::store::SettingsStore::is_demo(self)? {
                 return Err(Error::Conflict(if copy_demo {
                     "the copy is of the demo company, not of this register; nothing was restored"
                         .into()
