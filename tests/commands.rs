@@ -1,5 +1,6 @@
 //! The IPC commands through Tauri's mock runtime: real command handlers, real
-//! serialisation, a real store on disk; no window.
+//! serialisation, a real store on disk; no window. The operations of the register
+//! travel as the window sends them, through the one `operation` command.
 
 use avvik_desktop::{AppState, builder};
 use serde_json::{Value, json};
@@ -652,11 +653,19 @@ fn a_demo_left_beside_no_real_store_opens_at_the_next_start() {
 }
 
 /// `invoke` from another thread (the window is shared; each call is a command of its own).
+/// Calls a command as the window does: an operation of the register goes through the
+/// one `operation` command (named, with its request), as the UI's generated backend
+/// sends it; anything else is the desktop's own command.
 fn invoke_on(
     window: &WebviewWindow<tauri::test::MockRuntime>,
     cmd: &str,
     args: Value,
 ) -> Result<Value, Value> {
+    let (cmd, args) = if avvik_api::NAMES.contains(&cmd) {
+        ("operation", json!({"name": cmd, "request": args}))
+    } else {
+        (cmd, args)
+    };
     get_ipc_response(
         window,
         InvokeRequest {

@@ -1,82 +1,32 @@
-//! The IPC commands. Each one is thin: it parses its arguments with the core's own
-//! parsers (so bad input is a `validation` error like any other), reads the clock if
-//! a rule needs the time, hands store work to the blocking pool (never the main
-//! thread), and maps errors.
+//! The IPC commands that are the desktop's own (the operations of the register are one
+//! command: `operation.rs`): the first run, signing in and out, the status bar, the
+//! history's check at start, attaching a file (raw bytes), and saving through the OS
+//! dialog. Each one is thin: it parses its arguments with the core's own parsers, reads
+//! the clock if a rule needs the time, hands store work to the blocking pool (`calls`),
+//! and maps errors.
 
 use std::sync::Arc;
 
 use avvik_core::attachment::{Attachment, NewAttachment};
 use avvik_core::export;
-use avvik_core::form::Review;
 use avvik_core::i18n::Lang;
-use avvik_core::notice::InboxItem;
 use avvik_core::session::{self, Session};
 use avvik_core::store::prelude::*;
-use avvik_core::system::System;
-use avvik_core::templates;
-use avvik_core::time::{self, LocalTime};
-use avvik_core::vocab::IncidentType;
+use avvik_core::time;
 use avvik_core::{
-    Case, CaseDocument, CaseFilter, CaseKey, Organisation, Problem, Store, SystemInput, User,
-    UserInput, ValidationError, nin,
+    CaseFilter, CaseKey, Organisation, Problem, Store, User, UserInput, ValidationError,
 };
 use avvik_store_sqlite::{
     Encryption, SCHEMA_VERSION, SqliteStore, check_new_passphrase, generate_passphrase,
 };
-use chrono::{NaiveDateTime, Utc};
-use serde::de::DeserializeOwned;
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 use ts_rs::TS;
-use uuid::Uuid;
 
+use crate::calls::{as_signed_in, blocking, parse, store};
 use crate::error::CommandError;
 use crate::state::{AppState, Slot};
-
-/// Runs store work on the blocking pool, never on the main (UI) thread.
-pub(crate) async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> avvik_core::Result<T> + Send + 'static,
-) -> Result<T, CommandError> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| CommandError::internal(format!("background task failed: {e}")))?
-        .map_err(CommandError::from)
-}
-
-pub(crate) fn store(state: &AppState) -> Result<Arc<SqliteStore>, CommandError> {
-    state.store()
-}
-
-/// Runs `work` as the signed-in user, off the main thread. Every rule about who may do
-/// what is the core's: the session checks it.
-pub(crate) async fn as_signed_in<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&Session<'_>) -> avvik_core::Result<T> + Send + 'static,
-) -> Result<T, CommandError> {
-    let store = store(state)?;
-    let signed_in = state.signed_in().ok_or_else(|| {
-        CommandError::from(avvik_core::Error::Unauthorized(
-            "nobody is signed in".into(),
-        ))
-    })?;
-    blocking(move || work(&Session::resume(&*store, &signed_in)?)).await
-}
-
-/// Runs `work` as the signed-in user on the store's file itself (backups, restores,
-/// the passphrase: what only the local SQLite store does), off the main thread. The
-/// session's checks come first, in `work`.
-pub(crate) async fn on_the_file<T: Send + 'static>(
-    state: &AppState,
-    work: impl FnOnce(&Session<'_>, &SqliteStore) -> avvik_core::Result<T> + Send + 'static,
-) -> Result<T, CommandError> {
-    let store = store(state)?;
-    let signed_in = state.signed_in().ok_or_else(|| {
-        CommandError::from(avvik_core::Error::Unauthorized(
-            "nobody is signed in".into(),
-        ))
-    })?;
-    blocking(move || work(&Session::resume(&*store, &signed_in)?, &store)).await
-}
 
 /// Where the store stands, as the window needs to know it first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -311,7 +261,7 @@ pub async fn sign_in(
     .await?;
     if let Some(token) = token {
         if let Err(e) = state.keep_token(&token) {
-            let store = self::store(&state)?;
+            let store = crate::calls::store(&state)?;
             let _ = blocking(move || Session::resume(&*store, &signed_in)?.forget()).await;
             return Err(e);
         }
@@ -344,157 +294,10 @@ pub async fn sign_out(state: State<'_, AppState>) -> Result<(), CommandError> {
     let who = state.signed_in();
     state.set_signed_in(None);
     state.forget_token();
-    if let (Some(who), Ok(store)) = (who, self::store(&state)) {
+    if let (Some(who), Ok(store)) = (who, store(&state)) {
         blocking(move || Session::resume(&*store, &who)?.forget()).await?;
     }
     Ok(())
-}
-
-/// Reads an argument that is not a case document, refusing bad JSON as a validation error.
-pub(crate) fn parse<T: DeserializeOwned>(
-    field: &str,
-    value: serde_json::Value,
-) -> Result<T, CommandError> {
-    serde_json::from_value(value).map_err(|e| {
-        avvik_core::Error::from(ValidationError::new(
-            field,
-            Problem::Malformed,
-            e.to_string(),
-        ))
-        .into()
-    })
-}
-
-fn case_id(id: &str) -> Result<Uuid, CommandError> {
-    match CaseKey::parse(id)? {
-        CaseKey::Id(id) => Ok(id),
-        CaseKey::Reference(r) => Err(avvik_core::Error::Conflict(format!(
-            "{r} has been submitted; only drafts are saved by id"
-        ))
-        .into()),
-    }
-}
-
-/// A page of the case register, and how many cases the filter selects in all.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn list_cases(
-    state: State<'_, AppState>,
-    filter: serde_json::Value,
-) -> Result<avvik_core::store::CasePage, CommandError> {
-    let filter: CaseFilter = parse("filter", filter)?;
-    let now = Utc::now();
-    as_signed_in(&state, move |s| s.case_page(&filter, now)).await
-}
-
-/// One case by id or reference.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn get_case(state: State<'_, AppState>, key: String) -> Result<Case, CommandError> {
-    let key = CaseKey::parse(&key)?;
-    let now = Utc::now();
-    as_signed_in(&state, move |s| Ok(s.case(key)?.with_clock(now))).await
-}
-
-/// Starts a draft from what the form holds so far.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn create_draft(
-    state: State<'_, AppState>,
-    document: serde_json::Value,
-) -> Result<Case, CommandError> {
-    let now = Utc::now();
-    let draft = CaseDocument::from_value(document)?.check(now)?;
-    as_signed_in(&state, move |s| s.create_case(&draft, false, now)).await
-}
-
-/// Autosaves a draft.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn save_draft(
-    state: State<'_, AppState>,
-    id: String,
-    document: serde_json::Value,
-) -> Result<Case, CommandError> {
-    let id = case_id(&id)?;
-    let now = Utc::now();
-    let draft = CaseDocument::from_value(document)?.check(now)?;
-    as_signed_in(&state, move |s| s.save_draft(id, &draft, now)).await
-}
-
-/// Submits a draft: the core checks it is complete and gives it its reference.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn submit_case(state: State<'_, AppState>, key: String) -> Result<Case, CommandError> {
-    let key = CaseKey::parse(&key)?;
-    let now = Utc::now();
-    let case = as_signed_in(&state, move |s| s.submit_case(key, now)).await?;
-    // The reference only: the log holds no case's words (see `logging`).
-    if let Some(reference) = &case.reference {
-        log::info!("case submitted: {reference}");
-    }
-    state.wake_worker();
-    Ok(case)
-}
-
-/// What the core says about the form right now: broken rules, missing answers, warnings.
-#[tauri::command(rename_all = "snake_case")]
-pub fn review_document(document: serde_json::Value) -> Result<Review, CommandError> {
-    Ok(CaseDocument::from_value(document)?.review(Utc::now()))
-}
-
-/// Pre-fills the form from the template of an incident type.
-#[tauri::command(rename_all = "snake_case")]
-pub fn apply_template(
-    document: serde_json::Value,
-    incident_type: serde_json::Value,
-    lang: serde_json::Value,
-) -> Result<CaseDocument, CommandError> {
-    let mut document = CaseDocument::from_value(document)?;
-    let incident_type: IncidentType = parse("incident_type", incident_type)?;
-    let lang: Lang = parse("lang", lang)?;
-    document.apply_template(incident_type, lang);
-    Ok(document)
-}
-
-/// The incident types that have a template.
-#[tauri::command(rename_all = "snake_case")]
-pub fn template_types() -> Vec<IncidentType> {
-    templates::template_types()
-}
-
-/// The text with every fødselsnummer and D-nummer masked.
-#[tauri::command(rename_all = "snake_case")]
-pub fn mask_national_ids(text: String) -> String {
-    nin::mask(&text)
-}
-
-/// What a wall-clock time typed in the form (`YYYY-MM-DDTHH:MM`, Europe/Oslo) means.
-#[tauri::command(rename_all = "snake_case")]
-pub fn resolve_local_time(local: String) -> Result<LocalTime, CommandError> {
-    let parsed = NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(&local, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|e| {
-            avvik_core::Error::from(ValidationError::new(
-                "time",
-                Problem::Malformed,
-                format!("`{local}`: {e}"),
-            ))
-        })?;
-    Ok(time::resolve_oslo(parsed))
-}
-
-/// The system register.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn list_systems(state: State<'_, AppState>) -> Result<Vec<System>, CommandError> {
-    as_signed_in(&state, |s| s.systems()).await
-}
-
-/// Adds a system to the register (from the form's «add a system»).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn add_system(
-    state: State<'_, AppState>,
-    input: serde_json::Value,
-) -> Result<System, CommandError> {
-    let input: SystemInput = parse("system", input)?;
-    let system = input.check()?;
-    let now = Utc::now();
-    as_signed_in(&state, move |s| s.add_system(&system, now)).await
 }
 
 /// Facts for the status bar: version, where the data lives, the schema version.
@@ -580,58 +383,6 @@ pub async fn add_attachment(
     as_signed_in(&state, move |s| s.add_attachment(key, &file, now)).await
 }
 
-/// A case's attachments.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn list_attachments(
-    state: State<'_, AppState>,
-    key: String,
-) -> Result<Vec<Attachment>, CommandError> {
-    let key = CaseKey::parse(&key)?;
-    as_signed_in(&state, move |s| s.attachments(key)).await
-}
-
-/// What the window can show of an attachment without writing it to disk.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Preview {
-    /// An image, as a `data:` URL.
-    Image { data_url: String },
-    /// Text (an e-mail, a log), as UTF-8.
-    Text { text: String },
-    /// Nothing to show in the window; save it to open it.
-    None,
-}
-
-/// Largest attachment shown in the window.
-const PREVIEW_MAX_BYTES: u64 = 5 * 1024 * 1024;
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn attachment_preview(
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<Preview, CommandError> {
-    let id = attachment_id(&id)?;
-    let (record, content) = as_signed_in(&state, move |s| s.attachment(id)).await?;
-    if record.size > PREVIEW_MAX_BYTES {
-        return Ok(Preview::None);
-    }
-    let media = record.media_type.as_str();
-    Ok(if media.starts_with("image/") {
-        use base64::Engine;
-        let data = base64::engine::general_purpose::STANDARD.encode(&content);
-        Preview::Image {
-            data_url: format!("data:{media};base64,{data}"),
-        }
-    } else if media.starts_with("text/") || media == "message/rfc822" || media == "application/json"
-    {
-        Preview::Text {
-            text: String::from_utf8_lossy(&content).into_owned(),
-        }
-    } else {
-        Preview::None
-    })
-}
-
 /// Saves an attachment where the user chooses; `None` when the user cancels.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn save_attachment<R: tauri::Runtime>(
@@ -639,7 +390,7 @@ pub async fn save_attachment<R: tauri::Runtime>(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<Option<String>, CommandError> {
-    let id = attachment_id(&id)?;
+    let id = avvik_api::attachment_id(&id)?;
     let (record, content) = as_signed_in(&state, move |s| s.attachment(id)).await?;
     save_with_dialog(app, record.file_name, content).await
 }
@@ -731,17 +482,6 @@ pub(crate) async fn save_with_dialog<R: tauri::Runtime>(
     Ok(Some(shown))
 }
 
-fn attachment_id(id: &str) -> Result<Uuid, CommandError> {
-    Uuid::try_parse(id.trim()).map_err(|_| {
-        avvik_core::Error::from(ValidationError::new(
-            "attachment",
-            Problem::Malformed,
-            format!("`{id}` is not an attachment id"),
-        ))
-        .into()
-    })
-}
-
 /// Decodes `%XX` escapes (what the UI's `encodeURIComponent` writes) into UTF-8 text.
 fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
@@ -775,28 +515,4 @@ mod tests {
         assert_eq!(percent_decode("%C3"), None, "not UTF-8");
         assert_eq!(percent_decode("%zz"), None);
     }
-}
-
-/// The general manager's inbox.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn inbox(state: State<'_, AppState>) -> Result<Vec<InboxItem>, CommandError> {
-    let now = Utc::now();
-    as_signed_in(&state, move |s| s.inbox(now)).await
-}
-
-/// Acknowledges a notice; the case records when.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn acknowledge(
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<InboxItem, CommandError> {
-    let id = Uuid::try_parse(id.trim()).map_err(|_| {
-        CommandError::from(avvik_core::Error::from(ValidationError::new(
-            "notice",
-            Problem::Malformed,
-            format!("`{id}` is not a notice id"),
-        )))
-    })?;
-    let now = Utc::now();
-    as_signed_in(&state, move |s| s.acknowledge(id, now)).await
 }

@@ -1,25 +1,18 @@
-//! The IPC commands of the overview («Oversikt»): the figures, and saving a chart as SVG
-//! or PNG. The window may not touch files itself (its capability grants no file API),
+//! The IPC commands of the overview («Oversikt»): saving a chart as SVG or PNG (the
+//! figures are an operation: see `avvik-api`). The window may not touch files itself (its capability grants no file API),
 //! so it hands the drawing to Rust, which asks where to save with the OS dialog.
 
-use avvik_core::dashboard::Dashboard;
 use avvik_core::{Problem, ValidationError};
 use chrono::Utc;
 use tauri::State;
 
-use crate::commands::{as_signed_in, save_with_dialog};
+use crate::calls::as_signed_in;
+use crate::commands::save_with_dialog;
 use crate::error::CommandError;
 use crate::state::AppState;
 
 /// The most a chart may weigh (SVG text or PNG bytes).
 const MAX_CHART_BYTES: usize = 8 * 1024 * 1024;
-
-/// The overview as of now (handlers, the DPO and admins).
-#[tauri::command(rename_all = "snake_case")]
-pub async fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, CommandError> {
-    let now = Utc::now();
-    as_signed_in(&state, move |s| s.dashboard(now)).await
-}
 
 /// Saves a chart drawn in the window as an SVG file; the path, or none when cancelled.
 #[tauri::command(rename_all = "snake_case")]

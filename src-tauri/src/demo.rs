@@ -13,7 +13,7 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::blocking;
+use crate::calls::blocking;
 use crate::error::CommandError;
 use crate::state::{AppState, Slot};
 

@@ -1,12 +1,14 @@
 //! The desktop shell: the only place that knows about Tauri and IPC.
 //! Everything it does goes through `avvik-core`.
 
+mod calls;
 mod commands;
 mod dashboard;
 mod demo;
 mod error;
 mod handling;
 mod logging;
+mod operation;
 mod settings;
 mod state;
 mod storage;
@@ -31,26 +33,23 @@ pub fn builder<R: tauri::Runtime>(
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
-            commands::acknowledge,
-            handling::add_comment,
-            handling::add_filing,
-            handling::set_filing_receipt,
-            handling::add_measure,
-            handling::approve_measures,
-            handling::close_case,
-            handling::evaluate_enisa,
-            handling::get_handling,
-            handling::people,
-            handling::record_decision,
-            handling::save_assessment,
-            handling::set_awareness,
-            handling::correct_case,
-            handling::inform_subjects,
-            handling::export_document,
+            // Every operation of the register (declared once in avvik-api).
+            operation::operation,
+            // What only the desktop does: the first run, signing in, the store's file,
+            // the OS dialogs, the demo company.
+            commands::app_info,
             commands::audit_status,
-            dashboard::dashboard,
+            commands::auth_status,
+            commands::set_up,
+            commands::sign_in,
+            commands::sign_out,
+            commands::add_attachment,
+            commands::save_attachment,
+            commands::export_register,
+            handling::export_document,
             dashboard::save_chart,
             dashboard::save_chart_png,
+            settings::test_smtp,
             demo::create_demo,
             demo::remove_demo,
             storage::unlock,
@@ -61,37 +60,6 @@ pub fn builder<R: tauri::Runtime>(
             storage::restore_backup,
             storage::change_passphrase,
             storage::encrypt_store,
-            handling::case_history,
-            handling::update_measure,
-            settings::save_smtp,
-            settings::smtp_settings,
-            settings::test_smtp,
-            settings::update_organisation,
-            settings::retention_status,
-            settings::anonymise_cases,
-            commands::add_attachment,
-            commands::add_system,
-            commands::attachment_preview,
-            commands::export_register,
-            commands::list_attachments,
-            commands::save_attachment,
-            commands::app_info,
-            commands::auth_status,
-            commands::set_up,
-            commands::sign_in,
-            commands::sign_out,
-            commands::apply_template,
-            commands::create_draft,
-            commands::get_case,
-            commands::inbox,
-            commands::list_cases,
-            commands::list_systems,
-            commands::mask_national_ids,
-            commands::resolve_local_time,
-            commands::review_document,
-            commands::save_draft,
-            commands::submit_case,
-            commands::template_types,
         ])
 }
 

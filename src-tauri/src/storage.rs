@@ -13,7 +13,8 @@ use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
 
-use crate::commands::{as_signed_in, blocking, on_the_file, parse, save_with_dialog};
+use crate::calls::{as_signed_in, blocking, on_the_file, parse};
+use crate::commands::save_with_dialog;
 use crate::error::CommandError;
 use crate::state::{AppState, Slot, opened};
 
@@ -171,7 +172,7 @@ pub struct StorageStatus {
 
 #[tauri::command]
 pub async fn storage_status(state: State<'_, AppState>) -> Result<StorageStatus, CommandError> {
-    let encrypted = crate::commands::store(&state)?.is_encrypted();
+    let encrypted = crate::calls::store(&state)?.is_encrypted();
     let mut backups = on_the_file(&state, |s, store| {
         s.may_manage_store()?;
         store.backups()
@@ -230,7 +231,7 @@ pub async fn restore_backup<R: tauri::Runtime>(
     let Some(file) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);
     };
-    let store = crate::commands::store(&state)?;
+    let store = crate::calls::store(&state)?;
     let encryption = match (passphrase, store.is_encrypted()) {
         (Some(p), _) => Encryption::Passphrase(p),
         (None, true) => Encryption::Passphrase(current_passphrase(&state)?),
@@ -289,7 +290,7 @@ pub async fn encrypt_store(
 ) -> Result<KeychainOutcome, CommandError> {
     as_signed_in(&state, |s| s.may_replace_store()).await?;
     avvik_store_sqlite::check_new_passphrase(&passphrase)?;
-    let store = crate::commands::store(&state)?;
+    let store = crate::calls::store(&state)?;
     if store.is_encrypted() {
         return Err(avvik_core::Error::Conflict("the store is encrypted already".into()).into());
     }

@@ -372,6 +372,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     smtpSettings: async () => null,
     saveSmtp: async () => null,
     testSmtp: async () => {},
+    templateTypes: async () => [],
     addSystem: async (input) => {
       const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
       systems.push(s);

@@ -1,29 +1,17 @@
 // The UI's only door to the back end. Components receive a `Backend`, so tests
-// can pass a fake and the app passes the Tauri one.
+// can pass a fake and the app passes the Tauri one. The operations of the register are
+// generated from their declarations in Rust (`bindings/operations.ts`, crates/avvik-api):
+// one IPC command carries them all. What only the desktop does (the first run, the
+// store's file, the OS dialogs) is declared here.
 import { invoke } from "@tauri-apps/api/core";
+import { operations, type Operations } from "./bindings/operations";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AuthStatus } from "./bindings/AuthStatus";
 import type { DemoInfo } from "./bindings/DemoInfo";
-import type { InboxItem } from "./bindings/InboxItem";
-import type { AssessmentInput } from "./bindings/AssessmentInput";
-import type { AwareInput } from "./bindings/AwareInput";
-import type { FilingInput } from "./bindings/FilingInput";
-import type { DecisionInput } from "./bindings/DecisionInput";
-import type { EnisaInput } from "./bindings/EnisaInput";
-import type { EnisaPreview } from "./bindings/EnisaPreview";
-import type { Handling } from "./bindings/Handling";
-import type { MeasureInput } from "./bindings/MeasureInput";
-import type { SmtpInput } from "./bindings/SmtpInput";
-import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { Organisation } from "./bindings/Organisation";
-import type { RetentionStatus } from "./bindings/RetentionStatus";
-import type { Anonymised } from "./bindings/Anonymised";
 import type { User } from "./bindings/User";
 import type { UserInput } from "./bindings/UserInput";
 import type { Attachment } from "./bindings/Attachment";
-import type { Case } from "./bindings/Case";
-import type { CaseDocument } from "./bindings/CaseDocument";
-import type { CaseEvent } from "./bindings/CaseEvent";
 import type { DocumentKind } from "./bindings/DocumentKind";
 import type { BackupFile } from "./bindings/BackupFile";
 import type { EncryptionChoice } from "./bindings/EncryptionChoice";
@@ -32,22 +20,13 @@ import type { Restored } from "./bindings/Restored";
 import type { SetUpResult } from "./bindings/SetUpResult";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import type { Verification } from "./bindings/Verification";
-import type { Dashboard } from "./bindings/Dashboard";
-import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
 import type { CaseFilter } from "./bindings/CaseFilter";
-import type { CasePage } from "./bindings/CasePage";
 import type { CommandError } from "./bindings/CommandError";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import { ERROR_KINDS } from "./bindings/vocabulary";
-import type { IncidentType } from "./bindings/IncidentType";
 import type { Lang } from "./bindings/Lang";
-import type { LocalTime } from "./bindings/LocalTime";
-import type { Preview } from "./bindings/Preview";
-import type { Review } from "./bindings/Review";
-import type { System } from "./bindings/System";
-import type { SystemInput } from "./bindings/SystemInput";
 
-export interface Backend {
+export interface Backend extends Operations {
   authStatus(): Promise<AuthStatus>;
   setUp(organisation: Organisation, user: UserInput, encryption: EncryptionChoice): Promise<SetUpResult>;
   /** Makes the demo company in its own store and opens it (first run only). */
@@ -67,60 +46,22 @@ export interface Backend {
   encryptStore(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
   signIn(username: string, password: string, staySignedIn?: boolean): Promise<User>;
   signOut(): Promise<void>;
-  inbox(): Promise<InboxItem[]>;
-  acknowledge(id: string): Promise<InboxItem>;
   appInfo(): Promise<AppInfo>;
-  listCases(filter: CaseFilter): Promise<CasePage>;
-  getCase(key: string): Promise<Case>;
-  createDraft(document: CaseDocument): Promise<Case>;
-  saveDraft(id: string, document: CaseDocument): Promise<Case>;
-  submitCase(key: string): Promise<Case>;
-  reviewDocument(document: CaseDocument): Promise<Review>;
-  applyTemplate(document: CaseDocument, incidentType: IncidentType, lang: Lang): Promise<CaseDocument>;
-  maskNationalIds(text: string): Promise<string>;
-  resolveLocalTime(local: string): Promise<LocalTime>;
-  listSystems(): Promise<System[]>;
-  addSystem(input: SystemInput): Promise<System>;
   addAttachment(caseKey: string, fileName: string, bytes: Uint8Array): Promise<Attachment>;
-  listAttachments(caseKey: string): Promise<Attachment[]>;
-  attachmentPreview(id: string): Promise<Preview>;
   /** Asks where to save; resolves to the path, or null when the user cancels. */
   saveAttachment(id: string): Promise<string | null>;
   exportRegister(filter: CaseFilter, format: "csv" | "json", lang: Lang): Promise<string | null>;
-  getHandling(caseKey: string): Promise<Handling>;
-  saveAssessment(caseKey: string, assessment: AssessmentInput): Promise<Handling>;
-  evaluateEnisa(input: EnisaInput): Promise<EnisaPreview>;
-  recordDecision(caseKey: string, decision: DecisionInput): Promise<Handling>;
-  addMeasure(caseKey: string, measure: MeasureInput): Promise<Handling>;
-  updateMeasure(caseKey: string, number: number, measure: MeasureInput): Promise<Handling>;
-  approveMeasures(caseKey: string): Promise<Handling>;
-  setAwareness(caseKey: string, awareness: AwareInput): Promise<Handling>;
-  correctCase(caseKey: string, document: CaseDocument, reason: string): Promise<Handling>;
-  informSubjects(caseKey: string, round: SubjectNoticeInput): Promise<Handling>;
   /**
    * Saves a document where the user chooses (the notice: a filing's, or a preview when
    * `filing` is null); the path, or null when cancelled. The export joins the history.
    */
   exportDocument(document: DocumentKind, caseKey: string, filing: number | null, lang: Lang): Promise<string | null>;
-  caseHistory(caseKey: string): Promise<CaseEvent[]>;
   /** The history's hash chain checked end to end. */
   auditStatus(): Promise<Verification>;
-  /** The overview («Oversikt»): handlers, the DPO and admins. */
-  dashboard(): Promise<Dashboard>;
   /** Saves a chart (an SVG drawing) where the user chooses; the path, or null when cancelled. */
   saveChart(name: string, svg: string): Promise<string | null>;
   /** Saves a chart drawn on a canvas as PNG (base64 or a data URL); the path, or null when cancelled. */
   saveChartPng(name: string, base64: string): Promise<string | null>;
-  addFiling(caseKey: string, filing: FilingInput): Promise<Handling>;
-  setFilingReceipt(caseKey: string, number: number, altinnReference: string | null, caseNumber: string | null): Promise<Handling>;
-  closeCase(caseKey: string, lessonsLearned: string): Promise<Handling>;
-  addComment(caseKey: string, text: string): Promise<Handling>;
-  people(): Promise<User[]>;
-  updateOrganisation(organisation: Organisation): Promise<Organisation>;
-  retentionStatus(): Promise<RetentionStatus>;
-  anonymiseCases(ids: string[]): Promise<Anonymised[]>;
-  smtpSettings(): Promise<SmtpSettings | null>;
-  saveSmtp(smtp: SmtpInput | null): Promise<SmtpSettings | null>;
   testSmtp(to: string): Promise<void>;
 }
 
@@ -154,6 +95,8 @@ async function callRaw<T>(cmd: string, body: Uint8Array, headers: Record<string,
 }
 
 export const tauriBackend: Backend = {
+  // Every operation of the register: one IPC command, named, with its request.
+  ...operations((operation, request) => call("operation", { name: operation, request })),
   authStatus: () => call("auth_status"),
   setUp: (organisation, user, encryption) => call("set_up", { organisation, user, encryption }),
   createDemo: () => call("create_demo"),
@@ -169,55 +112,16 @@ export const tauriBackend: Backend = {
   signIn: (username, password, staySignedIn) =>
     call("sign_in", { username, password, stay_signed_in: staySignedIn ?? false }),
   signOut: () => call("sign_out"),
-  inbox: () => call("inbox"),
-  acknowledge: (id) => call("acknowledge", { id }),
   appInfo: () => call("app_info"),
-  listCases: (filter) => call("list_cases", { filter }),
-  getCase: (key) => call("get_case", { key }),
-  createDraft: (document) => call("create_draft", { document }),
-  saveDraft: (id, document) => call("save_draft", { id, document }),
-  submitCase: (key) => call("submit_case", { key }),
-  reviewDocument: (document) => call("review_document", { document }),
-  applyTemplate: (document, incidentType, lang) =>
-    call("apply_template", { document, incident_type: incidentType, lang }),
-  maskNationalIds: (text) => call("mask_national_ids", { text }),
-  resolveLocalTime: (local) => call("resolve_local_time", { local }),
-  listSystems: () => call("list_systems"),
-  addSystem: (input) => call("add_system", { input }),
   // The file's bytes travel as the raw request body; the name is percent-encoded
   // because headers carry ASCII only.
   addAttachment: (caseKey, fileName, bytes) =>
     callRaw("add_attachment", bytes, { "x-case": caseKey, "x-file-name": encodeURIComponent(fileName) }),
-  listAttachments: (key) => call("list_attachments", { key }),
-  attachmentPreview: (id) => call("attachment_preview", { id }),
   saveAttachment: (id) => call("save_attachment", { id }),
   exportRegister: (filter, format, lang) => call("export_register", { filter, format, lang }),
-  getHandling: (key) => call("get_handling", { key }),
-  saveAssessment: (key, assessment) => call("save_assessment", { key, assessment }),
-  evaluateEnisa: (input) => call("evaluate_enisa", { input }),
-  recordDecision: (key, decision) => call("record_decision", { key, decision }),
-  addMeasure: (key, measure) => call("add_measure", { key, measure }),
-  updateMeasure: (key, number, measure) => call("update_measure", { key, number, measure }),
-  approveMeasures: (key) => call("approve_measures", { key }),
-  setAwareness: (key, awareness) => call("set_awareness", { key, awareness }),
-  correctCase: (key, document, reason) => call("correct_case", { key, document, reason }),
-  informSubjects: (key, round) => call("inform_subjects", { key, round }),
   exportDocument: (document, key, filing, lang) => call("export_document", { document, key, filing, lang }),
-  caseHistory: (key) => call("case_history", { key }),
   auditStatus: () => call("audit_status"),
-  dashboard: () => call("dashboard"),
   saveChart: (name, svg) => call("save_chart", { name, svg }),
   saveChartPng: (name, base64) => call("save_chart_png", { name, base64 }),
-  addFiling: (key, filing) => call("add_filing", { key, filing }),
-  setFilingReceipt: (key, number, altinnReference, caseNumber) =>
-    call("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: caseNumber }),
-  closeCase: (key, lessonsLearned) => call("close_case", { key, lessons_learned: lessonsLearned }),
-  addComment: (key, text) => call("add_comment", { key, text }),
-  people: () => call("people"),
-  updateOrganisation: (organisation) => call("update_organisation", { organisation }),
-  retentionStatus: () => call("retention_status"),
-  anonymiseCases: (ids) => call("anonymise_cases", { ids }),
-  smtpSettings: () => call("smtp_settings"),
-  saveSmtp: (smtp) => call("save_smtp", { smtp }),
   testSmtp: (to) => call("test_smtp", { to }),
 };

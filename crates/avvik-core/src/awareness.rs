@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 use crate::error::{Problem, Result};
 use crate::form::{Errors, NOTE_MAX_CHARS};
-use crate::handling::Stamp;
+use crate::handling::record::Stamp;
 
 /// The awareness of a case as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -60,7 +60,7 @@ impl SmtpSecurity {
 }
 
 /// The SMTP settings as an admin enters them. Never logged: `Debug` hides the password.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmtpInput {
     pub host: String,

@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Problem, Result};
 use crate::form::{DESCRIPTION_MAX_CHARS, Errors, NOTE_MAX_CHARS};
-use crate::handling::{DecisionRecord, Stamp};
+use crate::handling::record::{DecisionRecord, Stamp};
 
 /// How the people affected were told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -149,7 +149,7 @@ impl SubjectNoticeInput {
 mod tests {
     use super::*;
     use crate::error::field_problems;
-    use crate::handling::{DecisionInput, Person};
+    use crate::handling::record::{DecisionInput, Person};
     use chrono::TimeZone;
     use uuid::Uuid;
 

@@ -15,7 +15,7 @@ pub const NAME_MAX_CHARS: usize = 200;
 pub const PURPOSE_MAX_CHARS: usize = 2_000;
 
 /// A system as entered: `avvik system add`, or «add a system» in the form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, JsonSchema, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SystemInput {
     /// The name people know it by, e.g. «Tripletex». Unique in the register, whatever the letter case.

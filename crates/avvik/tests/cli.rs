@@ -2083,3 +2083,93 @@ fn the_demo_is_never_made_at_nor_removed_from_a_real_stores_path() {
         (Value::Bool(false), Value::Bool(true))
     );
 }
+
+/// The exit code a failing command ends with.
+fn code_of(out: &Output) -> i32 {
+    assert!(!out.status.success());
+    out.status.code().expect("an exit code, not a signal")
+}
+
+/// Scripts branch on the exit code: each kind of failure has its own, as `avvik --help`
+/// and the README say.
+#[test]
+fn each_kind_of_failure_has_its_documented_exit_code() {
+    let cli = Cli::new()
+        .with_systems()
+        .with_employee()
+        .with_example_cases();
+    let first = cli.ok(&["case", "list", "--sort", "reference"], None)[0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // 2: usage (clap's own, and what the command needs but was not given).
+    assert_eq!(
+        code_of(&cli.run(&["case", "list", "--sort", "sideways"], None)),
+        2
+    );
+    let nobody = Cli {
+        dir: cli.dir.clone(),
+        user: None,
+    };
+    assert_eq!(code_of(&nobody.run(&["case", "list"], None)), 2);
+    // 3: validation.
+    assert_eq!(
+        code_of(&cli.run(
+            &["case", "new", "--json", "-"],
+            Some(r#"{"title": "To\nlinjer"}"#)
+        )),
+        3
+    );
+    assert_eq!(code_of(&cli.run(&["inbox", "ack", "ikke-en-id"], None)), 3);
+    // 4: not found.
+    assert_eq!(
+        code_of(&cli.run(&["case", "show", "AVVIK-2026-0099"], None)),
+        4
+    );
+    // 5: not allowed: a role, and a wrong password.
+    assert_eq!(
+        code_of(&cli.as_user("ansatt").run(&["user", "list"], None)),
+        5
+    );
+    assert_eq!(
+        code_of(&cli.run_with_env(&["case", "list"], &[("AVVIK_PASSWORD", "feil passord!")])),
+        5
+    );
+    // 6: conflict: a submitted case is not submitted again.
+    assert_eq!(code_of(&cli.run(&["case", "submit", &first], None)), 6);
+    // 7: locked: the wrong passphrase.
+    assert_eq!(
+        code_of(&cli.run_with_env(
+            &["case", "list"],
+            &[("AVVIK_PASSPHRASE", "feil passfrase her")]
+        )),
+        7
+    );
+    // 9: the history's check fails for a head that is not in it.
+    assert_eq!(
+        code_of(&cli.run(&["audit", "verify", "--head", &"ab".repeat(32)], None)),
+        9
+    );
+    // 8: a store newer than this avvik.
+    raw_store(&cli.db())
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    assert_eq!(code_of(&cli.run(&["case", "list"], None)), 8);
+}
+
+/// `avvik case list | head` closes the pipe early: not an error (exit 0, nothing said).
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let cli = Cli::new().with_systems().with_example_cases();
+    let mut child = cli.command(&["case", "list"]).spawn().unwrap();
+    // The reader goes away before the output comes (signing in alone takes longer).
+    drop(child.stdout.take());
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::*;
 use crate::error::field_problems;
 use crate::form::tests::with;
-use crate::vocab::Nature;
+use crate::vocab::{Art34Ground, Nature};
 
 /// A complete assessment: a confidentiality breach of simple data sent to a known
 /// recipient (ENISA 1 × 0.75 + 0.25 = 1: Low), judged unlikely to result in a risk.

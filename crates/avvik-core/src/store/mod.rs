@@ -33,7 +33,7 @@ use crate::system::System;
 use crate::user::User;
 use crate::vocab::IncidentType;
 /// Which cases to list, and in what order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, TS)]
 #[serde(default, deny_unknown_fields)]
 pub struct CaseFilter {
     /// Words that must all occur (as words or word beginnings) in the reference or
@@ -68,7 +68,7 @@ pub struct CaseFilter {
     pub offset: Option<u32>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseSort {
     #[default]

@@ -1,0 +1,67 @@
+//! `avvik audit`: the tamper-evident history.
+
+use avvik_core::audit::BreakKind;
+use avvik_core::session;
+use avvik_store_sqlite::SqliteStore;
+use clap::Subcommand;
+
+use crate::fail::{Failure, Result};
+use crate::io::print_json;
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the history's hash chain from the first event to the last. Exits non-zero,
+    /// naming the first broken event, when any event was changed, removed, inserted or
+    /// moved. Needs no user: it shows no case content.
+    Verify {
+        /// A chain head printed in a document's footer: say whether it is part of the
+        /// current history (exits non-zero when it is not).
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
+}
+
+/// Walks the history's hash chain; fails naming the first broken event, or when the
+/// head asked about is not part of the chain.
+pub fn verify(store: &SqliteStore, head: Option<&str>) -> Result {
+    let v = session::verify_audit(store, head)?;
+    if let Some(b) = v
+        .broken
+        .as_ref()
+        .filter(|b| b.problem == BreakKind::Truncated)
+    {
+        return Err(Failure::broken(format!(
+            "the history is broken at its end: event numbers up to {} were given out, but {} event(s) are left; the newest events were removed",
+            b.seq, v.events
+        )));
+    }
+    if let Some(b) = &v.broken {
+        let why = match b.problem {
+            BreakKind::Truncated => unreachable!("handled above"),
+            BreakKind::Changed => {
+                "it was changed, or an event before it was removed, inserted or moved"
+            }
+            BreakKind::DataChanged => "its data was changed",
+            BreakKind::Unhashed => "it carries no hash (it was inserted behind Avvik's back)",
+            BreakKind::OutOfOrder => "it is out of order (events were inserted or moved)",
+        };
+        return Err(Failure::broken(format!(
+            "the history is broken at event {} ({} on case {} at {}): {why}; {} event(s) read",
+            b.seq, b.kind, b.case_id, b.at, v.events
+        )));
+    }
+    if v.head_found == Some(false) {
+        return Err(Failure::broken(format!(
+            "the head {} is not part of the current history ({} events, head {})",
+            head.unwrap_or_default(),
+            v.events,
+            v.head
+        )));
+    }
+    print_json(&v)?;
+    eprintln!(
+        "the history is intact: {} event(s), head {}",
+        v.events, v.head
+    );
+    Ok(())
+}
