@@ -31,18 +31,12 @@ pub(crate) async fn as_signed_in<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Session<'_>) -> avvik_core::Result<T> + Send + 'static,
 ) -> Result<T, CommandError> {
-    let store = store(state)?;
-    let signed_in = state.signed_in().ok_or_else(|| {
-        CommandError::from(avvik_core::Error::Unauthorized(
-            "nobody is signed in".into(),
-        ))
-    })?;
-    blocking(move || work(&Session::resume(&*store, &signed_in)?)).await
+    on_the_file(state, move |session, _| work(session)).await
 }
 
-/// Runs `work` as the signed-in user on the store's file itself (backups, restores,
-/// the passphrase: what only the local SQLite store does), off the main thread. The
-/// session's checks come first, in `work`.
+/// Runs `work` as the signed-in user, with the store's file itself at hand (backups,
+/// restores, the passphrase: what only the local SQLite store does), off the main
+/// thread. The session's checks come first, in `work`.
 pub(crate) async fn on_the_file<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Session<'_>, &SqliteStore) -> avvik_core::Result<T> + Send + 'static,

@@ -33,6 +33,8 @@ pub mod store;
 pub mod subjects;
 pub mod system;
 pub mod templates;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod time;
 pub mod user;
 pub mod vocab;

@@ -10,10 +10,9 @@ use avvik_core::clock::ClockState;
 use avvik_core::error::ErrorKind;
 use avvik_core::filing::FilingKind;
 use avvik_core::handling::Blocker;
-use avvik_core::mail::SmtpInput;
 use avvik_core::store::CaseFilter;
 use avvik_core::store::prelude::*;
-use avvik_core::user::UserInput;
+use avvik_store_contract::fixtures::{fjordtech, user};
 use avvik_store_sqlite::SqliteStore;
 
 fn now() -> DateTime<Utc> {
@@ -273,63 +272,10 @@ fn the_demo_is_made_only_in_an_empty_store() {
     assert!(!real.is_demo().unwrap());
 }
 
-fn real_user() -> avvik_core::user::NewUser {
-    UserInput {
-        username: "leder".into(),
-        name: "Leder Testesen".into(),
-        email: None,
-        roles: vec![Role::Handler],
-        password: "et langt passord".into(),
-    }
-    .check()
-    .unwrap()
-}
-
-fn real_org() -> Organisation {
-    Organisation {
-        name: "Fjordtech AS".into(),
-        org_number: "974760673".into(),
-        ..Default::default()
-    }
-}
-
+/// A real register (not the demo) as after its first run.
 fn real_store_in_memory() -> SqliteStore {
     let store = SqliteStore::open_in_memory().unwrap();
-    avvik_core::session::initialize(&store, real_org(), real_user(), now()).unwrap();
-    store
-}
-
-fn smtp_input() -> SmtpInput {
-    SmtpInput {
-        host: "smtp.eksempel-as.invalid".into(),
-        port: Some(587),
-        security: avvik_core::mail::SmtpSecurity::Starttls,
-        username: None,
-        password: None,
-        sender: "avvik@eksempel-as.invalid".into(),
-        ca_certificate: None,
-    }
-}
-
-#[test]
-fn the_demo_company_sends_no_email() {
-    let (store, built) = built();
-    let kari = Session::sign_in(&store, "leder", PASSWORD).unwrap();
-    let err = kari.save_smtp(Some(smtp_input()), now()).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Conflict);
-    assert!(err.to_string().contains("demo company"), "{err}");
-    assert_eq!(kari.smtp_config().unwrap_err().kind(), ErrorKind::Conflict);
-    assert!(store.smtp_config().unwrap().is_none());
-    // A new report in the demo queues nothing either.
-    let ola = Session::sign_in(&store, "ansatt", PASSWORD).unwrap();
-    let case = ola
-        .case(CaseKey::Id(built.case(Example::JustReported)))
+    avvik_core::session::initialize(&store, fjordtech(), user("leder", &[Role::Handler]), now())
         .unwrap();
-    let draft = case.form.check(now()).unwrap();
-    ola.create_case(&draft, true, now()).unwrap();
-    assert!(
-        avvik_core::session::claim_mail(&store, now() + Duration::days(1))
-            .unwrap()
-            .is_empty()
-    );
+    store
 }

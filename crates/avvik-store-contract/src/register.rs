@@ -123,19 +123,7 @@ impl Register {
     }
 }
 
-/// A complete document with the given title and description, checked at `now`.
-fn complete(title: &str, description: &str, now: DateTime<Utc>) -> Draft {
-    let mut value = crate::fixtures::complete();
-    value["title"] = json!(title);
-    value["description"] = json!(if description.is_empty() {
-        "Noe skjedde."
-    } else {
-        description
-    });
-    value["occurred"] = json!({"kind": "unknown"});
-    value["discovered_at"] = json!(time::to_rfc3339(now));
-    CaseDocument::from_value(value).unwrap().check(now).unwrap()
-}
+use crate::fixtures::complete_described as complete;
 
 fn draft(value: serde_json::Value, now: DateTime<Utc>) -> Draft {
     CaseDocument::from_value(value).unwrap().check(now).unwrap()

@@ -193,21 +193,29 @@ impl SqliteStore {
         if stale.is_empty() {
             return Ok(());
         }
+        self.in_transaction(|db| {
+            for id in &stale {
+                let id = Uuid::try_parse(id).map_err(|_| Error::Storage {
+                    path: self.label.clone(),
+                    message: format!("case id `{id}` in the store is invalid"),
+                })?;
+                db.refresh_clock(id)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in an immediate (write-locked) transaction on the store's connection
+    /// and commits when it succeeds; a failure leaves nothing written.
+    fn in_transaction(&self, f: impl FnOnce(&Db<'_>) -> Result<()>) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.err())?;
-        let db = Db {
+        f(&Db {
             conn: &tx,
             label: &self.label,
-        };
-        for id in &stale {
-            let id = Uuid::try_parse(id).map_err(|_| Error::Storage {
-                path: self.label.clone(),
-                message: format!("case id `{id}` in the store is invalid"),
-            })?;
-            db.refresh_clock(id)?;
-        }
+        })?;
         tx.commit().map_err(self.err())
     }
 
@@ -273,17 +281,7 @@ impl Transactions for SqliteStore {
     /// in it, the unit is applied, and the time-left order of every case the unit
     /// recorded history on is recomputed before the commit.
     fn transact(&self, decide: &mut dyn FnMut(&dyn Reads) -> Result<Unit>) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(self.err())?;
-        let db = Db {
-            conn: &tx,
-            label: &self.label,
-        };
-        let unit = decide(&db)?;
-        db.apply(&unit)?;
-        tx.commit().map_err(self.err())
+        self.in_transaction(|db| db.apply(&decide(db)?))
     }
 }
 

@@ -4,11 +4,10 @@
 //! does is the contract's (`tests/contract.rs`).
 
 use chrono::TimeZone;
-use serde_json::json;
 
 use super::*;
 use avvik_core::error::ErrorKind;
-use avvik_core::form::{CaseDocument, Draft};
+use avvik_core::form::Draft;
 use avvik_core::store::write;
 use avvik_core::system::SystemInput;
 use avvik_core::user::Role;
@@ -62,19 +61,7 @@ fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
 }
 
-/// A complete document with the given title and description, checked at `now`.
-fn complete(title: &str, description: &str, now: DateTime<Utc>) -> Draft {
-    let mut value = avvik_store_contract::fixtures::complete();
-    value["title"] = json!(title);
-    value["description"] = json!(if description.is_empty() {
-        "Noe skjedde."
-    } else {
-        description
-    });
-    value["occurred"] = json!({"kind": "unknown"});
-    value["discovered_at"] = json!(time::to_rfc3339(now));
-    CaseDocument::from_value(value).unwrap().check(now).unwrap()
-}
+use avvik_store_contract::fixtures::complete_described as complete;
 
 #[test]
 fn a_version_1_store_is_migrated_keeping_its_cases() {

@@ -10,9 +10,10 @@ use avvik_core::mail::SmtpInput;
 use avvik_core::org::Organisation;
 use avvik_core::store::CaseFilter;
 use avvik_core::store::prelude::*;
-use avvik_core::user::{Role, UserInput};
-use avvik_core::{Session, SystemInput, workflow};
+use avvik_core::user::Role;
+use avvik_core::{CaseKey, Session, SystemInput, workflow};
 use avvik_demo::{Built, Example, PASSWORD, create};
+use avvik_store_contract::fixtures::{fjordtech, user};
 use avvik_store_sqlite::demo::{DIR_NAME, create_store, db_path, is_demo_store, remove};
 use avvik_store_sqlite::{BackupReason, Encryption, SqliteStore, backups_dir, list_backups};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -23,23 +24,11 @@ fn now() -> DateTime<Utc> {
 }
 
 fn real_user() -> avvik_core::user::NewUser {
-    UserInput {
-        username: "leder".into(),
-        name: "Lise Leder".into(),
-        email: None,
-        roles: vec![Role::Handler],
-        password: "et langt passord".into(),
-    }
-    .check()
-    .unwrap()
+    user("leder", &[Role::Handler])
 }
 
 fn real_org() -> Organisation {
-    Organisation {
-        name: "Fjordtech AS".into(),
-        org_number: "974760673".into(),
-        ..Default::default()
-    }
+    fjordtech()
 }
 
 fn real_store_in_memory() -> SqliteStore {
@@ -58,6 +47,13 @@ fn smtp_input() -> SmtpInput {
         sender: "avvik@eksempel-as.invalid".into(),
         ca_certificate: None,
     }
+}
+
+/// The demo company in memory, as the builder makes it.
+fn built() -> (SqliteStore, Built) {
+    let store = SqliteStore::open_in_memory().unwrap();
+    let built = create(&store, now()).unwrap();
+    (store, built)
 }
 
 /// Makes the demo at `path` as the app and the CLI do.
@@ -408,4 +404,27 @@ fn telling_a_real_store_from_a_demo_leaves_it_untouched() {
         "read while open"
     );
     drop((demo, open));
+}
+
+#[test]
+fn the_demo_company_sends_no_email() {
+    let (store, built) = built();
+    let kari = Session::sign_in(&store, "leder", PASSWORD).unwrap();
+    let err = kari.save_smtp(Some(smtp_input()), now()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+    assert!(err.to_string().contains("demo company"), "{err}");
+    assert_eq!(kari.smtp_config().unwrap_err().kind(), ErrorKind::Conflict);
+    assert!(store.smtp_config().unwrap().is_none());
+    // A new report in the demo queues nothing either.
+    let ola = Session::sign_in(&store, "ansatt", PASSWORD).unwrap();
+    let case = ola
+        .case(CaseKey::Id(built.case(Example::JustReported)))
+        .unwrap();
+    let draft = case.form.check(now()).unwrap();
+    ola.create_case(&draft, true, now()).unwrap();
+    assert!(
+        avvik_core::session::claim_mail(&store, now() + Duration::days(1))
+            .unwrap()
+            .is_empty()
+    );
 }

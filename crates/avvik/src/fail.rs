@@ -41,59 +41,32 @@ enum Kind {
 pub type Result<T = ()> = std::result::Result<T, Failure>;
 
 impl Failure {
-    /// Something the command needs was not given, or not as it must be.
-    pub fn usage(message: impl Into<String>) -> Failure {
+    fn new(kind: Kind, message: impl Into<String>) -> Failure {
         Failure {
-            kind: Kind::Usage,
+            kind,
             message: message.into(),
         }
     }
 
-    /// Input that breaks a rule, found before the core is asked.
-    pub fn invalid(message: impl Into<String>) -> Failure {
-        Failure::of(ErrorKind::Validation, message)
+    /// A failure of one of the core's kinds, found by the CLI itself.
+    pub fn of(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure::new(Kind::Core(kind), message)
     }
 
-    pub fn not_found(message: impl Into<String>) -> Failure {
-        Failure::of(ErrorKind::NotFound, message)
-    }
-
-    /// The store's passphrase is missing or wrong.
-    pub fn locked(message: impl Into<String>) -> Failure {
-        Failure::of(ErrorKind::Locked, message)
+    /// Something the command needs was not given, or not as it must be.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure::new(Kind::Usage, message)
     }
 
     /// The history's check found a break (or a head that is not in it).
     pub fn broken(message: impl Into<String>) -> Failure {
-        Failure {
-            kind: Kind::Broken,
-            message: message.into(),
-        }
-    }
-
-    /// An e-mail server refused or could not be reached.
-    pub fn delivery(message: impl Into<String>) -> Failure {
-        Failure::of(ErrorKind::Delivery, message)
-    }
-
-    pub fn conflict(message: impl Into<String>) -> Failure {
-        Failure::of(ErrorKind::Conflict, message)
-    }
-
-    fn of(kind: ErrorKind, message: impl Into<String>) -> Failure {
-        Failure {
-            kind: Kind::Core(kind),
-            message: message.into(),
-        }
+        Failure::new(Kind::Broken, message)
     }
 
     /// Writing to standard output failed; a closed pipe is not an error.
     pub fn output(e: std::io::Error) -> Failure {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Failure {
-                kind: Kind::BrokenPipe,
-                message: String::new(),
-            }
+            Failure::new(Kind::BrokenPipe, "")
         } else {
             Failure::from(format!("cannot write the output: {e}"))
         }
@@ -149,10 +122,7 @@ impl From<avvik_core::Error> for Failure {
 
 impl From<String> for Failure {
     fn from(message: String) -> Failure {
-        Failure {
-            kind: Kind::Other,
-            message,
-        }
+        Failure::new(Kind::Other, message)
     }
 }
 

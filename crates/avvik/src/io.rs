@@ -9,6 +9,8 @@ use avvik_store_sqlite::{
     Encryption, FileKind, SqliteStore, check_new_passphrase, file_kind, generate_passphrase,
 };
 
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 
 /// Largest case document accepted, in bytes; far above what the text limits allow.
@@ -82,10 +84,13 @@ pub fn passphrase_for(db: &Path) -> Result<String> {
         return Ok(p);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::locked(format!(
-            "the store {} is encrypted: give its passphrase in AVVIK_PASSPHRASE, or run in a terminal to be asked",
-            db.display()
-        )));
+        return Err(Failure::of(
+            ErrorKind::Locked,
+            format!(
+                "the store {} is encrypted: give its passphrase in AVVIK_PASSPHRASE, or run in a terminal to be asked",
+                db.display()
+            ),
+        ));
     }
     rpassword::prompt_password(format!("Passphrase for {}: ", db.display()))
         .map_err(|e| Failure::from(e.to_string()))
@@ -162,9 +167,17 @@ pub fn read_document(source: &str) -> Result<String> {
     };
     result.map_err(|e| format!("cannot read {name}: {e}"))?;
     if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
-        return Err(Failure::invalid(format!(
-            "{name} is larger than {MAX_DOCUMENT_BYTES} bytes; a case document is far smaller"
-        )));
+        return Err(Failure::of(
+            ErrorKind::Validation,
+            format!(
+                "{name} is larger than {MAX_DOCUMENT_BYTES} bytes; a case document is far smaller"
+            ),
+        ));
     }
-    String::from_utf8(bytes).map_err(|e| Failure::invalid(format!("{name} is not UTF-8 text: {e}")))
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::of(
+            ErrorKind::Validation,
+            format!("{name} is not UTF-8 text: {e}"),
+        )
+    })
 }

@@ -37,6 +37,8 @@ use crate::commands::subjects::SubjectsCommand;
 use crate::commands::system::SystemCommand;
 use crate::commands::user::UserCommand;
 use crate::commands::{Ctx, store};
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 
 #[derive(Parser)]
@@ -181,10 +183,13 @@ fn run(cli: Cli) -> Result {
         other => other,
     };
     if !db.exists() {
-        return Err(Failure::not_found(format!(
-            "there is no store at {}; set one up with `avvik init`",
-            db.display()
-        )));
+        return Err(Failure::of(
+            ErrorKind::NotFound,
+            format!(
+                "there is no store at {}; set one up with `avvik init`",
+                db.display()
+            ),
+        ));
     }
     let store = io::open(&db)?;
     let demo = store.is_demo()?;

@@ -14,28 +14,7 @@ fn doc(value: serde_json::Value) -> CaseDocument {
     CaseDocument::from_value(value).unwrap()
 }
 
-/// A complete submission, as an employee would fill it in.
-pub(crate) fn complete() -> serde_json::Value {
-    json!({
-        "personal_data": "yes",
-        "systems": ["Microsoft 365"],
-        "nature": ["confidentiality"],
-        "incident_type": "sent_by_mistake",
-        "cause": "internal_non_malicious",
-        "data_categories": ["basic_identity", "economic_financial"],
-        "data_subjects": ["employees"],
-        "subjects_count": {"kind": "exact", "value": 3},
-        "records_count": {"kind": "approximate", "value": 3},
-        "occurred": {"kind": "at", "from": "2026-11-20T08:15:00+01:00"},
-        "discovered_at": "2026-11-20T09:00:00+01:00",
-        "discovered_by": "outsider",
-        "data_location": "Mottakeren har bekreftet at e-posten er slettet.",
-        "title": "Lønnsslipper sendt til feil mottaker",
-        "description": "Tre lønnsslipper gikk til en ekstern mottaker.",
-        "immediate_actions": "Ba mottakeren slette e-posten.",
-        "reporter": {"name": "Åse Bjørnstad", "contact": "ase@example.no"}
-    })
-}
+pub(crate) use crate::testkit::complete;
 
 /// `base` with the fields of `patch` set (a null removes the field).
 pub(crate) fn with(mut base: serde_json::Value, patch: serde_json::Value) -> serde_json::Value {

@@ -9,23 +9,7 @@ use crate::error::field_problems;
 use crate::form::tests::with;
 use crate::vocab::{Art34Ground, Nature};
 
-/// A complete assessment: a confidentiality breach of simple data sent to a known
-/// recipient (ENISA 1 × 0.75 + 0.25 = 1: Low), judged unlikely to result in a risk.
-pub(crate) fn low_risk() -> serde_json::Value {
-    json!({
-        "immediate_measures_needed": true,
-        "immediate_measures_reason": "Mottakeren må be om å slette e-posten.",
-        "consequences_confidentiality": "En kjent mottaker har sett tre lønnsslipper.",
-        "severity": "minor",
-        "enisa": {
-            "category": "simple",
-            "identification": "significant",
-            "confidentiality": "limited"
-        },
-        "verdict": "unlikely",
-        "justification": "Mottakeren er kjent og har bekreftet sletting."
-    })
-}
+pub(crate) use crate::testkit::low_risk;
 
 fn assessment(value: serde_json::Value) -> AssessmentInput {
     serde_json::from_value(value).unwrap()

@@ -8,6 +8,8 @@ use avvik_core::attachment::NewAttachment;
 use clap::Subcommand;
 
 use super::Ctx;
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::{print_json, read_attachment, write_new_file};
 
@@ -54,7 +56,10 @@ pub fn run(cx: &Ctx<'_>, command: AttachmentCommand) -> Result {
         AttachmentCommand::List { case } => print_json(&cx.run(ListAttachments { key: case })?),
         AttachmentCommand::Get { id, output } => {
             let id = uuid::Uuid::try_parse(id.trim()).map_err(|_| {
-                Failure::invalid(format!("`{id}` is not an attachment id (a UUID)"))
+                Failure::of(
+                    ErrorKind::Validation,
+                    format!("`{id}` is not an attachment id (a UUID)"),
+                )
             })?;
             let (_, content) = cx.session.attachment(id)?;
             write_new_file(&output, &content)

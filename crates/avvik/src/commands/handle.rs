@@ -13,6 +13,8 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::args::{YesNo, parse_ground, parse_instant};
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::{print_json, read_document};
 
@@ -126,8 +128,12 @@ pub fn run(cx: &Ctx<'_>, command: HandleCommand) -> Result {
         HandleCommand::Show { case } => cx.run(GetHandling { key: case })?,
         HandleCommand::Assess { case, json } => {
             let text = read_document(&json)?;
-            let assessment: AssessmentInput = serde_json::from_str(&text)
-                .map_err(|e| Failure::invalid(format!("the assessment is not valid: {e}")))?;
+            let assessment: AssessmentInput = serde_json::from_str(&text).map_err(|e| {
+                Failure::of(
+                    ErrorKind::Validation,
+                    format!("the assessment is not valid: {e}"),
+                )
+            })?;
             cx.run(SaveAssessment {
                 key: case,
                 assessment,
@@ -196,9 +202,10 @@ pub fn clock(cx: &Ctx<'_>, case: String, at: Option<DateTime<Utc>>) -> Result {
         .run(GetHandling { key: case.clone() })?
         .clock
         .ok_or_else(|| {
-            Failure::conflict(format!(
-                "{case} is a draft: its clock starts when it is submitted"
-            ))
+            Failure::of(
+                ErrorKind::Conflict,
+                format!("{case} is a draft: its clock starts when it is submitted"),
+            )
         })?;
     print_json(&clock)
 }

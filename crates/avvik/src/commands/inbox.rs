@@ -4,6 +4,8 @@ use avvik_api::{Acknowledge, Inbox};
 use clap::Subcommand;
 
 use super::Ctx;
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::print_json;
 
@@ -24,8 +26,12 @@ pub fn run(cx: &Ctx<'_>, command: InboxCommand) -> Result {
         InboxCommand::List => print_json(&cx.run(Inbox {})?),
         InboxCommand::Ack { id } => {
             // Said in the CLI's words (a UUID), before the core is asked.
-            uuid::Uuid::try_parse(id.trim())
-                .map_err(|_| Failure::invalid(format!("`{id}` is not a notice id (a UUID)")))?;
+            uuid::Uuid::try_parse(id.trim()).map_err(|_| {
+                Failure::of(
+                    ErrorKind::Validation,
+                    format!("`{id}` is not a notice id (a UUID)"),
+                )
+            })?;
             print_json(&cx.run(Acknowledge { id })?)
         }
     }

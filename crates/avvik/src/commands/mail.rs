@@ -9,6 +9,8 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::args::parse_security;
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::{print_json, read_password};
 
@@ -99,7 +101,7 @@ pub fn run(cx: &Ctx<'_>, command: MailCommand) -> Result {
         MailCommand::Remove => print_json(&cx.run(SaveSmtp { smtp: None })?),
         MailCommand::Test { to } => {
             let config = cx.session.smtp_config()?;
-            avvik_mail::send_test(&config, &to).map_err(Failure::delivery)?;
+            avvik_mail::send_test(&config, &to).map_err(|e| Failure::of(ErrorKind::Delivery, e))?;
             print_json(&serde_json::json!({ "sent_to": to }))
         }
         MailCommand::Send => {

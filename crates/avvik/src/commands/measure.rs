@@ -8,6 +8,8 @@ use clap::Subcommand;
 
 use super::Ctx;
 use crate::args::{parse_measure_kind, parse_measure_status};
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::print_json;
 
@@ -66,7 +68,12 @@ pub fn owner_id(cx: &Ctx<'_>, username: &str) -> Result<uuid::Uuid> {
         .into_iter()
         .find(|u| u.username == wanted)
         .map(|u| u.id)
-        .ok_or_else(|| Failure::invalid(format!("measure.owner: no user is called `{username}`")))
+        .ok_or_else(|| {
+            Failure::of(
+                ErrorKind::Validation,
+                format!("measure.owner: no user is called `{username}`"),
+            )
+        })
 }
 
 pub fn run(cx: &Ctx<'_>, command: MeasureCommand) -> Result {
@@ -103,7 +110,12 @@ pub fn run(cx: &Ctx<'_>, command: MeasureCommand) -> Result {
                 .measures
                 .into_iter()
                 .find(|m| m.number == number)
-                .ok_or_else(|| Failure::not_found(format!("{case} has no measure {number}")))?;
+                .ok_or_else(|| {
+                    Failure::of(
+                        ErrorKind::NotFound,
+                        format!("{case} has no measure {number}"),
+                    )
+                })?;
             let mut measure = current.input();
             if let Some(kind) = kind {
                 measure.kind = kind;

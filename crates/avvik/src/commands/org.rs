@@ -7,6 +7,8 @@ use clap::Subcommand;
 use super::Ctx;
 use super::measure::owner_id;
 use crate::args::parse_reminder;
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::print_json;
 
@@ -61,7 +63,7 @@ pub fn run(cx: &Ctx<'_>, command: OrgCommand) -> Result {
     let current = cx
         .session
         .organisation()?
-        .ok_or_else(|| Failure::conflict("Avvik is not set up yet"))?;
+        .ok_or_else(|| Failure::of(ErrorKind::Conflict, "Avvik is not set up yet"))?;
     match command {
         OrgCommand::Show => print_json(&current),
         OrgCommand::Set {

@@ -5,6 +5,8 @@ use avvik_api::{AnonymiseCases, GetRetentionStatus};
 use clap::Subcommand;
 
 use super::Ctx;
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::print_json;
 
@@ -28,7 +30,8 @@ pub fn run(cx: &Ctx<'_>, command: RetentionCommand) -> Result {
         RetentionCommand::Status => print_json(&status),
         RetentionCommand::Run { yes } => {
             if status.months.is_none() {
-                return Err(Failure::conflict(
+                return Err(Failure::of(
+                    ErrorKind::Conflict,
                     "no retention period is set: `avvik org set --retention-months N` first",
                 ));
             }

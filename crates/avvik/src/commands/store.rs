@@ -10,6 +10,8 @@ use avvik_store_sqlite::{BackupReason, Encryption, FileKind, SqliteStore, file_k
 use clap::Subcommand;
 
 use super::Ctx;
+use avvik_core::ErrorKind;
+
 use crate::fail::{Failure, Result};
 use crate::io::{keychain_load, new_passphrase_from, passphrase_for, print_json};
 
@@ -92,10 +94,10 @@ pub fn change_passphrase(cx: &Ctx<'_>) -> Result {
 pub fn encryption_wanted(cx: &Ctx<'_>, generate: bool) -> Result<String> {
     cx.session.may_replace_store()?;
     if cx.store.is_encrypted() {
-        return Err(Failure::conflict(format!(
-            "{} is encrypted already",
-            cx.db.display()
-        )));
+        return Err(Failure::of(
+            ErrorKind::Conflict,
+            format!("{} is encrypted already", cx.db.display()),
+        ));
     }
     new_passphrase_from("AVVIK_NEW_PASSPHRASE", generate)
 }
