@@ -1,12 +1,13 @@
 //! The session-level contract: the role matrix, the workflow from draft to closed,
 //! the inbox, filings and rounds of informing (append-only in the database too), the
-//! clock, reminders, corrections and the documents' sources.
+//! clock, reminders, corrections, the documents' sources and anonymising a closed case
+//! at the end of its retention period.
 
 use avvik_core::attachment::NewAttachment;
 use avvik_core::error::{ErrorKind, Problem};
 use avvik_core::handling::Handling;
 use avvik_core::handling::{AssessmentInput, Blocker, DecisionInput, MeasureInput};
-use avvik_core::session::{Session, claim_mail, initialize, record_mail_attempt};
+use avvik_core::session::{Session, claim_mail, initialize, record_mail_attempt, verify_audit};
 use avvik_core::store::CaseSort;
 use avvik_core::store::prelude::*;
 use avvik_core::user::User;
@@ -1630,5 +1631,112 @@ crate::contract_tests! {
         };
         assert_eq!(leder.count_cases(&beta).unwrap(), 1);
         assert_eq!(ansatt.count_cases(&CaseFilter::default()).unwrap(), 8);
+    }
+
+    fn anonymising_a_closed_case_keeps_its_facts_drops_its_texts_and_happens_once(harness) {
+        use avvik_core::retention::REDACTED;
+        let store = setup(harness);
+        let leder = sign_in(&*store, "leder");
+        let key = notifiable(&*store);
+        let at = |h: i64| t(12) + chrono::Duration::hours(h);
+        leder
+            .add_measure(key, &measure("immediate", leder.user(), "2026-11-20"), at(1))
+            .unwrap();
+        leder
+            .update_measure(
+                key,
+                1,
+                &MeasureInput {
+                    status: MeasureStatus::Done,
+                    ..measure("immediate", leder.user(), "2026-11-20")
+                },
+                at(2),
+            )
+            .unwrap();
+        leder.approve_measures(key, at(2)).unwrap();
+        let mut doc = crate::fixtures::complete();
+        doc["discovered_at"] = json!("2026-11-20T08:00:00Z");
+        doc["occurred"] = json!({"kind": "at", "from": "2026-11-20T07:15:00Z"});
+        let corrected = CaseDocument::from_value(doc).unwrap().check(at(3)).unwrap();
+        leder
+            .correct_case(key, &corrected, Some("Kari fant tidspunktet i loggen."), at(3))
+            .unwrap();
+        leder
+            .add_filing(key, &filing(json!({"kind": "complete", "channel": "altinn"})), at(3))
+            .unwrap();
+        let round: avvik_core::subjects::SubjectNoticeInput = serde_json::from_value(json!({
+            "channel": "email", "recipients": 38,
+            "text": "Lønnsslippen din ble sendt til feil mottaker.", "all_reached": true
+        }))
+        .unwrap();
+        leder.inform_subjects(key, &round, at(4)).unwrap();
+        leder.add_comment(key, Some("Kari ringte Datatilsynet."), at(4)).unwrap();
+        let file = NewAttachment::check("logg.txt", b"innlogging fra ukjent sted".to_vec()).unwrap();
+        leder.add_attachment(key, &file, at(4)).unwrap();
+        leder.close_case(key, Some("Kari foreslo dobbeltkontroll."), at(5)).unwrap();
+        let case = leder.case(key).unwrap();
+        let open = sign_in(&*store, "ansatt")
+            .create_case(&complete("Åpen sak"), true, at(5))
+            .unwrap();
+
+        let mut org = store.organisation().unwrap().unwrap();
+        org.retention_months = Some(24);
+        leder.update_organisation(org, at(5)).unwrap();
+        let later = at(5) + chrono::Duration::days(365 * 3);
+        let events = leder.history(key).unwrap().len();
+        let head = store.chain_head().unwrap();
+
+        // All or none: a case asked for twice, or one that is still open, and nothing is written.
+        let err = leder.anonymise(&[case.id, case.id], later).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Conflict);
+        assert!(err.to_string().contains("anonymised already"), "{err}");
+        assert_eq!(kind(leder.anonymise(&[case.id, open.id], later)), ErrorKind::Conflict);
+        assert_eq!(store.chain_head().unwrap(), head);
+        assert_eq!(leder.case(key).unwrap().anonymised_at, None);
+        assert_eq!(
+            kind(sign_in(&*store, "ansatt").anonymise(&[case.id], later)),
+            ErrorKind::Forbidden
+        );
+
+        let done = leder.anonymise(&[case.id], later).unwrap();
+        assert_eq!(
+            (done.len(), done[0].months, done[0].comments, done[0].attachments),
+            (1, 24, 1, 1)
+        );
+        assert_eq!(done[0].events as usize, events);
+        let after = leder.case(key).unwrap();
+        assert_eq!(after.anonymised_at, Some(later));
+        assert_eq!(after.status, CaseStatus::Closed);
+        assert_eq!(after.reference, case.reference);
+        assert_eq!(after.form.title.as_deref(), Some(REDACTED));
+        assert_eq!(after.form.systems, case.form.systems);
+        assert_eq!(after.form.subjects_count, case.form.subjects_count);
+        let h = leder.handling(key, later).unwrap();
+        assert_eq!(h.measures[0].description, REDACTED);
+        assert_eq!(h.measures[0].status, MeasureStatus::Done);
+        assert_eq!(h.closing.as_ref().unwrap().lessons_learned, REDACTED);
+        assert_eq!(h.subject_notices[0].text, REDACTED);
+        assert_eq!(h.subject_notices[0].recipients, Some(38));
+        assert_eq!(h.comments.len(), 1);
+        assert_eq!(h.comments[0].text, REDACTED);
+        assert_eq!(h.filings.len(), 1);
+        assert!(leder.attachments(key).unwrap().is_empty());
+        let history = leder.history(key).unwrap();
+        assert_eq!(history.len(), events + 1);
+        assert_eq!(history.last().unwrap().kind, "anonymised");
+        assert!(
+            history.iter().all(|e| !e.data.to_string().contains("Kari")),
+            "the history keeps no old → new texts"
+        );
+        assert!(verify_audit(&*store, None).unwrap().intact());
+        let search = CaseFilter {
+            query: Some("Lønnsslippen".into()),
+            ..Default::default()
+        };
+        assert!(leder.list_cases(&search, later).unwrap().iter().all(|c| c.id != case.id));
+
+        // Once only; the open case was left as it was.
+        assert_eq!(kind(leder.anonymise(&[case.id], later)), ErrorKind::Conflict);
+        assert_eq!(leder.case(CaseKey::Id(open.id)).unwrap().form, open.form);
     }
 }

@@ -165,6 +165,8 @@ pub enum Change {
         by: Uuid,
         at: DateTime<Utc>,
     },
+    /// The closing's record (lessons learned, who, when). The case's status becomes
+    /// closed through the unit's [`Change::Touch`], as every status change does.
     Closed {
         case: Uuid,
         lessons_learned: String,

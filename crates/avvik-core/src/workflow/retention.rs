@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::stamp;
-use crate::case::{CaseKey, CaseStatus};
+use crate::case::{Case, CaseKey, CaseStatus};
 use crate::error::{Error, Result};
 use crate::history::{EventKind, NewEvent};
 use crate::retention::{self, Anonymised, REDACTED, Redactor};
@@ -27,7 +27,16 @@ pub fn anonymise_cases(
     let cutoff = retention::cutoff(months, now);
     let mut unit = Unit::new();
     let mut out = Vec::with_capacity(ids.len());
-    for &id in ids {
+    for (i, &id) in ids.iter().enumerate() {
+        // Every case is checked against the register as it was before this call, so
+        // an id asked for twice is refused here: the first has anonymised it already.
+        if ids[..i].contains(&id) {
+            let case = reads.case(CaseKey::Id(id))?;
+            return Err(Error::Conflict(format!(
+                "{} is anonymised already",
+                reference_of(&case)
+            )));
+        }
         out.push(anonymise_one(
             reads, &mut unit, id, months, cutoff, by, now,
         )?);
@@ -45,10 +54,7 @@ fn anonymise_one(
     now: DateTime<Utc>,
 ) -> Result<Anonymised> {
     let case = reads.case(CaseKey::Id(id))?;
-    let reference = case
-        .reference
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| id.to_string());
+    let reference = reference_of(&case);
     if case.anonymised_at.is_some() {
         return Err(Error::Conflict(format!(
             "{reference} is anonymised already"
@@ -148,4 +154,10 @@ fn anonymise_one(
         serde_json::to_value(&summary).expect("a summary serialises"),
     ));
     Ok(summary)
+}
+
+fn reference_of(case: &Case) -> String {
+    case.reference
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| case.id.to_string())
 }
