@@ -2173,3 +2173,33 @@ fn a_reader_that_stops_early_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A store made by the released 0.1.0 (see `tests/fixtures/README.md`) passes
+/// `avvik audit verify` against the chain head the release left, opened by this build.
+#[test]
+fn the_released_store_passes_audit_verify() {
+    let cli = Cli {
+        user: Some("leder".into()),
+        ..Cli::bare()
+    };
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/store-0.1.0.sqlite3"
+    );
+    std::fs::copy(fixture, cli.db()).unwrap();
+    let head = "c383017df453a72318319bc1980f73321db7b20f8adcbd0a2abac485f0812f3d";
+    let env = [("AVVIK_PASSPHRASE", "fixture passphrase 0.1.0")];
+    let out = cli.run_with_env(&["audit", "verify", "--head", head], &env);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verified: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(verified["head_found"], true);
+    assert_eq!(verified["events"], 33);
+    assert!(verified["broken"].is_null(), "{verified}");
+    // The wrong passphrase is «locked», not a broken history.
+    let out = cli.run_with_env(&["audit", "verify"], &[("AVVIK_PASSPHRASE", "feil")]);
+    assert_eq!(code_of(&out), 7, "{}", String::from_utf8_lossy(&out.stderr));
+}
