@@ -68,6 +68,10 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::notice::NoticeRecord>(cfg, &mut out);
     render::<avvik_core::User>(cfg, &mut out);
     render::<avvik_core::UserInput>(cfg, &mut out);
+    render::<avvik_core::PersonInput>(cfg, &mut out);
+    render::<avvik_core::PasswordChoice>(cfg, &mut out);
+    render::<avvik_core::UserUpdate>(cfg, &mut out);
+    render::<avvik_core::AddedUser>(cfg, &mut out);
     render::<avvik_core::Role>(cfg, &mut out);
     render::<avvik_core::Organisation>(cfg, &mut out);
     render::<avvik_core::dashboard::Dashboard>(cfg, &mut out);
@@ -171,6 +175,7 @@ fn vocabulary() -> String {
     }
     for ty in [
         "ErrorKind",
+        "Role",
         "ReminderPoint",
         "Art34Ground",
         "DpcCategory",
@@ -201,6 +206,12 @@ fn vocabulary() -> String {
         "ERROR_KINDS",
         "ErrorKind",
         keys(&avvik_core::ErrorKind::ALL),
+    );
+    list(
+        &mut out,
+        "ROLES",
+        "Role",
+        avvik_core::Role::ALL.iter().map(|r| r.key()),
     );
     list(
         &mut out,

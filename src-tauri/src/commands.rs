@@ -244,14 +244,19 @@ pub async fn sign_in(
     username: String,
     password: String,
     stay_signed_in: Option<bool>,
+    new_password: Option<String>,
 ) -> Result<User, CommandError> {
     let store = store(&state)?;
     let on = Arc::downgrade(&store);
     let now = Utc::now();
     // Signing in and «stay signed in» succeed or fail together: the window is never
-    // signed in behind an error, and no token is left without its file.
+    // signed in behind an error, and no token is left without its file. With a new
+    // password (one an admin gave is being replaced), both happen in one step.
     let (user, signed_in, token) = blocking(move || {
-        let session = Session::sign_in(&*store, &username, &password)?;
+        let session = match &new_password {
+            Some(new) => Session::sign_in_with_new_password(&*store, &username, &password, new)?,
+            None => Session::sign_in(&*store, &username, &password)?,
+        };
         let token = match stay_signed_in {
             Some(true) => Some(session.remember(now)?),
             _ => None,

@@ -44,6 +44,7 @@ impl CommandError {
             ErrorKind::Validation | ErrorKind::NotFound => log::Level::Debug,
             ErrorKind::Unauthorized
             | ErrorKind::Forbidden
+            | ErrorKind::PasswordChangeRequired
             | ErrorKind::Conflict
             | ErrorKind::Locked => log::Level::Info,
             ErrorKind::Storage | ErrorKind::StoreTooNew | ErrorKind::Delivery => log::Level::Warn,

@@ -39,7 +39,7 @@ AUDITED = [
     "first run", "recovery sheet", "empty register", "form step 1", "form step 2", "form step 3",
     "form step 4", "form step 5", "unlock", "sign in", "form step 6", "review", "submitted case", "inbox",
     "register", "settings", "employee's case", "assessment", "decision", "filings and measures",
-    "closed case", "demo sign in", "demo register", "demo case",
+    "closed case", "demo sign in", "demo register", "demo case", "users", "choose own password",
 ]
 
 
@@ -773,19 +773,45 @@ class Suite:
         org = json.loads(self.cli_run("org", "show"))
         assert org["contact"]["name"] == "Ola Ombud", org
 
+    def an_admin_adds_an_employee_in_the_window(self):
+        d = self.driver
+        d.click(d.find("#nav-settings"))
+        d.click(d.wait_for("#users-add"))
+        d.type(d.wait_for("#users-name"), "Åse Ansatt")
+        d.type(d.find("#users-username"), "ansatt")
+        d.type(d.find("#users-email"), "ase@fjordtech.no")
+        # An employee by default, with a one-time password made by Avvik.
+        assert d.execute("return document.querySelector('#users-roles-employee').checked")
+        assert d.execute("return document.querySelector('#users-password-choice-one_time').checked")
+        d.execute("document.querySelector('#users-add-heading, #users-form-heading').scrollIntoView()")
+        self.shot("13d-users-add")
+        d.click(d.find("#users-save"))
+        once = d.text(d.wait_for("#users-one-time-password"))
+        assert len(once) == 19 and once.count("-") == 3, once
+        self.state["one_time_password"] = once
+        row = d.text(d.find("tr[data-username='ansatt']"))
+        assert "Åse Ansatt" in row and "ansatt" in row and "Har fått passord" in row, row
+        d.execute("document.querySelector('#settings-users-heading').scrollIntoView()")
+        self.shot("13e-users")
+        self.audit("users")
+        users = json.loads(self.cli_run("user", "list"))
+        assert [u["must_change_password"] for u in users if u["username"] == "ansatt"] == [True], users
+
     def an_employee_signs_in_and_submits(self):
         d = self.driver
-        db = os.path.join(self.data, "avvik.sqlite3")
-        env = dict(os.environ, AVVIK_USER="leder", AVVIK_PASSWORD=PASSWORD, AVVIK_NEW_PASSWORD=PASSWORD,
-                   AVVIK_PASSPHRASE=self.passphrase, AVVIK_NO_KEYCHAIN="1")
-        subprocess.run([self.cli, "--db", db, "user", "add", "--username", "ansatt", "--name", "Åse Ansatt",
-                        "--role", "employee"], capture_output=True, text=True, timeout=30, check=True, env=env)
         d.click(d.find("#sign-out"))
         d.wait_for("#signin-heading")
         assert not d.find_all("#signin-stay"), "a shared install is not offered to stay signed in"
         d.type(d.find("#signin-username"), "ansatt")
-        d.type(d.find("#signin-password"), PASSWORD)
+        d.type(d.find("#signin-password"), self.state["one_time_password"])
         d.click(d.find("#signin-submit"))
+        # The one-time password leads only to choosing one's own.
+        d.wait_for("#signin-new-heading")
+        self.shot("13f-choose-own-password")
+        self.audit("choose own password")
+        d.type(d.find("#signin-new-password"), PASSWORD)
+        d.type(d.find("#signin-new-password2"), PASSWORD)
+        d.click(d.find("#signin-new-submit"))
         d.wait_for("#register, #register-empty")
         who = d.text(d.find("#signed-in-as"))
         assert "Åse Ansatt" in who, who
@@ -1191,6 +1217,7 @@ class Suite:
                 "full_text_search_finds_it",
                 "the_cli_sees_the_same_case",
                 "the_admin_sets_the_contact_point_and_mail",
+                "an_admin_adds_an_employee_in_the_window",
                 "an_employee_signs_in_and_submits",
                 "the_general_manager_assesses_decides_approves_and_closes",
                 "an_employee_reports_with_the_keyboard_alone",

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "./api";
 import { App } from "./App";
@@ -36,6 +36,8 @@ const LEDER: User = {
   email: null,
   roles: ["handler", "admin"],
   created_at: "2026-01-01T00:00:00Z",
+  disabled_at: null,
+  must_change_password: false,
 };
 
 /** A case an employee reported this morning, its 72-hour clock running; `over` changes parts. */
@@ -94,6 +96,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
   const attachments: Attachment[] = [];
   const acked = new Set<string>();
   const stamp = "2026-11-22T09:00:00.000000Z";
+  const people: User[] = [LEDER];
   const toCase = (id: string, doc: CaseDocument, old?: Case): Case => ({
     ...doc,
     id,
@@ -357,7 +360,39 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     setFilingReceipt: async (key) => handling(key),
     closeCase: async (key) => handling(key),
     addComment: async (key) => handling(key),
-    people: async () => [LEDER],
+    people: async () => people,
+    users: async () => people,
+    addUser: async (person) => {
+      const user: User = {
+        id: `u${people.length + 1}`,
+        username: person.username.trim().toLowerCase(),
+        name: person.name,
+        email: person.email ?? null,
+        roles: person.roles,
+        created_at: stamp,
+        disabled_at: null,
+        must_change_password: true,
+      };
+      people.push(user);
+      return { user, one_time_password: person.password.kind === "one_time" ? "abcd-efgh-jkmn-pqrs" : null };
+    },
+    updateUser: async (id, update) => {
+      if (id === LEDER.id && update.roles.some((r) => !LEDER.roles.includes(r)))
+        throw { kind: "forbidden", message: "nobody can give themselves a role" } satisfies CommandError;
+      const i = people.findIndex((p) => p.id === id);
+      people[i] = { ...people[i]!, name: update.name, email: update.email ?? null, roles: update.roles };
+      return people[i]!;
+    },
+    resetPassword: async (id) => {
+      const user = { ...people.find((p) => p.id === id)!, must_change_password: true };
+      return { user, one_time_password: "abcd-efgh-jkmn-pqrs" };
+    },
+    setUserDisabled: async (id, disabled) => {
+      if (id === LEDER.id) throw { kind: "conflict", message: "nobody can disable themselves" } satisfies CommandError;
+      const i = people.findIndex((p) => p.id === id);
+      people[i] = { ...people[i]!, disabled_at: disabled ? stamp : null };
+      return people[i]!;
+    },
     updateOrganisation: async (o) => {
       retention.months = o.retention_months ?? null;
       return o;
@@ -716,7 +751,7 @@ describe("storage and security", () => {
     expect(screen.getByText("/tmp/avvik.sqlite3")).toBeTruthy();
     expect(screen.getByText("Kryptert med passfrase")).toBeTruthy();
     expect(document.getElementById("storage-keychain")!.textContent).toMatch(/^Nøkkelringen er slått av på denne maskinen/);
-    const table = () => screen.getByRole("table");
+    const table = () => screen.getByRole("table", { name: "De nyeste sikkerhetskopiene" });
     expect(table().textContent).toMatch(/21\. nov\. 2026.*Daglig.*2 kB/);
     expect(table().textContent).not.toContain("Manuell");
 
@@ -737,6 +772,35 @@ describe("storage and security", () => {
     await screen.findByRole("heading", { name: "Logg inn" });
     expect(calls).toContain('restore "den gamle passfrasen"');
     expect(screen.queryByRole("button", { name: "Innstillinger" })).toBeNull();
+  });
+
+  it("adds a person with a one-time password shown once, and explains a refusal by the core", async () => {
+    const { backend } = fakeBackend();
+    render(<App backend={backend} />);
+    await openSettings();
+    const users = () => screen.getByRole("table", { name: "Brukere" });
+    expect(users().textContent).toMatch(/Lise Leder.*deg.*leder.*daglig leder, administrator.*Aktiv/);
+    click("Legg til en person");
+    const form = within(screen.getByRole("form", { name: "Legg til en person" }));
+    fireEvent.input(form.getByLabelText("Fullt navn"), { target: { value: "Kari Ny" } });
+    fireEvent.input(form.getByLabelText(/^Brukernavn/), { target: { value: "Kari.Ny" } });
+    fireEvent.click(form.getByRole("checkbox", { name: /^ansatt/ }));
+    fireEvent.click(form.getByRole("checkbox", { name: /^personvernombud/ }));
+    click("Legg til");
+    await screen.findByText("Kari Ny er lagt til med brukernavnet kari.ny.");
+    expect(document.getElementById("users-one-time-password")!.textContent).toBe("abcd-efgh-jkmn-pqrs");
+    await waitFor(() => expect(users().textContent).toMatch(/Kari Ny.*kari\.ny.*personvernombud.*Har fått passord/));
+    // Disabling asks first; the core's refusal is explained in words, not swallowed.
+    click("Deaktiver Kari Ny");
+    await screen.findByText("Deaktivere Kari Ny?");
+    click("Deaktiver");
+    await waitFor(() => expect(users().textContent).toMatch(/Kari Ny.*Deaktivert/));
+    click("Aktiver Kari Ny");
+    await screen.findByText("Kari Ny er aktivert igjen og kan logge inn.");
+    click("Endre Lise Leder");
+    fireEvent.click(within(screen.getByRole("form", { name: "Endre Lise Leder" })).getByRole("checkbox", { name: /^personvernombud/ }));
+    click("Lagre endringene");
+    await screen.findByText(/Endringen ble ikke gjort\. Avvik må alltid ha minst én aktiv administrator/);
   });
 
   it("anonymises closed cases past the retention period only after the admin confirms", async () => {

@@ -429,7 +429,7 @@ export function App({ backend }: { backend: Backend }) {
               onError={fail}
             />
           )}
-          {view.name === "settings" && <Settings backend={backend} lang={lang} t={t} onRestored={signOutAfterRestore} />}
+          {view.name === "settings" && <Settings backend={backend} me={signedIn!} lang={lang} t={t} onRestored={signOutAfterRestore} />}
           {view.name === "case" && (
             <CaseView
               case={view.case}

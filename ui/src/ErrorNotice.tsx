@@ -21,19 +21,24 @@ export function useFieldErrors(t: Translate): [FieldErrors, (e: CommandError | n
   return [failed ? fieldErrors(failed, t) : {}, (e) => setFailed(e?.kind === "validation" ? e : null)];
 }
 
-/** An error in words for people (chosen by `kind`), with the technical message folded away. */
+/**
+ * An error in words for people (chosen by `kind`, or `text` where the screen knows
+ * better what that kind means there), with the technical message folded away.
+ */
 export function ErrorNotice({
   error,
   t,
+  text,
   onDismiss,
 }: {
   error: CommandError;
   t: Translate;
+  text?: string;
   onDismiss?: () => void;
 }) {
   return (
     <div class={`notice notice-error kind-${error.kind}`} role="alert" data-kind={error.kind}>
-      <p>{t(errorKey(error.kind))}</p>
+      <p>{text ?? t(errorKey(error.kind))}</p>
       <details>
         <summary>{t("error.details")}</summary>
         <code>{error.message}</code>

@@ -5,7 +5,7 @@ import type { SetUpResult } from "./bindings/SetUpResult";
 import type { User } from "./bindings/User";
 import type { ValidationError } from "./bindings/ValidationError";
 import { errorFor, errorText } from "./document";
-import { ErrorNotice } from "./ErrorNotice";
+import { ErrorNotice, fieldErrors } from "./ErrorNotice";
 import type { Lang, Translate } from "./i18n";
 import { SYSTEM_NAME_MAX_CHARS } from "./limits";
 import { PasswordField, TextField } from "./TextField";
@@ -316,15 +316,67 @@ export function SignIn({
   const [password, setPassword] = useState("");
   const [stay, setStay] = useState(false);
   const [failure, setFailure] = useState<CommandError | null>(null);
+  // The password was given by an admin: the person chooses their own before signing in.
+  const [choosing, setChoosing] = useState(false);
+  const [fresh, setFresh] = useState({ password: "", again: "" });
+  const [mismatch, setMismatch] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
       onSignedIn(await backend.signIn(username, password, offerStay && stay));
     } catch (e) {
-      setFailure(toCommandError(e));
+      const err = toCommandError(e);
+      if (err.kind === "password_change_required") {
+        setChoosing(true);
+        setFailure(null);
+        return;
+      }
+      setFailure(err);
       setPassword("");
     }
   };
+  const choose = async (e: Event) => {
+    e.preventDefault();
+    setMismatch(fresh.password !== fresh.again);
+    if (fresh.password !== fresh.again) return;
+    try {
+      onSignedIn(await backend.signIn(username, password, offerStay && stay, fresh.password));
+    } catch (e) {
+      setFailure(toCommandError(e));
+    }
+  };
+  if (choosing) {
+    const fieldError = failure?.kind === "validation" ? fieldErrors(failure, t)["new_password"] : undefined;
+    return (
+      <form class="card gate" onSubmit={choose} aria-labelledby="signin-new-heading" noValidate>
+        <h2 id="signin-new-heading">{t("signin.newPassword.heading")}</h2>
+        <p>{t("signin.newPassword.intro")}</p>
+        {failure && failure.kind !== "validation" && <ErrorNotice error={failure} t={t} />}
+        <PasswordField
+          id="signin-new-password"
+          label={t("signin.newPassword")}
+          help={t("user.passwordHelp")}
+          value={fresh.password}
+          error={fieldError}
+          autoComplete="new-password"
+          onInput={(v) => setFresh({ ...fresh, password: v })}
+        />
+        <PasswordField
+          id="signin-new-password2"
+          label={t("signin.newPassword2")}
+          value={fresh.again}
+          error={mismatch ? t("user.passwordMismatch") : undefined}
+          autoComplete="new-password"
+          onInput={(v) => setFresh({ ...fresh, again: v })}
+        />
+        <div class="actions">
+          <button type="submit" id="signin-new-submit">
+            {t("signin.newPassword.submit")}
+          </button>
+        </div>
+      </form>
+    );
+  }
   return (
     <form class="card gate" onSubmit={submit} aria-labelledby="signin-heading">
       <h2 id="signin-heading">{t("signin.heading")}</h2>

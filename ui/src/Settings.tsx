@@ -13,6 +13,7 @@ import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
 import { type Lang, type MessageKey, type Translate } from "./i18n";
 import { StorageSection } from "./Storage";
 import { RetentionSection } from "./Retention";
+import { UsersSection } from "./Users";
 import { Input } from "./TextField";
 
 
@@ -40,17 +41,20 @@ const SHOWN = new Set([
 ]);
 
 /**
- * The admin's settings: the organisation with its contact point and general manager,
- * e-mail, and the store (backups, restore, passphrase). `onRestored` is called after a
+ * The admin's settings: the people who use Avvik, the organisation with its contact
+ * point and general manager, e-mail, and the store (backups, restore, passphrase). `onRestored` is called after a
  * restore, which signs everyone out.
  */
 export function Settings({
   backend,
+  me,
   lang,
   t,
   onRestored,
 }: {
   backend: Backend;
+  /** The signed-in admin. */
+  me: User;
   lang: Lang;
   t: Translate;
   onRestored?: () => void;
@@ -148,6 +152,7 @@ export function Settings({
     <section class="card settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t("settings.heading")}</h2>
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
+      <UsersSection backend={backend} me={me} lang={lang} t={t} />
       <form onSubmit={saveOrg} noValidate aria-labelledby="settings-org-heading">
         <h3 id="settings-org-heading">{t("settings.org")}</h3>
         <Input id="org-name" label={t("setup.orgName")} value={org.name} error={orgErrors["org.name"]} onInput={(name) => setOrg({ ...org, name })} />

@@ -44,7 +44,11 @@ export interface Backend extends Operations {
   restoreBackup(passphrase: string | null): Promise<Restored | null>;
   changePassphrase(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
   encryptStore(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
-  signIn(username: string, password: string, staySignedIn?: boolean): Promise<User>;
+  /**
+   * Signs in; with `newPassword`, replaces the password in the same step (required when
+   * an admin gave it: the error kind `password_change_required`).
+   */
+  signIn(username: string, password: string, staySignedIn?: boolean, newPassword?: string): Promise<User>;
   signOut(): Promise<void>;
   appInfo(): Promise<AppInfo>;
   addAttachment(caseKey: string, fileName: string, bytes: Uint8Array): Promise<Attachment>;
@@ -109,8 +113,8 @@ export const tauriBackend: Backend = {
   restoreBackup: (passphrase) => call("restore_backup", { passphrase }),
   changePassphrase: (passphrase, remember) => call("change_passphrase", { passphrase, remember }),
   encryptStore: (passphrase, remember) => call("encrypt_store", { passphrase, remember }),
-  signIn: (username, password, staySignedIn) =>
-    call("sign_in", { username, password, stay_signed_in: staySignedIn ?? false }),
+  signIn: (username, password, staySignedIn, newPassword) =>
+    call("sign_in", { username, password, stay_signed_in: staySignedIn ?? false, new_password: newPassword ?? null }),
   signOut: () => call("sign_out"),
   appInfo: () => call("app_info"),
   // The file's bytes travel as the raw request body; the name is percent-encoded

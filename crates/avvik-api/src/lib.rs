@@ -350,6 +350,11 @@ registry![
     AnonymiseCases,
     GetSmtpSettings,
     SaveSmtp,
+    ListUsers,
+    AddUser,
+    UpdateUser,
+    ResetPassword,
+    SetUserDisabled,
     // The form's helpers.
     ReviewDocument,
     ApplyTemplate,

@@ -20,6 +20,9 @@ pub enum ErrorKind {
     Unauthorized,
     /// Signed in, but the user's roles do not allow the action.
     Forbidden,
+    /// The user name and password are right, but the password was given by an admin:
+    /// the person chooses their own before anything else.
+    PasswordChangeRequired,
     /// The store was written by a newer Avvik than this one.
     StoreTooNew,
     /// The store could not be opened or read or written.
@@ -34,12 +37,13 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, for the UI's generated list (it recognises the shell's errors by it).
-    pub const ALL: [ErrorKind; 10] = [
+    pub const ALL: [ErrorKind; 11] = [
         ErrorKind::Validation,
         ErrorKind::NotFound,
         ErrorKind::Conflict,
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
+        ErrorKind::PasswordChangeRequired,
         ErrorKind::StoreTooNew,
         ErrorKind::Storage,
         ErrorKind::Locked,
@@ -123,6 +127,9 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
 
+    #[error("{0}")]
+    PasswordChangeRequired(String),
+
     #[error(
         "the database {path} has schema version {found}, but this Avvik understands versions up to {supported}; \
          open it with a newer Avvik (nothing was changed)"
@@ -171,6 +178,7 @@ impl Error {
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Unauthorized(_) => ErrorKind::Unauthorized,
             Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::PasswordChangeRequired(_) => ErrorKind::PasswordChangeRequired,
             Error::StoreTooNew { .. } => ErrorKind::StoreTooNew,
             Error::Storage { .. } => ErrorKind::Storage,
             Error::Delivery(_) => ErrorKind::Delivery,
@@ -214,6 +222,7 @@ mod kind_tests {
             | ErrorKind::Conflict
             | ErrorKind::Unauthorized
             | ErrorKind::Forbidden
+            | ErrorKind::PasswordChangeRequired
             | ErrorKind::StoreTooNew
             | ErrorKind::Storage
             | ErrorKind::Locked

@@ -48,4 +48,4 @@ pub use reference::Reference;
 pub use session::{Session, SignedIn};
 pub use store::{CaseFilter, CaseSort, Store, Visibility};
 pub use system::{System, SystemInput};
-pub use user::{Role, User, UserInput};
+pub use user::{AddedUser, PasswordChoice, PersonInput, Role, User, UserInput, UserUpdate};

@@ -9,7 +9,7 @@
 //! | see every submitted case; export         |          |    ✓    |  ✓  |       |
 //! | attach files to a case one can see       |  own     |    ✓    |     |  own  |
 //! | add systems to the register              |    ✓     |    ✓    |  ✓  |   ✓   |
-//! | add and list users                       |          |         |     |   ✓   |
+//! | add, change, disable users; reset passwords |       |         |     |   ✓   |
 //! | change the organisation and e-mail setup |          |         |     |   ✓   |
 //! | read and acknowledge the inbox           |          |    ✓    |     |       |
 //! | see the overview (dashboard)             |          |    ✓    |  ✓  |   ✓   |
@@ -20,6 +20,11 @@
 //! | record filings to Datatilsynet           |          |    ✓    |     |       |
 //! | move one's own measure forward           |    ✓     |    ✓    |  ✓  |   ✓   |
 //! | comment (advise) on a submitted case     |          |    ✓    |  ✓  |       |
+//!
+//! Nobody gives themselves a role or disables themselves, and the register always
+//! keeps an active admin and an active handler. A disabled person cannot sign in (their
+//! session ends at their next action); a person given a password by an admin chooses
+//! their own before anything else ([`Session::sign_in_with_new_password`]).
 //!
 //! Nobody sees another person's draft. An anonymous report loses its link to its
 //! author when it is submitted: the reporter cannot be found from the case.
@@ -45,7 +50,10 @@ use crate::org::Organisation;
 use crate::store::{self, CaseFilter, Store, Visibility};
 use crate::subjects::SubjectNoticeInput;
 use crate::system::{NewSystem, System};
-use crate::user::{NewUser, Role, User, verify_password};
+use crate::user::{
+    AddedUser, NewUser, PasswordChoice, PersonInput, Role, User, UserUpdate, check_password_length,
+    hash_password, verify_password,
+};
 use crate::workflow;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 
@@ -71,6 +79,14 @@ pub struct SignedIn {
 pub struct Session<'s> {
     store: &'s dyn Store,
     user: User,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Walks the whole hash-chained history. Nobody needs to be signed in: the answer shows
@@ -152,6 +168,52 @@ impl<'s> Session<'s> {
                     .into(),
             ));
         }
+        let user = Self::check_password(store, username, password)?;
+        if user.must_change_password {
+            return Err(Error::PasswordChangeRequired(
+                "the password was given by an admin: choose your own to sign in".into(),
+            ));
+        }
+        Ok(Session { store, user })
+    }
+
+    /// Signs in and replaces the password with `new_password` in one step: how a person
+    /// given a one-time password by an admin signs in the first time (and how anyone
+    /// changes their own password, proving the current one).
+    pub fn sign_in_with_new_password(
+        store: &'s dyn Store,
+        username: &str,
+        password: &str,
+        new_password: &str,
+    ) -> Result<Session<'s>> {
+        let user = Self::check_password(store, username, password)?;
+        check_password_length("new_password", new_password)?;
+        if new_password == password {
+            return Err(ValidationError::new(
+                "new_password",
+                Problem::Duplicate,
+                "the new password must differ from the current one",
+            )
+            .into());
+        }
+        let hash = hash_password(new_password)?;
+        store.transact(&mut |_| Ok(workflow::people::change_password(user.id, &hash)))?;
+        let user = User {
+            must_change_password: false,
+            ..user
+        };
+        Ok(Session { store, user })
+    }
+
+    /// The active user with this user name and password. The error never says which of
+    /// the two was wrong; a disabled person is told so only with the right password.
+    fn check_password(store: &dyn Store, username: &str, password: &str) -> Result<User> {
+        if store.user_count()? == 0 {
+            return Err(Error::Unauthorized(
+                "Avvik is not set up yet: create the organisation and its general manager first"
+                    .into(),
+            ));
+        }
         let wrong = || Error::Unauthorized("the user name or the password is wrong".into());
         let (user, hash) = store
             .user_credentials(&username.trim().to_lowercase())?
@@ -159,14 +221,34 @@ impl<'s> Session<'s> {
         if !verify_password(&hash, password) {
             return Err(wrong());
         }
-        Ok(Session { store, user })
+        if !user.is_active() {
+            return Err(Error::Unauthorized(
+                "this user is disabled; an admin can enable it again".into(),
+            ));
+        }
+        Ok(user)
     }
 
-    /// Continues a session begun with [`Session::sign_in`], with the user's current roles.
+    /// Continues a session begun with [`Session::sign_in`], with the user's current
+    /// roles; refused once the person is disabled or an admin has reset the password.
     pub fn resume(store: &'s dyn Store, signed_in: &SignedIn) -> Result<Session<'s>> {
         let user = store.user(signed_in.user_id)?.ok_or_else(|| {
             Error::Unauthorized("the signed-in user no longer exists; sign in again".into())
         })?;
+        Self::still_allowed(store, user)
+    }
+
+    fn still_allowed(store: &'s dyn Store, user: User) -> Result<Session<'s>> {
+        if !user.is_active() {
+            return Err(Error::Unauthorized(
+                "this user has been disabled by an admin".into(),
+            ));
+        }
+        if user.must_change_password {
+            return Err(Error::PasswordChangeRequired(
+                "an admin has given a new password: sign in again and choose your own".into(),
+            ));
+        }
         Ok(Session { store, user })
     }
 
@@ -204,7 +286,7 @@ impl<'s> Session<'s> {
             return Err(refused());
         }
         let user = store.user(user)?.ok_or_else(refused)?;
-        Ok(Session { store, user })
+        Self::still_allowed(store, user)
     }
 
     /// Signs out for good: the remembered token no longer works.
@@ -961,5 +1043,40 @@ impl<'s> Session<'s> {
     pub fn add_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
         self.require(&[Role::Admin], "add users")?;
         self.write(|r| workflow::people::add_user(r, user, now))
+    }
+
+    /// Adds a person who chooses their own password at the first sign-in; the one-time
+    /// password is returned once when Avvik made it.
+    pub fn add_person(&self, person: PersonInput, now: DateTime<Utc>) -> Result<AddedUser> {
+        self.require(&[Role::Admin], "add users")?;
+        let (user, one_time_password) = person.check()?;
+        let user = self.write(|r| workflow::people::add_user(r, &user, now))?;
+        Ok(AddedUser {
+            user,
+            one_time_password,
+        })
+    }
+
+    pub fn update_user(&self, id: Uuid, update: UserUpdate) -> Result<User> {
+        self.require(&[Role::Admin], "change users")?;
+        let update = update.check()?;
+        self.write(|r| workflow::people::update_user(r, &self.user, id, &update))
+    }
+
+    /// Gives another person a new password that they change at the next sign-in.
+    pub fn reset_password(&self, id: Uuid, password: PasswordChoice) -> Result<AddedUser> {
+        self.require(&[Role::Admin], "reset passwords")?;
+        let (hash, one_time_password) = password.hash("password")?;
+        let user = self.write(|r| workflow::people::reset_password(r, &self.user, id, &hash))?;
+        Ok(AddedUser {
+            user,
+            one_time_password,
+        })
+    }
+
+    /// Disables a person, or enables them again.
+    pub fn set_user_disabled(&self, id: Uuid, disabled: bool, now: DateTime<Utc>) -> Result<User> {
+        self.require(&[Role::Admin], "disable or enable users")?;
+        self.write(|r| workflow::people::set_disabled(r, &self.user, id, disabled, now))
     }
 }

@@ -1,7 +1,7 @@
 //! People who use Avvik, their roles, and their passwords (Argon2id hashes only).
 
 use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::Errors;
 
 /// Shortest password accepted.
@@ -33,6 +33,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, in the order the UI offers them.
+    pub const ALL: [Role; 4] = [Role::Employee, Role::Handler, Role::Dpo, Role::Admin];
+
     pub fn key(self) -> &'static str {
         match self {
             Role::Employee => "employee",
@@ -43,9 +46,7 @@ impl Role {
     }
 
     pub fn from_key(key: &str) -> Option<Role> {
-        [Role::Employee, Role::Handler, Role::Dpo, Role::Admin]
-            .into_iter()
-            .find(|r| r.key() == key)
+        Role::ALL.into_iter().find(|r| r.key() == key)
     }
 }
 
@@ -73,6 +74,9 @@ pub struct NewUser {
     pub(crate) email: Option<String>,
     pub(crate) roles: Vec<Role>,
     pub(crate) password_hash: String,
+    /// The password was given by an admin: the person chooses their own at the first
+    /// sign-in, before anything else.
+    pub(crate) must_change_password: bool,
 }
 
 impl NewUser {
@@ -95,6 +99,10 @@ impl NewUser {
     /// The Argon2id hash of the password (the password itself is never kept).
     pub fn password_hash(&self) -> &str {
         &self.password_hash
+    }
+
+    pub fn must_change_password(&self) -> bool {
+        self.must_change_password
     }
 }
 
@@ -123,23 +131,8 @@ impl UserInput {
         if name.is_none() {
             errors.push("user.name", Problem::Required, "a name is required");
         }
-        let email = errors.line("user.email", self.email, 254);
-        if email
-            .as_ref()
-            .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
-        {
-            errors.push("user.email", Problem::Malformed, "not an e-mail address");
-        }
-        let mut roles = self.roles;
-        roles.sort();
-        roles.dedup();
-        if roles.is_empty() {
-            errors.push(
-                "user.roles",
-                Problem::Required,
-                "a user needs at least one role",
-            );
-        }
+        let email = check_email(&mut errors, self.email);
+        let roles = check_roles(&mut errors, self.roles);
         if self.password.chars().count() < PASSWORD_MIN_CHARS {
             errors.push(
                 "user.password",
@@ -155,8 +148,166 @@ impl UserInput {
             email,
             roles,
             password_hash: hash_password(&self.password)?,
+            must_change_password: false,
         })
     }
+}
+
+/// How an admin gives a new person (or one who forgot theirs) a password. Either way the
+/// person chooses their own at the next sign-in, so the admin never knows it for long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "password")]
+pub enum PasswordChoice {
+    /// Avvik makes a one-time password, shown once to the admin.
+    OneTime,
+    /// The admin types one (at least 10 characters).
+    Set(String),
+}
+
+/// A person an admin adds in the window: the one-time password is shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    pub username: String,
+    pub name: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    pub password: PasswordChoice,
+}
+
+impl PersonInput {
+    /// The checked user (who must change the password at the first sign-in) and the
+    /// one-time password when Avvik made it.
+    pub fn check(self) -> Result<(NewUser, Option<String>)> {
+        let (password, one_time) = self.password.resolve();
+        let mut user = UserInput {
+            username: self.username,
+            name: self.name,
+            email: self.email,
+            roles: self.roles,
+            password,
+        }
+        .check()?;
+        user.must_change_password = true;
+        Ok((user, one_time))
+    }
+}
+
+impl PasswordChoice {
+    /// The password to hash, and the one-time password to show when Avvik made it.
+    fn resolve(self) -> (String, Option<String>) {
+        match self {
+            PasswordChoice::OneTime => {
+                let p = one_time_password();
+                (p.clone(), Some(p))
+            }
+            PasswordChoice::Set(p) => (p, None),
+        }
+    }
+
+    /// The Argon2id hash of the chosen password (checked for length), and the one-time
+    /// password when Avvik made it.
+    pub fn hash(self, field: &str) -> Result<(String, Option<String>)> {
+        let (password, one_time) = self.resolve();
+        check_password_length(field, &password)?;
+        Ok((hash_password(&password)?, one_time))
+    }
+}
+
+/// A person an admin added or gave a new password, with the one-time password Avvik
+/// made (shown once, never stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AddedUser {
+    pub user: User,
+    pub one_time_password: Option<String>,
+}
+
+/// What an admin may change about a person: name, e-mail, roles (the user name stays,
+/// the history names it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub name: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+}
+
+impl UserUpdate {
+    pub fn check(self) -> Result<UserUpdate> {
+        let mut errors = Errors::default();
+        let name = errors.line("user.name", Some(self.name), 200);
+        if name.is_none() {
+            errors.push("user.name", Problem::Required, "a name is required");
+        }
+        let email = check_email(&mut errors, self.email);
+        let roles = check_roles(&mut errors, self.roles);
+        errors.into_result(())?;
+        Ok(UserUpdate {
+            name: name.unwrap_or_default(),
+            email,
+            roles,
+        })
+    }
+}
+
+fn check_email(errors: &mut Errors, email: Option<String>) -> Option<String> {
+    let email = errors.line("user.email", email, 254);
+    if email
+        .as_ref()
+        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+    {
+        errors.push("user.email", Problem::Malformed, "not an e-mail address");
+    }
+    email
+}
+
+fn check_roles(errors: &mut Errors, mut roles: Vec<Role>) -> Vec<Role> {
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        errors.push(
+            "user.roles",
+            Problem::Required,
+            "a user needs at least one role",
+        );
+    }
+    roles
+}
+
+/// A new password must have at least [`PASSWORD_MIN_CHARS`] characters.
+pub fn check_password_length(field: &str, password: &str) -> Result<()> {
+    if password.chars().count() < PASSWORD_MIN_CHARS {
+        return Err(ValidationError::new(
+            field,
+            Problem::Required,
+            format!("a password needs at least {PASSWORD_MIN_CHARS} characters"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// A one-time password of 16 random characters in four groups (`k7qm-3xpd-…`), from an
+/// alphabet without look-alikes (no 0/o, 1/l/i), easy to read aloud or type.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    let chars: Vec<char> = bytes
+        .iter()
+        // 256 is not a multiple of 31; the bias (at most 1 in 8) is harmless for a
+        // password that lives until the first sign-in.
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// A user as the store keeps it (never with the password hash).
@@ -169,11 +320,22 @@ pub struct User {
     pub roles: Vec<Role>,
     #[ts(type = "string")]
     pub created_at: DateTime<Utc>,
+    /// When an admin disabled the person: they can no longer sign in, and the history
+    /// still names them (nobody is ever deleted).
+    #[ts(type = "string | null")]
+    pub disabled_at: Option<DateTime<Utc>>,
+    /// The person signs in next with a password an admin gave them, and must choose
+    /// their own first.
+    pub must_change_password: bool,
 }
 
 impl User {
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.disabled_at.is_none()
     }
 }
 

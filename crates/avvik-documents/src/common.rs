@@ -4,9 +4,10 @@
 use avvik_core::enisa::EnisaResult;
 use avvik_core::form::CaseDocument;
 use avvik_core::form::Count;
+use avvik_core::handling::DecisionInput;
 use avvik_core::i18n::{self, Lang};
 use avvik_core::subjects::SubjectNotice;
-use avvik_core::vocab::{CountKind, OccurredKind};
+use avvik_core::vocab::{CountKind, OccurredKind, Verdict};
 use avvik_pdf::{Block, Document};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Oslo;
@@ -132,6 +133,36 @@ impl Words {
             )
         });
         value
+    }
+
+    /// What was decided on informing the people affected, given the verdict it was
+    /// decided under, with the reason as the manager wrote it on a line of its own. A
+    /// reason is optional below a high risk: then the verdict is the reason, said plainly.
+    pub fn inform_decision(self, d: &DecisionInput, verdict: Option<Verdict>) -> String {
+        let decided = match (d.inform_subjects, d.exemption) {
+            (None, _) => return self.t("pdf.notice.notDecided"),
+            (Some(true), _) => return self.t("pdf.notice.informs"),
+            (Some(false), Some(ground)) => self.f(
+                "pdf.notice.exempt",
+                &[("ground", &self.label("art34", ground.key()))],
+            ),
+            (Some(false), None) if verdict.is_some_and(|v| v != Verdict::HighRisk) => {
+                self.t("pdf.notice.notHighRisk")
+            }
+            (Some(false), None) => self.t("pdf.notice.notInformed"),
+        };
+        self.with_reason(decided, d.inform_reason.as_deref())
+    }
+
+    /// A decision, and on the next line the reason for it as written, if one was.
+    pub fn with_reason(self, decided: String, reason: Option<&str>) -> String {
+        match reason.map(str::trim).filter(|r| !r.is_empty()) {
+            Some(r) => format!(
+                "{decided}\n{}",
+                self.f("pdf.notice.reason", &[("reason", r)])
+            ),
+            None => decided,
+        }
     }
 
     /// When the breach happened, with «not yet known» and «estimated» said as such.

@@ -402,20 +402,8 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
     match &r.decision {
         None => b.push(Block::Paragraph(w.t("pdf.notice.notDecided"))),
         Some(dec) => {
-            let decided = match (dec.inform_subjects, dec.exemption) {
-                (Some(true), _) => w.t("pdf.notice.informs"),
-                (_, Some(ground)) => w.f(
-                    "pdf.notice.exempt",
-                    &[
-                        ("ground", &w.label("art34", ground.key())),
-                        ("reason", &w.text(dec.inform_reason.as_deref())),
-                    ],
-                ),
-                _ => w.f(
-                    "pdf.notice.notInformed",
-                    &[("reason", &w.text(dec.inform_reason.as_deref()))],
-                ),
-            };
+            let verdict = r.assessment.as_ref().and_then(|a| a.verdict);
+            let decided = w.inform_decision(dec, verdict);
             b.push(row(
                 "pdf.notice.informDecision",
                 decided,

@@ -153,28 +153,14 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
             let dec = &rec.decision;
             let notify = match dec.notify_authority {
                 Some(true) => w.t("decision.notifies"),
-                Some(false) => w.f(
-                    "decision.notNotified",
-                    &[("reason", &w.text(dec.notify_reason.as_deref()))],
-                ),
+                Some(false) => {
+                    w.with_reason(w.t("pdf.report.notNotified"), dec.notify_reason.as_deref())
+                }
                 None => w.t("pdf.notGiven"),
             };
             b.push(field(w.t("field.decision.notify_authority"), notify));
-            let inform = match (dec.inform_subjects, dec.exemption) {
-                (Some(true), _) => w.t("decision.informs"),
-                (_, Some(ground)) => w.f(
-                    "pdf.notice.exempt",
-                    &[
-                        ("ground", &w.label("art34", ground.key())),
-                        ("reason", &w.text(dec.inform_reason.as_deref())),
-                    ],
-                ),
-                (Some(false), None) => w.f(
-                    "decision.notInformed",
-                    &[("reason", &w.text(dec.inform_reason.as_deref()))],
-                ),
-                (None, None) => w.t("pdf.notGiven"),
-            };
+            let verdict = h.assessment.as_ref().map(|a| a.assessment.verdict);
+            let inform = w.inform_decision(dec, verdict);
             b.push(field(w.t("field.decision.inform_subjects"), inform));
             b.push(field(
                 w.t("pdf.notice.authorities"),

@@ -693,3 +693,196 @@ fn every_page_of_every_document_of_the_demo_company_says_it_must_not_be_sent() {
     );
     assert!(!text.contains("DEMO"));
 }
+
+/// A case reported at 12:00, assessed with `verdict`, and decided as `decision` says.
+fn decided(store: &SqliteStore, verdict: &str, decision: serde_json::Value) -> CaseKey {
+    let ansatt = sign_in(store, "ansatt");
+    let leder = sign_in(store, "leder");
+    let case = ansatt
+        .create_case(&draft(form(), t(12)), true, t(12))
+        .unwrap();
+    let key = CaseKey::Id(case.id);
+    let mut assessment = serde_json::to_value(high_risk()).unwrap();
+    assessment["verdict"] = json!(verdict);
+    if verdict != "high_risk" {
+        assessment["departure_reason"] = json!("Mottakeren er en kjent samarbeidspartner.");
+    }
+    let assessment = serde_json::from_value(assessment).unwrap();
+    leder.save_assessment(key, &assessment, t(13)).unwrap();
+    let decision = serde_json::from_value(decision).unwrap();
+    leder.record_decision(key, &decision, t(13)).unwrap();
+    key
+}
+
+/// The text between the line that is `from` and the next line that is `to`, its
+/// whitespace (the layout's columns and line breaks) made single spaces.
+fn section(text: &str, from: &str, to: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == from)
+        .unwrap_or_else(|| panic!("no heading «{from}» in:\n{text}"));
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| l.trim() == to)
+        .map_or(lines.len(), |i| start + 1 + i);
+    lines[start + 1..end]
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_notice_and_the_report_say_what_was_decided_on_informing_with_the_reason_as_written() {
+    let store = setup();
+    // (name, verdict, decision, what the notice and the report say, in order)
+    let paths: [(&str, &str, serde_json::Value, &[&str]); 7] = [
+        (
+            "informs",
+            "high_risk",
+            json!({"notify_authority": true, "inform_subjects": true}),
+            &["De berørte informeres."],
+        ),
+        (
+            "risk-no-reason",
+            "risk",
+            json!({"notify_authority": true, "inform_subjects": false}),
+            &["De berørte informeres ikke: risikoen er ikke vurdert som høy."],
+        ),
+        (
+            "risk-reason",
+            "risk",
+            json!({"notify_authority": true, "inform_subjects": false,
+                   "inform_reason": "Mottakeren har slettet e-posten og bekreftet det skriftlig."}),
+            &[
+                "De berørte informeres ikke: risikoen er ikke vurdert som høy.",
+                "Begrunnelse: Mottakeren har slettet e-posten og bekreftet det skriftlig.",
+            ],
+        ),
+        (
+            "exempt-unintelligible",
+            "high_risk",
+            json!({"notify_authority": true, "inform_subjects": false,
+                   "exemption": "unintelligible",
+                   "inform_reason": "Vedlegget var kryptert med AES-256, og nøkkelen ble ikke sendt."}),
+            &[
+                "De berørte informeres ikke.",
+                "Unntak etter art. 34(3): a) Opplysningene var uleselige for andre, f.eks. kryptert",
+                "Begrunnelse: Vedlegget var kryptert med AES-256, og nøkkelen ble ikke sendt.",
+            ],
+        ),
+        (
+            "exempt-no-longer-likely",
+            "high_risk",
+            json!({"notify_authority": true, "inform_subjects": false,
+                   "exemption": "risk_no_longer_likely",
+                   "inform_reason": "Kontoene er sperret og nye kontonumre utstedt."}),
+            &[
+                "De berørte informeres ikke.",
+                "b) Senere tiltak gjør at høy risiko ikke lenger er sannsynlig",
+                "Begrunnelse: Kontoene er sperret og nye kontonumre utstedt.",
+            ],
+        ),
+        (
+            "exempt-disproportionate",
+            "high_risk",
+            json!({"notify_authority": true, "inform_subjects": false,
+                   "exemption": "disproportionate_effort",
+                   "inform_reason": "Vi kunngjør bruddet på nettsidene våre."}),
+            &[
+                "De berørte informeres ikke.",
+                "c) Uforholdsmessig innsats: offentlig kunngjøring i stedet",
+                "Begrunnelse: Vi kunngjør bruddet på nettsidene våre.",
+            ],
+        ),
+        (
+            "unlikely-not-notified",
+            "unlikely",
+            json!({"notify_authority": false,
+                   "notify_reason": "Mottakeren er vår egen revisor med taushetsplikt.",
+                   "inform_subjects": false}),
+            &["De berørte informeres ikke: risikoen er ikke vurdert som høy."],
+        ),
+    ];
+    for (name, verdict, decision, said) in paths {
+        let key = decided(&store, verdict, decision);
+        let leder = sign_in(&store, "leder");
+        let notice = leder.notice_source(key, None, t(17)).unwrap();
+        let text = inspect(
+            &format!("notice-decision-{name}"),
+            &avvik_documents::notice::render(&notice, &generated(Lang::Nb)).unwrap(),
+        );
+        let informing = section(
+            &text,
+            "10. Informasjon til de berørte",
+            "11. Andre myndigheter",
+        );
+        assert_contains(&informing, said);
+        assert!(
+            !informing.contains("Ikke oppgitt"),
+            "{name}: the notice says «Ikke oppgitt» for a decision that was made: {informing}"
+        );
+        assert!(
+            said.iter().map(|s| informing.find(s).unwrap()).is_sorted(),
+            "{name}: out of order: {informing}"
+        );
+
+        let source = leder.case_source(key, t(17)).unwrap();
+        let text = inspect(
+            &format!("report-decision-{name}"),
+            &avvik_documents::report::render(&source, &generated(Lang::Nb)).unwrap(),
+        );
+        let decisions = section(&text, "Beslutninger", "Tiltak");
+        // The decision on informing, up to the optional other authorities.
+        let inform = decisions
+            .split_once("Informeres de berørte?")
+            .and_then(|(_, rest)| rest.split_once("Andre myndigheter"))
+            .map(|(inform, _)| inform)
+            .unwrap_or_else(|| panic!("{name}: no decision on informing in: {decisions}"));
+        assert_contains(inform, said);
+        assert!(
+            !inform.contains("Ikke oppgitt"),
+            "{name}: the report says «Ikke oppgitt» for a decision that was made: {decisions}"
+        );
+        if verdict == "unlikely" {
+            assert_contains(
+                &decisions,
+                &[
+                    "Meldes ikke til Datatilsynet.",
+                    "Begrunnelse: Mottakeren er vår egen revisor med taushetsplikt.",
+                ],
+            );
+        } else {
+            assert_contains(&decisions, &["Meldes til Datatilsynet."]);
+        }
+    }
+
+    // In English too.
+    let key = decided(
+        &store,
+        "risk",
+        json!({"notify_authority": true, "inform_subjects": false,
+               "inform_reason": "The recipient deleted the e-mail."}),
+    );
+    let notice = sign_in(&store, "leder")
+        .notice_source(key, None, t(17))
+        .unwrap();
+    let text = inspect(
+        "notice-decision-en",
+        &avvik_documents::notice::render(&notice, &generated(Lang::En)).unwrap(),
+    );
+    let informing = section(
+        &text,
+        "10. Informing the people affected",
+        "11. Other authorities",
+    );
+    assert_contains(
+        &informing,
+        &[
+            "The people affected are not informed: the risk is not assessed as high.",
+            "Reason: The recipient deleted the e-mail.",
+        ],
+    );
+    assert!(!informing.contains("Not given"), "{informing}");
+}

@@ -8,7 +8,7 @@
 use avvik_core::case::CaseKey;
 use avvik_core::handling::AssessmentInput;
 use avvik_core::store::prelude::*;
-use avvik_core::{CaseDocument, ErrorKind, Session, SystemInput};
+use avvik_core::{CaseDocument, ErrorKind, Problem, Session, SystemInput};
 use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -342,7 +342,17 @@ crate::contract_tests! {
                             serde_json::to_value(draft.document()).unwrap());
                     }
                     Err(e) => {
-                        prop_assert!(submit, "a checked draft is always saved: {}", e);
+                        // A draft names its systems from the register: an unknown name
+                        // is refused at once, as it is at submission.
+                        let unknown_system = !e.field_errors().is_empty()
+                            && e.field_errors().iter().all(|fe| {
+                                fe.field.starts_with("systems[") && fe.problem == Problem::Unknown
+                            });
+                        prop_assert!(
+                            submit || unknown_system,
+                            "a checked draft is always saved: {}",
+                            e
+                        );
                         prop_assert_eq!(e.kind(), ErrorKind::Validation, "{}", e);
                         prop_assert_eq!(count(store), before, "nothing written");
                     }

@@ -31,6 +31,7 @@ pub mod fixtures;
 mod bad_input;
 mod history;
 mod overview;
+mod people;
 mod register;
 mod session;
 mod writers;
@@ -72,6 +73,7 @@ pub fn tests() -> Vec<Test> {
         ("session", session::TESTS),
         ("register", register::TESTS),
         ("overview", overview::TESTS),
+        ("people", people::TESTS),
         ("history", history::TESTS),
         ("writers", writers::TESTS),
         ("bad_input", bad_input::TESTS),

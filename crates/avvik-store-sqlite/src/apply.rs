@@ -460,8 +460,9 @@ impl Db<'_> {
             } => {
                 let roles: Vec<&str> = user.roles.iter().map(|r| r.key()).collect();
                 self.run(
-                    "INSERT INTO users (id, username, name, email, roles, password_hash, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO users (id, username, name, email, roles, password_hash, created_at,
+                                        must_change_password)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     &[
                         &user.id.to_string(),
                         &user.username,
@@ -470,7 +471,36 @@ impl Db<'_> {
                         &json(&roles, "the roles")?,
                         password_hash,
                         &rfc(user.created_at),
+                        &user.must_change_password,
                     ],
+                )?;
+            }
+            Change::UserChanged {
+                user,
+                name,
+                email,
+                roles,
+            } => {
+                let roles: Vec<&str> = roles.iter().map(|r| r.key()).collect();
+                self.run(
+                    "UPDATE users SET name = ?2, email = ?3, roles = ?4 WHERE id = ?1",
+                    &[&user.to_string(), name, email, &json(&roles, "the roles")?],
+                )?;
+            }
+            Change::Password {
+                user,
+                password_hash,
+                must_change,
+            } => {
+                self.run(
+                    "UPDATE users SET password_hash = ?2, must_change_password = ?3 WHERE id = ?1",
+                    &[&user.to_string(), password_hash, must_change],
+                )?;
+            }
+            Change::UserDisabled { user, at } => {
+                self.run(
+                    "UPDATE users SET disabled_at = ?2 WHERE id = ?1",
+                    &[&user.to_string(), &at.map(rfc)],
                 )?;
             }
             Change::NewOrganisation {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row};
 use uuid::Uuid;
 
-use super::{Db, bad_value, instant};
+use super::{Db, bad_value, instant, maybe_instant};
 use avvik_core::error::Result;
 use avvik_core::mail::{OutgoingMail, SmtpConfig, SmtpSecurity, SmtpSettings};
 use avvik_core::org::Organisation;
@@ -13,7 +13,8 @@ use avvik_core::store::{PeopleStore, SettingsStore};
 use avvik_core::time;
 use avvik_core::user::{Role, User};
 
-const USER_COLUMNS: &str = "id, username, name, email, roles, created_at";
+const USER_COLUMNS: &str =
+    "id, username, name, email, roles, created_at, disabled_at, must_change_password";
 
 fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
     let id: String = row.get(0)?;
@@ -30,6 +31,8 @@ fn user_from_row(row: &Row<'_>) -> rusqlite::Result<User> {
             .map(|r| Role::from_key(r).ok_or_else(|| bad_value(4, "role", r)))
             .collect::<rusqlite::Result<_>>()?,
         created_at: instant(5, row.get(5)?)?,
+        disabled_at: maybe_instant(row, 6)?,
+        must_change_password: row.get(7)?,
     })
 }
 
@@ -66,7 +69,7 @@ impl PeopleStore for Db<'_> {
             .query_row(
                 &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
                 [username],
-                |r| Ok((user_from_row(r)?, r.get(6)?)),
+                |r| Ok((user_from_row(r)?, r.get(8)?)),
             )
             .optional()
             .map_err(self.err())

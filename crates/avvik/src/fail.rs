@@ -9,7 +9,7 @@
 //! | 2 | usage: a wrong argument, or something the command needs that was not given |
 //! | 3 | validation: the input breaks a rule; nothing was written |
 //! | 4 | not found: no such case, filing, user or store |
-//! | 5 | not allowed: a wrong user name or password, or a role the action needs |
+//! | 5 | not allowed: a wrong user name or password, a role the action needs, or a password an admin gave that must be changed first (`avvik user password`) |
 //! | 6 | conflict: not now (already submitted, not closed, set once already, …) |
 //! | 7 | locked: the store's passphrase is missing or wrong |
 //! | 8 | the store is newer than this `avvik`: update it |
@@ -90,7 +90,9 @@ impl Failure {
             Kind::Core(kind) => match kind {
                 ErrorKind::Validation => 3,
                 ErrorKind::NotFound => 4,
-                ErrorKind::Unauthorized | ErrorKind::Forbidden => 5,
+                ErrorKind::Unauthorized
+                | ErrorKind::Forbidden
+                | ErrorKind::PasswordChangeRequired => 5,
                 ErrorKind::Conflict => 6,
                 ErrorKind::Locked => 7,
                 ErrorKind::StoreTooNew => 8,
@@ -146,7 +148,9 @@ mod tests {
             let expected = match kind {
                 ErrorKind::Validation => 3,
                 ErrorKind::NotFound => 4,
-                ErrorKind::Unauthorized | ErrorKind::Forbidden => 5,
+                ErrorKind::Unauthorized
+                | ErrorKind::Forbidden
+                | ErrorKind::PasswordChangeRequired => 5,
                 ErrorKind::Conflict => 6,
                 ErrorKind::Locked => 7,
                 ErrorKind::StoreTooNew => 8,

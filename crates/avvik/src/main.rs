@@ -217,6 +217,16 @@ fn run(cli: Cli) -> Result {
         &format!("Password for {username}: "),
         false,
     )?;
+    if let Command::User(UserCommand::Password) = command {
+        let new_password = io::read_password(
+            "AVVIK_NEW_PASSWORD",
+            &format!("New password for {username}: "),
+            true,
+        )?;
+        let session =
+            Session::sign_in_with_new_password(&store, &username, &password, &new_password)?;
+        return noted(io::print_json(session.user()));
+    }
     let session = Session::sign_in(&store, &username, &password)?;
     if let Command::Store(StoreCommand::Encrypt {
         generate_passphrase,

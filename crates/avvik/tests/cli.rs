@@ -2203,3 +2203,73 @@ fn the_released_store_passes_audit_verify() {
     let out = cli.run_with_env(&["audit", "verify"], &[("AVVIK_PASSPHRASE", "feil")]);
     assert_eq!(code_of(&out), 7, "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// An admin manages people from the command line as in the window: a one-time password
+/// printed once and replaced at the first sign-in, roles changed, a person disabled and
+/// enabled; the core's rules hold (nobody disables themselves).
+#[test]
+fn an_admin_adds_changes_disables_and_enables_people() {
+    let cli = Cli::new();
+    let added = cli.ok(
+        &[
+            "user",
+            "add",
+            "--username",
+            "kari",
+            "--name",
+            "Kari Ny",
+            "--role",
+            "employee",
+            "--one-time-password",
+        ],
+        None,
+    );
+    assert_eq!(added["user"]["must_change_password"], true);
+    let once = added["one_time_password"].as_str().unwrap().to_owned();
+    let kari = cli.as_user("kari");
+    // The one-time password opens nothing but the change of password.
+    let out = kari.run_with_env(&["case", "list"], &[("AVVIK_PASSWORD", &once)]);
+    assert_eq!(code_of(&out), 5);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("choose your own"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = kari.run_with_env(
+        &["user", "password"],
+        &[("AVVIK_PASSWORD", &once), ("AVVIK_NEW_PASSWORD", PASSWORD)],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(kari.ok(&["case", "list"], None), serde_json::json!([]));
+
+    let changed = cli.ok(
+        &[
+            "user", "update", "KARI", "--role", "employee", "--role", "dpo",
+        ],
+        None,
+    );
+    assert_eq!(changed["roles"], serde_json::json!(["employee", "dpo"]));
+    assert_eq!(changed["name"], "Kari Ny");
+    let disabled = cli.ok(&["user", "disable", "kari"], None);
+    assert!(disabled["disabled_at"].is_string());
+    let out = kari.run(&["case", "list"], None);
+    assert_eq!(code_of(&out), 5);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("disabled"));
+    cli.ok(&["user", "enable", "kari"], None);
+    kari.ok(&["case", "list"], None);
+
+    let err = cli.fails(&["user", "disable", "leder"], None);
+    assert!(err.contains("nobody can disable themselves"), "{err}");
+    assert_eq!(code_of(&cli.run(&["user", "disable", "leder"], None)), 6);
+    assert_eq!(code_of(&cli.run(&["user", "disable", "ingen"], None)), 4);
+    let reset = cli.ok(
+        &["user", "reset-password", "kari", "--one-time-password"],
+        None,
+    );
+    assert_eq!(reset["user"]["must_change_password"], true);
+    assert_eq!(code_of(&kari.run(&["case", "list"], None)), 5);
+}

@@ -282,6 +282,12 @@ fn screenshots() -> Result {
 fn deb() -> Result {
     setup(false)?;
     let root = root();
+    // The package ships the CLI beside the app (`/usr/bin/avvik`, tauri.conf.json).
+    step("build the CLI (release)", || {
+        cmd("cargo", &["build", "--release", "--locked", "-p", "avvik"])
+            .dir(&root)
+            .run()
+    })?;
     step("bundle the .deb with the Tauri CLI", || {
         cmd(
             "npx",

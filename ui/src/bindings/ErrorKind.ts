@@ -3,4 +3,4 @@
 /**
  * What went wrong, as a stable machine-readable word.
  */
-export type ErrorKind = "validation" | "not_found" | "conflict" | "unauthorized" | "forbidden" | "store_too_new" | "storage" | "locked" | "internal" | "delivery";
+export type ErrorKind = "validation" | "not_found" | "conflict" | "unauthorized" | "forbidden" | "password_change_required" | "store_too_new" | "storage" | "locked" | "internal" | "delivery";

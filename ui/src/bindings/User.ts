@@ -4,4 +4,14 @@ import type { Role } from "./Role";
 /**
  * A user as the store keeps it (never with the password hash).
  */
-export type User = { id: string, username: string, name: string, email: string | null, roles: Array<Role>, created_at: string, };
+export type User = { id: string, username: string, name: string, email: string | null, roles: Array<Role>, created_at: string, 
+/**
+ * When an admin disabled the person: they can no longer sign in, and the history
+ * still names them (nobody is ever deleted).
+ */
+disabled_at: string | null, 
+/**
+ * The person signs in next with a password an admin gave them, and must choose
+ * their own first.
+ */
+must_change_password: boolean, };

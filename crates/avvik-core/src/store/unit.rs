@@ -22,7 +22,7 @@ use crate::org::Organisation;
 use crate::reference::Reference;
 use crate::subjects::SubjectNoticeInput;
 use crate::system::System;
-use crate::user::User;
+use crate::user::{Role, User};
 
 /// The changes one operation makes, in order. Built by the core's workflow.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -255,6 +255,24 @@ pub enum Change {
     NewUser {
         user: User,
         password_hash: String,
+    },
+    /// A person's name, e-mail and roles, as an admin changed them.
+    UserChanged {
+        user: Uuid,
+        name: String,
+        email: Option<String>,
+        roles: Vec<Role>,
+    },
+    /// A new password: the person's own, or one an admin gave (`must_change`).
+    Password {
+        user: Uuid,
+        password_hash: String,
+        must_change: bool,
+    },
+    /// A person disabled at `at`, or enabled again (none).
+    UserDisabled {
+        user: Uuid,
+        at: Option<DateTime<Utc>>,
     },
     /// The organisation, written once when the register is set up (marked as the demo
     /// company's for good when `demo`).

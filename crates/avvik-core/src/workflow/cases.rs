@@ -180,7 +180,7 @@ fn submission(
     let handlers: Vec<User> = reads
         .users()?
         .into_iter()
-        .filter(|u| u.has(Role::Handler))
+        .filter(|u| u.has(Role::Handler) && u.is_active())
         .collect();
     for handler in &handlers {
         unit.push(Change::NewNotice {

@@ -137,8 +137,9 @@ pub fn record_decision(
 }
 
 /// A measure's owner must exist and be able to see the case (a handler, the DPO, or
-/// its reporter), or they could never move it forward.
-fn check_owner(reads: &dyn Reads, case: &Case, owner: Uuid) -> Result<()> {
+/// its reporter), or they could never move it forward; a measure is given only to an
+/// active person (one it already has may stay with a disabled one until it is moved).
+fn check_owner(reads: &dyn Reads, case: &Case, owner: Uuid, already_theirs: bool) -> Result<()> {
     let Some(user) = reads.user(owner)? else {
         return Err(ValidationError::new(
             "measure.owner",
@@ -147,6 +148,14 @@ fn check_owner(reads: &dyn Reads, case: &Case, owner: Uuid) -> Result<()> {
         )
         .into());
     };
+    if !user.is_active() && !already_theirs {
+        return Err(ValidationError::new(
+            "measure.owner",
+            Problem::NotApplicable,
+            format!("{} is disabled: choose an active person", user.name),
+        )
+        .into());
+    }
     if user.has(Role::Handler) || user.has(Role::Dpo) || case.created_by == Some(owner) {
         return Ok(());
     }
@@ -172,7 +181,7 @@ pub fn add_measure(
     change_handling(reads, key, now, |unit, case, handling, now| {
         handling.check_new_measure(&case.label())?;
         let m = input.clone().check()?;
-        check_owner(reads, case, m.owner)?;
+        check_owner(reads, case, m.owner, false)?;
         let number = handling
             .measures
             .iter()
@@ -222,7 +231,7 @@ pub fn update_measure(
                 case.label()
             )));
         }
-        check_owner(reads, case, m.owner)?;
+        check_owner(reads, case, m.owner, m.owner == measure.owner.id)?;
         let old = measure.input();
         if old == m {
             return Ok(());

@@ -22,11 +22,14 @@ pub fn update_organisation(
         ));
     }
     if let Some(manager) = org.general_manager {
-        if !reads.user(manager)?.is_some_and(|u| u.has(Role::Handler)) {
+        if !reads
+            .user(manager)?
+            .is_some_and(|u| u.has(Role::Handler) && u.is_active())
+        {
             return Err(ValidationError::new(
                 "org.general_manager",
                 Problem::Unknown,
-                "the general manager must be a user with the handler role",
+                "the general manager must be an active user with the handler role",
             )
             .into());
         }
