@@ -93,6 +93,10 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<avvik_core::mail::SmtpSettings>(cfg, &mut out);
     render::<avvik_core::mail::SmtpSecurity>(cfg, &mut out);
     render::<avvik_api::Preview>(cfg, &mut out);
+    render::<avvik_documents::guide::FilingGuide>(cfg, &mut out);
+    render::<avvik_documents::guide::GuideSection>(cfg, &mut out);
+    render::<avvik_documents::guide::GuideAnswer>(cfg, &mut out);
+    render::<avvik_documents::guide::Gap>(cfg, &mut out);
     out.insert(PathBuf::from("operations.ts"), avvik_api::typescript(cfg));
     render::<avvik_core::attachment::Attachment>(cfg, &mut out);
     render::<avvik_core::handling::Handling>(cfg, &mut out);

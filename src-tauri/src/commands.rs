@@ -521,3 +521,37 @@ mod tests {
         assert_eq!(percent_decode("%zz"), None);
     }
 }
+
+/// Puts `text` on the desktop's clipboard exactly (the filing assistant's answers, æøå
+/// and line breaks intact). GTK's clipboard belongs to the main thread.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn copy_text<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    text: String,
+) -> Result<(), CommandError> {
+    let (done, wait) = std::sync::mpsc::channel();
+    app.run_on_main_thread(move || {
+        let _ = done.send(set_clipboard(&text));
+    })
+    .map_err(|e| avvik_core::Error::Internal(format!("the clipboard is out of reach: {e}")))?;
+    blocking(move || {
+        wait.recv()
+            .map_err(|_| avvik_core::Error::Internal("the clipboard did not answer".into()))?
+    })
+    .await
+}
+
+#[cfg(target_os = "linux")]
+fn set_clipboard(text: &str) -> avvik_core::Result<()> {
+    let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
+    clipboard.set_text(text);
+    clipboard.store();
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn set_clipboard(_text: &str) -> avvik_core::Result<()> {
+    Err(avvik_core::Error::Internal(
+        "copying to the clipboard is built for Linux only".into(),
+    ))
+}

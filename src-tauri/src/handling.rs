@@ -1,5 +1,5 @@
-//! The IPC command of the general manager's handling that is the shell's own: saving
-//! a case's documents as PDF through the save dialog. (The handling itself is made of
+//! The IPC commands of the general manager's handling that are the shell's own: saving
+//! a case's documents as PDF through the save dialog, and their preview in the window. (The handling itself is made of
 //! operations: see `avvik-api`.)
 
 use avvik_core::CaseKey;
@@ -8,7 +8,7 @@ use avvik_core::i18n::Lang;
 use chrono::Utc;
 use tauri::State;
 
-use crate::calls::{as_signed_in, parse};
+use crate::calls::{as_signed_in, blocking, parse};
 use crate::error::CommandError;
 use crate::state::AppState;
 
@@ -40,4 +40,27 @@ pub async fn export_document<R: tauri::Runtime>(
         as_signed_in(&state, move |s| s.record_export(key, &record, now)).await?;
     }
     Ok(saved)
+}
+
+/// The pages of a document as PNG images (data URLs) for the preview in the window:
+/// laid out as for saving, drawn by poppler's `pdftocairo` one page at a time through
+/// pipes (nothing of the case is written to disk). Not an export: the history records
+/// a document only when it is saved.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn preview_document(
+    state: State<'_, AppState>,
+    document: serde_json::Value,
+    key: String,
+    filing: Option<u32>,
+    lang: serde_json::Value,
+) -> Result<Vec<String>, CommandError> {
+    let key = CaseKey::parse(&key)?;
+    let document: DocumentKind = parse("document", document)?;
+    let lang: Lang = parse("lang", lang)?;
+    let now = Utc::now();
+    let prepared = as_signed_in(&state, move |s| {
+        avvik_documents::export::prepare(s, document, key, filing, lang, now)
+    })
+    .await?;
+    blocking(move || crate::preview::pages(&prepared.pdf)).await
 }

@@ -9,6 +9,7 @@ mod error;
 mod handling;
 mod logging;
 mod operation;
+mod preview;
 mod settings;
 mod state;
 mod storage;
@@ -43,10 +44,12 @@ pub fn builder<R: tauri::Runtime>(
             commands::set_up,
             commands::sign_in,
             commands::sign_out,
+            commands::copy_text,
             commands::add_attachment,
             commands::save_attachment,
             commands::export_register,
             handling::export_document,
+            handling::preview_document,
             dashboard::save_chart,
             dashboard::save_chart_png,
             settings::test_smtp,

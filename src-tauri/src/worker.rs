@@ -120,7 +120,7 @@ fn batched(notes: Vec<(String, String)>, lang: Lang) -> Vec<(String, String)> {
         return notes;
     }
     vec![(
-        i18n::text(lang, "desktop.many.title").replace("{n}", &notes.len().to_string()),
+        i18n::count_text(lang, "desktop.many.title", notes.len() as u64),
         i18n::text(lang, "desktop.many.body").to_owned(),
     )]
 }

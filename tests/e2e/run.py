@@ -39,7 +39,7 @@ AUDITED = [
     "first run", "recovery sheet", "empty register", "form step 1", "form step 2", "form step 3",
     "form step 4", "form step 5", "unlock", "sign in", "form step 6", "review", "submitted case", "inbox",
     "register", "settings", "employee's case", "assessment", "decision", "filings and measures",
-    "closed case", "demo sign in", "demo register", "demo case", "users", "choose own password",
+    "closed case", "demo sign in", "demo register", "demo case", "users", "choose own password", "filing guide", "help", "notice preview",
 ]
 
 
@@ -57,6 +57,11 @@ DOC_SHOTS = {
     "15b-clock-and-duties": "assessment-and-decision.png",
     "16a-filings": "filings.png",
     "13a-settings-organisation": "settings.png",
+    "13e-users": "users.png",
+    "14c-awareness-proposed": "awareness.png",
+    "15d-filing-guide": "filing-guide.png",
+    "15e-notice-preview": "notice-preview.png",
+    "18-help": "help.png",
 }
 
 
@@ -448,7 +453,9 @@ class Suite:
         d.click(d.xpath("//table[@id='register']//tr[contains(., 'Passord oppgitt')]//button[contains(@class,'reference')]"))
         d.wait_text("#handling-blockers", lambda t: "Avviket må vurderes" in t)
         first = d.text(d.wait_for("#clock-left"))
-        assert first.startswith("2 d 18 t") or first.startswith("2 d 19 t"), first
+        # Found by the staff six hours ago, reported five hours ago: the clock counts from
+        # the discovery until the manager confirms it.
+        assert first.startswith("2 d 17 t") or first.startswith("2 d 18 t"), first
         d.wait_text("#clock-left", lambda t: t != first, timeout=3)
         assert d.find_all("#demo-banner")
         self.shot("00d-demo-case")
@@ -626,7 +633,11 @@ class Suite:
         d = self.driver
         d.type(d.find("#q-description"), f"Tre lønnsslipper gikk til feil mottaker. Én gjaldt {self.nin}; blåbærsyltetøy.")
         d.type(d.find("#q-immediate_actions"), "Ba mottakeren slette e-posten; fikk bekreftelse på Åsgårdstrand.")
+        # The reporter starts as the signed-in person; here someone reports for Åse.
+        assert d.property(d.find("#q-reporter-name"), "value") == "Lise Lædre"
+        d.clear(d.find("#q-reporter-name"))
         d.type(d.find("#q-reporter-name"), "Åse Bjørnstad")
+        d.clear(d.find("#q-reporter-contact"))
         d.type(d.find("#q-reporter-contact"), "ase@example.no")
         self.wait_saved("ase@example.no")
         # The misdirected e-mail goes with the case, inside the store.
@@ -669,7 +680,7 @@ class Suite:
     def the_general_manager_acknowledges_the_notice(self):
         d = self.driver
         nav = d.text(d.wait_for("#nav-inbox"))
-        assert nav == "Innboks (1 nye)", nav
+        assert nav == "Innboks (1 ny)", nav
         d.click(d.find("#nav-inbox"))
         row = d.text(d.wait_for("#inbox tbody tr"))
         assert self.state["reference"] in row and "Ny" in row, row
@@ -841,10 +852,17 @@ class Suite:
         d.type(d.wait_for("#occurred-from"), (oslo_now - datetime.timedelta(days=3)).strftime("%d.%m.%Y %H:%M"))
         d.type(d.find("#discovered_at"), (oslo_now - datetime.timedelta(days=2)).strftime("%d.%m.%Y %H:%M"))
         d.click(d.find("#q-discovered_by-outsider"))
+        # The customer told the company ten minutes ago: the clock's proposed start.
+        learned = oslo_now - datetime.timedelta(minutes=10)
+        d.type(d.wait_for("#learned_at"), learned.strftime("%d.%m.%Y %H:%M"))
+        self.state["learned"] = learned.strftime("%d.%m.%Y %H:%M")
         d.click(d.find("#wizard-next"))
         d.type(d.wait_for("#q-title"), "Faktura sendt til feil kunde")
         d.type(d.find("#q-description"), "En faktura med kundens kontonummer gikk til en annen kunde.")
-        d.type(d.find("#q-reporter-name"), "Åse Ansatt")
+        # Her own name and e-mail are there already.
+        assert d.property(d.find("#q-reporter-name"), "value") == "Åse Ansatt"
+        assert d.property(d.find("#q-reporter-contact"), "value") == "ase@fjordtech.no"
+        d.clear(d.find("#q-reporter-contact"))
         d.type(d.find("#q-reporter-contact"), "ase@example.no")
         d.click(d.find("#wizard-next"))
         d.wait_for("#review-complete")
@@ -874,7 +892,7 @@ class Suite:
         d = self.driver
         reference = self.state["employee_reference"]
         self.sign_in_as("leder")
-        d.wait_text("#nav-inbox", lambda t: t == "Innboks (1 nye)")
+        d.wait_text("#nav-inbox", lambda t: t == "Innboks (1 ny)")
         # A desktop notification names the reference, and nothing of the case.
         deadline = time.monotonic() + 10
         while reference not in open(self.notifications, encoding="utf-8").read():
@@ -894,6 +912,14 @@ class Suite:
         assert d.text(d.find("#clock-state")) == "Løper"
         d.wait_text("#clock-left", lambda t: t != first, timeout=3)
         self.shot("14b-countdown")
+        # The clock counts from when the customer told the company, as the report says,
+        # until the manager confirms it.
+        proposal = d.text(d.find("#awareness-summary"))
+        assert proposal.startswith("Fristen regnes foreløpig fra"), proposal
+        d.execute("document.querySelector('#handling-heading').scrollIntoView()")
+        self.shot("14c-awareness-proposed")
+        d.click(d.find("#awareness-confirm"))
+        d.wait_text("#awareness-summary", lambda t: "bekreftet av Lise Lædre" in t)
         # The manager heard of it by phone 37 hours before the report: the clock moves, and
         # with half the time gone, a reminder comes on the desktop.
         earlier = datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Oslo")) - datetime.timedelta(hours=37)
@@ -958,8 +984,54 @@ class Suite:
         # reminds of the follow-up in between, and the clock is met by the first.
         blockers = d.text(d.find("#handling-blockers"))
         assert "ingenting er meldt ennå" in blockers, blockers
+        # The filing assistant: where, who may, and each answer one click from the clipboard.
+        d.click(d.find("#filing-guide-open"))
+        role = d.text(d.wait_for("#filing-guide-role"))
+        assert "«Utfyller/innsender»" in role, role
+        assert "datatilsynet.no" in d.text(d.find("#filing-guide-url"))
+        first = d.find("#guide-copy-0-0")
+        shown = d.execute("return document.querySelector('#guide-copy-0-0').closest('.guide-answer')"
+                          ".querySelector('.guide-text').textContent")
+        assert "Ålesund" in shown, shown
+        # (WebKit's driver clicks where the button is, so it is brought into view first.)
+        d.execute("document.querySelector('#guide-copy-0-0').scrollIntoView({block: 'center'})")
+        d.click(first)
+        d.wait_text("#filing-guide-status", lambda t: t.startswith("Kopiert"))
+        pasted = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True,
+                                timeout=10, check=True).stdout.decode("utf-8")
+        assert pasted == shown, (pasted, shown)
+        d.execute("document.querySelector('#filing-guide').scrollIntoView()")
+        self.shot("15d-filing-guide")
+        self.audit("filing guide")
+        d.click(d.find("#filing-guide-close"))
+        # The preview shows the notice's pages in the window, with «Lagre som PDF» beside them.
+        d.click(d.find("#preview-notice"))
+        d.wait_for(".preview-page")
+        deadline = time.monotonic() + 10
+        while True:
+            sizes = d.execute("return [...document.querySelectorAll('.preview-page')]"
+                              ".map((i) => [i.complete, i.naturalWidth, i.naturalHeight])")
+            if sizes and all(ok and w > 700 and h > w for ok, w, h in sizes):
+                break
+            assert time.monotonic() < deadline, f"the preview's pages were not drawn: {sizes}"
+            time.sleep(0.2)
+        assert len(sizes) >= 2, sizes
+        assert d.find_all("#preview-save")
+        d.execute("document.querySelector('#document-preview').scrollIntoView()")
+        self.shot("15e-notice-preview")
+        self.audit("notice preview")
+        d.click(d.find("#preview-close"))
+        d.wait_gone("#document-preview")
         d.select(d.find("#filing-kind"), "preliminary")
         d.click(d.find("#add-filing"))
+        # Recording is irreversible: it asks first, says what is frozen, and takes the
+        # time the notice was actually sent (empty: now).
+        confirm = d.text(d.wait_for("#filing-confirm"))
+        assert "Registrere foreløpig melding til Datatilsynet?" in confirm and "fryses" in confirm, confirm
+        assert not d.find_all("#filings-table"), "nothing is recorded before the confirmation"
+        self.shot("15c-filing-confirm")
+        d.click(d.find("#confirm-filing"))
+        d.wait_text("#filing-recorded", lambda t: "Melding 1 er registrert" in t)
         row = d.text(d.wait_for("#filings-table tbody tr"))
         assert "Foreløpig melding" in row and "Altinn" in row, row
         d.wait_text("#clock-state", lambda t: t == "Meldt i tide")
@@ -967,8 +1039,14 @@ class Suite:
         assert "Siste innsending var foreløpig" in follow_up, follow_up
         unfiled = d.text(d.find("#unfiled-changes"))
         assert "Ingenting er endret siden melding 1" in unfiled, unfiled
+        # Altinn's receipt and Datatilsynet's case number, labelled, saved with their own confirmation.
+        d.type(d.find("#receipt-ar-1"), "AR123456789")
+        d.click(d.find("#receipt-save-1"))
+        d.wait_text("#receipt-saved", lambda t: "Kvitteringen for melding 1 er lagret" in t)
+        d.wait_text("#filings-table tbody tr", lambda t: "AR123456789" in t)
         d.select(d.find("#filing-kind"), "complete")
         d.click(d.find("#add-filing"))
+        d.click(d.wait_for("#confirm-filing"))
         second = d.wait_text("#filings-table tbody tr:nth-child(2)", lambda t: "Fullstendig melding" in t)
         assert "Ingen endringer fra forrige melding" in second, second
         d.wait_gone("#clock-follow-up")
@@ -997,6 +1075,8 @@ class Suite:
         d.wait_text(".status-line", lambda t: t.startswith("Lukket"))
         self.shot("17-case-closed")
         # The history holds every step, newest last, and the chain is intact.
+        # The history is folded away below the handling; it opens on request.
+        d.click(d.find("#history-toggle"))
         history = d.text(d.wait_for("#case-history"))
         for said in ["Avviket ble meldt inn", "Meldt til Datatilsynet", "Saken lukket"]:
             assert said in history, history
@@ -1119,8 +1199,7 @@ class Suite:
         self.type_here("Kundeliste sendt med åpen kopi")
         self.tab_to("#q-description")
         self.type_here("En e-post til alle kundene hadde adressene i kopifeltet.")
-        self.tab_to("#q-reporter-name")
-        self.type_here("Åse Ansatt")
+        assert d.property(d.find("#q-reporter-name"), "value") == "Åse Ansatt", "the reporter starts as herself"
         self.tab_to("#wizard-next")
         self.press("Enter", then="#wizard-heading")
         # Review: every answer is there; submit.
@@ -1136,6 +1215,20 @@ class Suite:
         assert case["title"] == "Kundeliste sendt med åpen kopi", case["title"]
         assert case["records_count"] == {"kind": "unknown"} and case["subjects_count"]["value"] == 2, case
         print(f"        ({self.stops} focus stops checked; {time.monotonic() - started:.1f} s with the keyboard)")
+
+    def the_help_explains_the_routine_offline(self):
+        d = self.driver
+        d.click(d.find("#nav-help"))
+        d.wait_for("#help-heading")
+        topics = [d.text(h) for h in d.find_all(".help-page section h3")]
+        assert topics[:2] == ["Rutinen kort", "For deg som ansatt"], topics
+        for topic in ["72 timer til Datatilsynet", "Melding i flere trinn", "Når skal de berørte informeres?",
+                      "Slik melder dere i Altinn", "For daglig leder"]:
+            assert topic in topics, topics
+        text = d.text(d.find(".help-page"))
+        assert "Utfyller/innsender" in text and "uten ugrunnet opphold" in text, text[:300]
+        self.shot("18-help")
+        self.audit("help")
 
     def choose_language(self, lang):
         """Chooses the language on the language select with the arrow keys (English is below
@@ -1221,6 +1314,7 @@ class Suite:
                 "an_employee_signs_in_and_submits",
                 "the_general_manager_assesses_decides_approves_and_closes",
                 "an_employee_reports_with_the_keyboard_alone",
+                "the_help_explains_the_routine_offline",
                 "switching_the_language_keeps_what_is_on_screen",
                 "no_screen_has_serious_or_critical_accessibility_violations",
             ]:

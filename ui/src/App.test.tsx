@@ -285,6 +285,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     correctCase: async (key) => handling(key),
     informSubjects: async (key) => handling(key),
     exportDocument: async () => null,
+    previewDocument: async () => ["data:image/png;base64,iVBORw0KGgo="],
     caseHistory: async () => [],
     unlock: async () => ({ remembered: false, keychain_error: null }),
     saveRecoverySheet: async (lang) => {
@@ -358,6 +359,12 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     saveChartPng: async (name) => `/home/åse/avvik-${name}.png`,
     addFiling: async (key) => handling(key),
     setFilingReceipt: async (key) => handling(key),
+    filingGuide: async () => ({
+      url: "https://www.datatilsynet.no/",
+      altinn_role: "Utfyller/innsender",
+      altinn_submitter: null,
+      sections: [{ heading: "Tidslinje", answers: [{ label: "Oppdaget", text: "20.11.2026 kl. 09:05", gap: null }] }],
+    }),
     closeCase: async (key) => handling(key),
     addComment: async (key) => handling(key),
     people: async () => people,
@@ -407,6 +414,9 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     smtpSettings: async () => null,
     saveSmtp: async () => null,
     testSmtp: async () => {},
+    copyText: async (text) => {
+      calls.push(`copy ${text}`);
+    },
     templateTypes: async () => [],
     addSystem: async (input) => {
       const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
@@ -436,7 +446,10 @@ describe("the mapping form", () => {
     fireEvent.click(await screen.findByLabelText(/^Usikker/));
     await autosave();
     await screen.findByText(/Utkastet er lagret/);
-    expect(calls.filter((c) => c.startsWith("create"))).toEqual(['create {"personal_data":"unsure"}']);
+    // The reporter is the signed-in person from the start: nobody retypes their own name.
+    expect(calls.filter((c) => c.startsWith("create"))).toEqual([
+      'create {"reporter":{"name":"Lise Leder"},"personal_data":"unsure"}',
+    ]);
     fireEvent.click(screen.getByLabelText(/^Ja/));
     await autosave();
     await waitFor(() => expect(calls.some((c) => c.startsWith("save 00000000-0000-4000-8000-000000000001"))).toBe(true));
@@ -516,7 +529,7 @@ describe("the mapping form", () => {
     await screen.findByText("Lagret i /home/åse/feilsendt.eml.");
 
     // The general manager sees the notice and acknowledges it.
-    fireEvent.click(await screen.findByRole("button", { name: "Innboks (1 nye)" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Innboks (1 ny)" }));
     click("Kvitter mottatt");
     await screen.findByRole("button", { name: "Innboks" });
     expect(calls).toContain("ack 00000000-0000-4000-8000-000000000001");
@@ -813,11 +826,11 @@ describe("storage and security", () => {
     await screen.findByText("Lukkede saker kan anonymiseres når de har vært lukket i 36 måneder.");
     const due = document.getElementById("retention-due")!;
     expect(due.textContent).toMatch(/AVVIK-2023-0004.*1\. feb\. 2023/);
-    click("Anonymiser sakene (1) …");
+    click("Anonymiser saken (1) …");
     await screen.findByText(/Dette kan ikke angres\./);
     click("Avbryt");
     expect(calls.filter((c) => c.startsWith("anonymise"))).toEqual([]);
-    click("Anonymiser sakene (1) …");
+    click("Anonymiser saken (1) …");
     click("Ja, anonymiser");
     await screen.findByText("Anonymiserte saker: 1.");
     expect(calls).toContain("anonymise c9");

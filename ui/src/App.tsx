@@ -15,6 +15,7 @@ import type { BrokenEvent } from "./bindings/BrokenEvent";
 import type { Verification } from "./bindings/Verification";
 import { ErrorNotice } from "./ErrorNotice";
 import { FirstRun, SignIn, Unlock } from "./Gate";
+import { Help } from "./Help";
 import { Inbox } from "./Inbox";
 import type { InboxItem } from "./bindings/InboxItem";
 import {
@@ -23,10 +24,10 @@ import {
   type MessageKey,
   type Translate,
   formatInstant,
-  formatNumber,
   initialLang,
   saveLang,
   translator,
+  countText,
 } from "./i18n";
 import { EMPTY_FILTER, Register } from "./Register";
 import { Wizard } from "./Wizard";
@@ -43,6 +44,7 @@ type View =
   | { name: "register" }
   | { name: "inbox" }
   | { name: "settings" }
+  | { name: "help" }
   | { name: "case"; case: Case }
   | { name: "wizard"; draft: Case | null; key: number; correcting?: boolean; drill?: boolean };
 
@@ -58,6 +60,8 @@ export function App({ backend }: { backend: Backend }) {
   const [demo, setDemo] = useState<DemoInfo | null>(null);
   // The demo company is being made: the first-run form waits until it is.
   const [makingDemo, setMakingDemo] = useState(false);
+  // The first run made the register: the recovery step follows, without the demo's offer.
+  const [setUpDone, setSetUpDone] = useState(false);
   const [cases, setCases] = useState<Case[] | null>(null);
   // The query the shown cases answer, so nobody mistakes old results for new ones.
   const [shownQuery, setShownQuery] = useState("");
@@ -321,7 +325,7 @@ export function App({ backend }: { backend: Backend }) {
                 setView({ name: "inbox" });
               }}
             >
-              {unread > 0 ? t("nav.inboxCount", { n: unread }) : t("nav.inbox")}
+              {unread > 0 ? countText(lang, "nav.inboxCount", unread) : t("nav.inbox")}
             </button>
           )}
           {isAdmin && (
@@ -338,6 +342,18 @@ export function App({ backend }: { backend: Backend }) {
               {t("nav.settings")}
             </button>
           )}
+          <button
+            type="button"
+            id="nav-help"
+            class={view.name === "help" ? "nav current" : "nav"}
+            aria-current={view.name === "help" ? "page" : undefined}
+            onClick={() => {
+              setNotice(null);
+              setView({ name: "help" });
+            }}
+          >
+            {t("nav.help")}
+          </button>
         </nav>
         )}
         {signedIn && (
@@ -380,8 +396,8 @@ export function App({ backend }: { backend: Backend }) {
         </main>
       ) : auth === "setup" ? (
         <main class="workspace">
-          <TryDemo backend={backend} t={t} onCreated={switchedStore} onBusy={setMakingDemo} />
-          <FirstRun backend={backend} lang={lang} t={t} onSignedIn={onSignedIn} blocked={makingDemo} />
+          {!setUpDone && <TryDemo backend={backend} t={t} onCreated={switchedStore} onBusy={setMakingDemo} />}
+          <FirstRun backend={backend} lang={lang} t={t} onSignedIn={onSignedIn} onSetUp={() => setSetUpDone(true)} blocked={makingDemo} />
         </main>
       ) : auth === "signin" ? (
         <main class="workspace">
@@ -406,6 +422,7 @@ export function App({ backend }: { backend: Backend }) {
               draft={view.draft}
               correcting={view.correcting}
               drill={view.drill}
+              me={signedIn ?? undefined}
               onSubmitted={view.correcting ? onCorrected : onSubmitted}
             />
           )}
@@ -429,6 +446,7 @@ export function App({ backend }: { backend: Backend }) {
               onError={fail}
             />
           )}
+          {view.name === "help" && <Help roles={signedIn!.roles} t={t} />}
           {view.name === "settings" && <Settings backend={backend} me={signedIn!} lang={lang} t={t} onRestored={signOutAfterRestore} />}
           {view.name === "case" && (
             <CaseView
@@ -451,11 +469,11 @@ export function App({ backend }: { backend: Backend }) {
             <section class="register" aria-labelledby="register-heading">
               <div class="section-head">
                 <h2 id="register-heading">{t("register.heading")}</h2>
-                {cases && <span class="count">{t("register.count", { n: formatNumber(total, lang) })}</span>}
+                {cases && <span class="count">{countText(lang, "register.count", total)}</span>}
               </div>
               {drafts.length > 0 && drafts[0] && (
                 <div class="notice notice-warn" id="drafts-banner">
-                  <p>{t("register.drafts", { n: drafts.length })}</p>
+                  <p>{countText(lang, "register.drafts", drafts.length)}</p>
                   <button type="button" id="continue-draft" onClick={() => void open(drafts[0]!)}>
                     {t("register.continueDraft")}
                   </button>
@@ -473,7 +491,7 @@ export function App({ backend }: { backend: Backend }) {
                 total={total}
                 onMore={() => setShown(shown + PAGE_SIZE)}
                 onOpen={(c) => void open(c)}
-                onExport={(format) => void exportRegister(format)}
+                onExport={isHandler || signedIn?.roles.includes("dpo") ? (format) => void exportRegister(format) : undefined}
                 lang={lang}
                 t={t}
               />

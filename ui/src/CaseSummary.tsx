@@ -4,17 +4,23 @@ import type { Count } from "./bindings/Count";
 import { DATA_CLASS } from "./bindings/vocabulary";
 import { type Lang, type MessageKey, type Translate, formatInstant, formatNumber, vocabKey } from "./i18n";
 
-/** Everything the form captured, step by step: the review page and the case view. */
+/**
+ * Everything the form captured: step by step on the review page; on the case view, the
+ * story first (`factsFirst`: what happened, when, the systems, the data and the people
+ * affected, then the rest), so whoever handles it reads the report before anything else.
+ */
 export function CaseSummary({
   doc,
   t,
   lang,
   onEdit,
+  factsFirst = false,
 }: {
   doc: CaseDocument;
   t: Translate;
   lang: Lang;
   onEdit?: (step: number) => void;
+  factsFirst?: boolean;
 }) {
   const none = <span class="muted">{t("common.notGiven")}</span>;
   const list = (prefix: string, values: readonly string[] | undefined) =>
@@ -35,7 +41,8 @@ export function CaseSummary({
     <section class="summary-section" aria-labelledby={`summary-${step}`}>
       <div class="section-head">
         <h3 id={`summary-${step}`}>
-          {step}. {t(`wizard.step.${step}` as MessageKey)}
+          {factsFirst ? "" : `${step}. `}
+          {t(`wizard.step.${step}` as MessageKey)}
         </h3>
         {onEdit && (
           <button type="button" class="link" aria-describedby={`summary-${step}`} onClick={() => onEdit(step)}>
@@ -54,22 +61,22 @@ export function CaseSummary({
     </section>
   );
 
-  return (
-    <div class="summary">
-      {section(1, [
+  const steps: Record<number, ComponentChildren> = {
+    1: section(1, [
         ["q.personal_data", one("personal_data", doc.personal_data)],
         ...(doc.personal_data === "no"
           ? ([["q.not_personal_data_reason", text(doc.not_personal_data_reason)]] as [MessageKey, ComponentChildren][])
           : []),
-      ])}
-      {section(2, [["q.systems", doc.systems && doc.systems.length > 0 ? doc.systems.join(", ") : none]])}
-      {section(3, [
+      ]),
+    2: section(2, [["q.systems", doc.systems && doc.systems.length > 0 ? doc.systems.join(", ") : none]]),
+    3: section(3, [
         ["q.nature", list("nature", doc.nature)],
         ["q.incident_type", one("incident_type", doc.incident_type)],
         ["q.cause", one("cause", doc.cause)],
-      ])}
-      {doc.personal_data !== "no" &&
-        section(4, [
+      ]),
+    4:
+      doc.personal_data !== "no" &&
+      section(4, [
           [
             "q.data_categories",
             <>
@@ -84,8 +91,8 @@ export function CaseSummary({
           ["q.data_subjects", list("data_subject", doc.data_subjects)],
           ["q.subjects_count", count(doc.subjects_count)],
           ["q.records_count", count(doc.records_count)],
-        ])}
-      {section(5, [
+        ]),
+    5: section(5, [
         [
           "q.occurred",
           !occurred ? (
@@ -101,9 +108,10 @@ export function CaseSummary({
         ],
         ["q.discovered_at", time(doc.discovered_at)],
         ["q.discovered_by", one("discovered_by", doc.discovered_by)],
+        ...(doc.learned_at ? [["q.learned_at", time(doc.learned_at)] as ["q.learned_at", ReturnType<typeof time>]] : []),
         ["q.data_location", text(doc.data_location)],
-      ])}
-      {section(6, [
+      ]),
+    6: section(6, [
         ["q.title", text(doc.title)],
         ["q.description", text(doc.description)],
         ["q.immediate_actions", text(doc.immediate_actions)],
@@ -116,7 +124,14 @@ export function CaseSummary({
               ? [doc.reporter.name, doc.reporter.contact].filter(Boolean).join(", ")
               : none,
         ],
-      ])}
+      ]),
+  };
+  const order = factsFirst ? [6, 5, 2, 4, 3, 1] : [1, 2, 3, 4, 5, 6];
+  return (
+    <div class="summary">
+      {order.map((step) => (
+        <Fragment key={step}>{steps[step]}</Fragment>
+      ))}
     </div>
   );
 }

@@ -9,7 +9,10 @@ import { CaseSummary } from "./CaseSummary";
 import { documentOf } from "./document";
 import { type Lang, type Translate, formatInstant, statusKey, statusNextKey } from "./i18n";
 
-/** A submitted case: its state and everything the form captured. */
+/**
+ * A submitted case: its state, the report (the facts first), then its handling with the
+ * next step first and the history folded away.
+ */
 export function CaseView({
   case: c,
   backend,
@@ -45,8 +48,8 @@ export function CaseView({
               {t("detail.correct")}
             </button>
           )}
-          <button type="button" class="secondary" onClick={onClose}>
-            {t("common.close")}
+          <button type="button" class="secondary" id="case-back" onClick={onClose}>
+            {t("detail.back")}
           </button>
         </div>
       </div>
@@ -72,10 +75,6 @@ export function CaseView({
             </dd>
           </>
         )}
-        <dt>{t("detail.id")}</dt>
-        <dd>
-          <code>{c.id}</code>
-        </dd>
       </dl>
       {c.notices.length > 0 && (
         <section class="notices" aria-labelledby="notices-heading">
@@ -98,11 +97,15 @@ export function CaseView({
           </ul>
         </section>
       )}
+      {/* The report first: whoever handles it reads what happened before deciding anything. */}
+      <section class="report-facts" aria-labelledby="report-heading" id="case-report">
+        <h3 id="report-heading">{t("detail.report")}</h3>
+        <CaseSummary doc={documentOf(c)} t={t} lang={lang} factsFirst />
+        <Attachments caseKey={c.id} backend={backend} lang={lang} t={t} />
+      </section>
       {c.status !== "draft" && (
         <HandlingPanel case={c} user={user} backend={backend} lang={lang} t={t} onChanged={onChanged} />
       )}
-      <CaseSummary doc={documentOf(c)} t={t} lang={lang} />
-      <Attachments caseKey={c.id} backend={backend} lang={lang} t={t} />
     </section>
   );
 }

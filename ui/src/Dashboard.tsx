@@ -18,6 +18,7 @@ import {
   statusKey,
   statusNextKey,
   vocabKey,
+  countText,
 } from "./i18n";
 
 /** Handlers, the DPO and admins start on the overview; employees on the register. */
@@ -114,7 +115,7 @@ export function Dashboard({
           <section class="card" id="dash-open" aria-labelledby="dash-open-heading">
             <div class="section-head">
               <h3 id="dash-open-heading">{t("dashboard.open.heading")}</h3>
-              <span class="count">{t("dashboard.open.count", { n: formatNumber(data.open_cases.length, lang) })}</span>
+              <span class="count">{countText(lang, "dashboard.open.count", data.open_cases.length)}</span>
             </div>
             <p class="help">{t("dashboard.open.help")}</p>
             {data.open_cases.length === 0 ? (
@@ -150,10 +151,7 @@ export function Dashboard({
             )}
             {!allOpen && data.open_cases.length > OPEN_SHOWN && (
               <button type="button" class="link" id="dash-open-more" onClick={() => setAllOpen(true)}>
-                {t("dashboard.open.more", {
-                  shown: formatNumber(OPEN_SHOWN, lang),
-                  n: formatNumber(data.open_cases.length, lang),
-                })}
+                {countText(lang, "dashboard.open.more", data.open_cases.length, { shown: formatNumber(OPEN_SHOWN, lang) })}
               </button>
             )}
           </section>
@@ -190,7 +188,7 @@ export function Dashboard({
                       {data.approvals.map((a) => (
                         <li key={a.case_id}>
                           {ref(a.case_id, a.reference)} {a.title}{" "}
-                          <span class="help">{t("dashboard.approvals.item", { n: formatNumber(a.measures, lang) })}</span>
+                          <span class="help">{countText(lang, "dashboard.approvals.item", a.measures)}</span>
                         </li>
                       ))}
                     </ul>
@@ -243,7 +241,7 @@ function ReadinessPanel({ readiness, audit, lang, t }: { readiness: Readiness; a
         ? t("dashboard.ready.auditUnknown")
         : audit.broken
           ? t("dashboard.ready.auditBroken")
-          : t("dashboard.ready.auditOk", { n: formatNumber(audit.events, lang) }),
+          : countText(lang, "dashboard.ready.auditOk", audit.events),
     ],
   ];
   return (
@@ -481,7 +479,7 @@ function ChartsPanel({
         <ChartFigure
           name="cases-per-month"
           title={t("dashboard.chart.cases.title")}
-          desc={t("dashboard.chart.cases.desc", { n: n(allCases) })}
+          desc={countText(lang, "dashboard.chart.cases.desc", allCases)}
           legend={
             series.length > 0 && (
           <ul class="legend" aria-label={t("dashboard.chart.cases.type")} style={{ listStyle: "none", padding: 0, margin: 0 }}>
@@ -602,7 +600,7 @@ function ChartsPanel({
         <ChartFigure
           name="measure-ages"
           title={t("dashboard.chart.ages.title")}
-          desc={t("dashboard.chart.ages.desc", { n: n(agesTotal) })}
+          desc={countText(lang, "dashboard.chart.ages.desc", agesTotal)}
           columns={[t("dashboard.chart.ages.age"), t("dashboard.chart.ages.count")]}
           rows={charts.measure_ages.map((a) => [a.bucket, ageLabel(a.bucket), n(a.measures)])}
           {...common}

@@ -112,42 +112,47 @@ export function HistorySection({
   }, [caseKey, backend, handling, version]);
   return (
     <section class="history" aria-labelledby="history-heading">
-      <h4 id="history-heading">{t("history.heading")}</h4>
-      <p class="help">{t("history.help")}</p>
-      {error && <ErrorNotice error={error} t={t} />}
-      {events && (
-        <table id="case-history">
-          <thead>
-            <tr>
-              <th scope="col">{t("history.when")}</th>
-              <th scope="col">{t("history.who")}</th>
-              <th scope="col">{t("history.what")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => (
-              <tr key={e.seq} data-kind={e.kind}>
-                <td>
-                  <time dateTime={e.at}>{formatInstant(e.at, lang)}</time>
-                </td>
-                <td>{e.actor}</td>
-                <td>
-                  {eventText(e, t)}
-                  {Object.keys(e.data).length > 0 && (
-                    <details>
-                      <summary>{t("history.details")}</summary>
-                      <pre>{JSON.stringify(e.data, null, 2)}</pre>
-                      <p class="chain">
-                        {t("history.link")} <code>{e.hash}</code>
-                      </p>
-                    </details>
-                  )}
-                </td>
+      {/* Folded away: the report and the handling come first; the history is there to check. */}
+      <details id="history-details">
+        <summary id="history-toggle">
+          <h4 id="history-heading">{t("history.heading")}</h4>
+        </summary>
+        <p class="help">{t("history.help")}</p>
+        {error && <ErrorNotice error={error} t={t} />}
+        {events && (
+          <table id="case-history">
+            <thead>
+              <tr>
+                <th scope="col">{t("history.when")}</th>
+                <th scope="col">{t("history.who")}</th>
+                <th scope="col">{t("history.what")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {events.map((e) => (
+                <tr key={e.seq} data-kind={e.kind}>
+                  <td>
+                    <time dateTime={e.at}>{formatInstant(e.at, lang)}</time>
+                  </td>
+                  <td>{e.actor}</td>
+                  <td>
+                    {eventText(e, t)}
+                    {Object.keys(e.data).length > 0 && (
+                      <details>
+                        <summary>{t("history.details")}</summary>
+                        <pre>{JSON.stringify(e.data, null, 2)}</pre>
+                        <p class="chain">
+                          {t("history.link")} <code>{e.hash}</code>
+                        </p>
+                      </details>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </details>
     </section>
   );
 }

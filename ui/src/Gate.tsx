@@ -19,12 +19,15 @@ export function FirstRun({
   lang,
   t,
   onSignedIn,
+  onSetUp,
   blocked = false,
 }: {
   backend: Backend;
   lang: Lang;
   t: Translate;
   onSignedIn: (u: User) => void;
+  /** The register is made: what offers another start (the demo) goes away. */
+  onSetUp?: () => void;
   /** Something else is making the store (the demo company): the form waits. */
   blocked?: boolean;
 }) {
@@ -48,13 +51,13 @@ export function FirstRun({
     setPassMismatch(badPass);
     if (user.password !== user.password2 || badPass) return;
     try {
-      setDone(
-        await backend.setUp(
+      const made = await backend.setUp(
           { name: org.name, org_number: org.org_number, address: org.address || undefined },
           { username: user.username, name: user.name, email: user.email || undefined, roles: ["handler"], password: user.password },
           { passphrase: pass.mode === "choose" ? pass.passphrase : null, unencrypted: false, remember: pass.remember },
-        ),
       );
+      setDone(made);
+      onSetUp?.();
     } catch (e) {
       const error = toCommandError(e);
       if (error.kind === "validation") setErrors(error.errors ?? []);
@@ -69,6 +72,7 @@ export function FirstRun({
       help={help}
       value={value}
       max={SYSTEM_NAME_MAX_CHARS}
+      counter={false}
       error={err(field)}
       required={required}
       onInput={onInput}

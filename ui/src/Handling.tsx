@@ -39,9 +39,11 @@ import type { Change } from "./bindings/Change";
 import type { Duty } from "./bindings/Duty";
 import type { SubjectChannel } from "./bindings/SubjectChannel";
 import type { SubjectNoticeInput } from "./bindings/SubjectNoticeInput";
-import { type Lang, type MessageKey, type Translate, formatInstant, hasKey } from "./i18n";
+import { type Lang, type MessageKey, type Translate, formatInstant, hasKey, countText } from "./i18n";
 import { TextField } from "./TextField";
 import { TimeField } from "./TimeField";
+import { FilingGuidePanel } from "./FilingGuide";
+import { DocumentPreview } from "./Preview";
 
 
 const k = (key: string) => key as MessageKey;
@@ -153,6 +155,8 @@ export function HandlingPanel({
       <h3 id="handling-heading">{t("handling.heading")}</h3>
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
       {handling.clock && <Countdown clock={handling.clock} lang={lang} t={t} />}
+      {/* The next step first: what keeps the case open, then the sections in the order of the work. */}
+      <Blockers handling={handling} t={t} />
       {handling.duties.length > 0 && <Duties duties={handling.duties} lang={lang} t={t} />}
       {handling.awareness && (
         <AwarenessSection
@@ -165,7 +169,6 @@ export function HandlingPanel({
           run={run}
         />
       )}
-      <Blockers handling={handling} t={t} />
       <AssessmentSection
         handling={handling}
         case={c}
@@ -269,18 +272,41 @@ function AwarenessSection({
     setErrors(err);
     if (!err) setEditing(false);
   };
+  // The moment the report gives is confirmed as it stands (the processor's times kept).
+  const confirm = () =>
+    void run(
+      () =>
+        backend.setAwareness(caseKey, {
+          aware_at: a.aware_at,
+          ...(a.processor_aware_at ? { processor_aware_at: a.processor_aware_at } : {}),
+          ...(a.processor_notified_at ? { processor_notified_at: a.processor_notified_at } : {}),
+        }),
+      true,
+    );
+  const time = formatInstant(a.aware_at, lang);
   return (
-    <section class="awareness" aria-labelledby="awareness-heading">
+    <section class={a.to_confirm ? "awareness to-confirm" : "awareness"} aria-labelledby="awareness-heading">
       <h4 id="awareness-heading">{t("aware.heading")}</h4>
       <p id="awareness-summary">
-        {a.set
-          ? t("aware.set", { time: formatInstant(a.aware_at, lang), name: a.set.by.name, reason: a.reason ?? "" })
-          : t("aware.default", { time: formatInstant(a.aware_at, lang) })}
+        {a.to_confirm
+          ? t("aware.proposed", { time })
+          : a.set && a.reason
+            ? t("aware.set", { time, name: a.set.by.name, reason: a.reason })
+            : a.set
+              ? t("aware.confirmed", { time, name: a.set.by.name })
+              : t("aware.default", { time })}
       </p>
       {editable && !editing && (
-        <button type="button" class="secondary" id="awareness-edit" onClick={start}>
-          {t("aware.edit")}
-        </button>
+        <div class="actions">
+          {a.to_confirm && (
+            <button type="button" id="awareness-confirm" onClick={confirm}>
+              {t("aware.confirm", { time })}
+            </button>
+          )}
+          <button type="button" class="secondary" id="awareness-edit" onClick={start}>
+            {a.to_confirm ? t("aware.other") : t("aware.edit")}
+          </button>
+        </div>
       )}
       {editing && (
         <form onSubmit={save} noValidate>
@@ -350,18 +376,36 @@ function FilingsSection({
   // Errors about the filing as a whole (its kind, its time): shown below its kind and channel,
   // and tied to the kind.
   const filingErrors = Object.entries(errors).filter(
-    ([field]) => !["filing.delay_reason", "filing.withdrawal_reason"].includes(field),
+    ([field]) => !["filing.delay_reason", "filing.withdrawal_reason", "filing.filed_at"].includes(field),
   );
   const withdrawn = handling.filings.some((f) => f.kind === "withdrawal");
   const overdue = first && handling.clock !== null && handling.clock.seconds_left < 0;
+  // Recording a filing is irreversible: the first press shows what will be frozen and
+  // asks for the time it was actually sent; the second records it.
+  const [confirming, setConfirming] = useState(false);
+  const [guiding, setGuiding] = useState(false);
+  const [previewing, setPreviewing] = useState(false);
+  const [recorded, setRecorded] = useState<number | null>(null);
   const save = async (e: Event) => {
     e.preventDefault();
+    if (!confirming) {
+      setConfirming(true);
+      setRecorded(null);
+      setSaved(null);
+      return;
+    }
     const err = await run(() => backend.addFiling(caseKey, input));
     setErrors(err);
-    if (!err) setInput({ kind: "follow_up", channel: input.channel });
+    if (!err) {
+      setConfirming(false);
+      setRecorded(handling.filings.length + 1);
+      setSaved(null);
+      setInput({ kind: "follow_up", channel: input.channel });
+    }
   };
   // Where the PDF was saved (the sentence is drawn in the current language).
   const [saved, setSaved] = useState<string | null>(null);
+  const [receiptSaved, setReceiptSaved] = useState<number | null>(null);
   const exportNotice = async (filing: number | null) => {
     setSaved(null);
     let path: string | null = null;
@@ -372,10 +416,15 @@ function FilingsSection({
     }, true);
     if (!err && path) setSaved(path);
   };
-  const saveReceipt = (number: number) => {
+  const saveReceipt = async (number: number) => {
     const r = receipts[number];
     if (!r) return;
-    void run(() => backend.setFilingReceipt(caseKey, number, r.ar.trim() || null, r.no.trim() || null), true);
+    setReceiptSaved(null);
+    const err = await run(() => backend.setFilingReceipt(caseKey, number, r.ar.trim() || null, r.no.trim() || null), true);
+    if (!err) {
+      setReceiptSaved(number);
+      setReceipts({ ...receipts, [number]: { ar: "", no: "" } });
+    }
   };
   return (
     <section class="filings" aria-labelledby="filings-heading">
@@ -383,6 +432,16 @@ function FilingsSection({
       {saved && (
         <p class="notice notice-ok" role="status" id="notice-saved">
           {t("filings.pdfSaved", { path: saved })}
+        </p>
+      )}
+      {recorded !== null && (
+        <p class="notice notice-ok" role="status" id="filing-recorded">
+          {t("filings.recorded", { number: recorded })}
+        </p>
+      )}
+      {receiptSaved !== null && (
+        <p class="notice notice-ok" role="status" id="receipt-saved">
+          {t("filings.receiptSaved", { number: receiptSaved })}
         </p>
       )}
       {handling.filings.length === 0 ? (
@@ -403,7 +462,7 @@ function FilingsSection({
               <tr key={f.id}>
                 <td>{f.number}</td>
                 <td>
-                  {f.follow_up ? t("filings.followUp", { n: f.follow_up }) : t(k(`filing_kind.${f.kind}`))}
+                  {f.follow_up ? t("filings.followUp", { number: f.follow_up }) : t(k(`filing_kind.${f.kind}`))}
                   {f.late && <span class="badge warn">{t("filings.late")}</span>}
                   {(f.delay_reason ?? f.withdrawal_reason) && <small class="help"> ({f.delay_reason ?? f.withdrawal_reason})</small>}
                   {f.number > 1 && (
@@ -411,7 +470,7 @@ function FilingsSection({
                       <summary>
                         {f.changes.length === 0
                           ? t("filings.noChanges")
-                          : t("filings.changes", { n: f.changes.length, previous: f.number - 1 })}
+                          : countText(lang, "filings.changes", f.changes.length, { previous: f.number - 1 })}
                       </summary>
                       <Changes changes={f.changes} t={t} />
                     </details>
@@ -419,7 +478,12 @@ function FilingsSection({
                 </td>
                 <td>{t(k(`channel.${f.channel}`))}</td>
                 <td>
-                  {formatInstant(f.filed_at, lang)}, {f.stamp.by.name}
+                  {formatInstant(f.filed_at, lang)}
+                  <small class="help filing-recorded-by">
+                    {f.stamp.at === f.filed_at
+                      ? t("filings.recordedBy", { name: f.stamp.by.name })
+                      : t("filings.recordedLater", { name: f.stamp.by.name, time: formatInstant(f.stamp.at, lang) })}
+                  </small>
                   <div>
                     <button type="button" class="link" id={`notice-pdf-${f.number}`} onClick={() => void exportNotice(f.number)}>
                       {t("filings.pdf")}
@@ -432,26 +496,37 @@ function FilingsSection({
                   {editable && (!f.altinn_reference || !f.authority_case_number) && (
                     <div class="receipt">
                       {!f.altinn_reference && (
-                        <input
-                          aria-label={`${t("filings.receipt")} ${f.number}`}
-                          placeholder="AR…"
-                          value={receipts[f.number]?.ar ?? ""}
-                          onInput={(e) =>
-                            setReceipts({ ...receipts, [f.number]: { no: receipts[f.number]?.no ?? "", ar: (e.currentTarget as HTMLInputElement).value } })
-                          }
-                        />
+                        <label class="receipt-field">
+                          <span>{t("filings.receipt")}</span>
+                          <input
+                            id={`receipt-ar-${f.number}`}
+                            placeholder="AR…"
+                            value={receipts[f.number]?.ar ?? ""}
+                            onInput={(e) =>
+                              setReceipts({ ...receipts, [f.number]: { no: receipts[f.number]?.no ?? "", ar: (e.currentTarget as HTMLInputElement).value } })
+                            }
+                          />
+                        </label>
                       )}
                       {!f.authority_case_number && (
-                        <input
-                          aria-label={`${t("filings.caseNumber")} ${f.number}`}
-                          placeholder={t("filings.caseNumber")}
-                          value={receipts[f.number]?.no ?? ""}
-                          onInput={(e) =>
-                            setReceipts({ ...receipts, [f.number]: { ar: receipts[f.number]?.ar ?? "", no: (e.currentTarget as HTMLInputElement).value } })
-                          }
-                        />
+                        <label class="receipt-field">
+                          <span>{t("filings.caseNumber")}</span>
+                          <input
+                            id={`receipt-no-${f.number}`}
+                            value={receipts[f.number]?.no ?? ""}
+                            onInput={(e) =>
+                              setReceipts({ ...receipts, [f.number]: { ar: receipts[f.number]?.ar ?? "", no: (e.currentTarget as HTMLInputElement).value } })
+                            }
+                          />
+                        </label>
                       )}
-                      <button type="button" class="secondary" onClick={() => saveReceipt(f.number)}>
+                      <button
+                        type="button"
+                        class="secondary"
+                        id={`receipt-save-${f.number}`}
+                        aria-label={t("filings.saveReceipt.for", { number: f.number })}
+                        onClick={() => void saveReceipt(f.number)}
+                      >
                         {t("filings.saveReceipt")}
                       </button>
                     </div>
@@ -462,16 +537,36 @@ function FilingsSection({
           </tbody>
         </table>
       )}
+      {editable && !withdrawn && !guiding && (
+        <div class="actions">
+          <button type="button" class="secondary" id="filing-guide-open" onClick={() => setGuiding(true)}>
+            {t("guide.open")}
+          </button>
+        </div>
+      )}
+      {previewing && (
+        <DocumentPreview
+          backend={backend}
+          document="notice"
+          caseKey={caseKey}
+          filing={null}
+          lang={lang}
+          t={t}
+          onSave={() => void exportNotice(null)}
+          onClose={() => setPreviewing(false)}
+        />
+      )}
+      {editable && guiding && <FilingGuidePanel backend={backend} caseKey={caseKey} lang={lang} t={t} onClose={() => setGuiding(false)} />}
       {editable && !withdrawn && (
         <form class="new-filing" onSubmit={save} noValidate>
           <p class="help">{t("filings.intro")}</p>
           {!first && (
             <div class="unfiled-changes" id="unfiled-changes">
               {handling.unfiled_changes.length === 0 ? (
-                <p>{t("filings.unfiledNone", { n: handling.filings.length })}</p>
+                <p>{t("filings.unfiledNone", { number: handling.filings.length })}</p>
               ) : (
                 <>
-                  <p>{t("filings.unfiled", { n: handling.filings.length })}</p>
+                  <p>{t("filings.unfiled", { number: handling.filings.length })}</p>
                   <Changes changes={handling.unfiled_changes} t={t} />
                 </>
               )}
@@ -532,13 +627,34 @@ function FilingsSection({
               t={t}
             />
           )}
+          {confirming && (
+            <div class="confirm" id="filing-confirm" role="group" aria-labelledby="filing-confirm-heading">
+              <h5 id="filing-confirm-heading">{t("filings.confirm.heading", { kind: t(k(`filing_kind.${input.kind}`)).toLocaleLowerCase(lang === "nb" ? "nb-NO" : "en-GB") })}</h5>
+              <p>{t("filings.confirm.frozen")}</p>
+              <TimeField
+                id="filing-filed_at"
+                label={t("field.filing.filed_at")}
+                help={t("filing.filed_at.help")}
+                value={input.filed_at}
+                error={errors["filing.filed_at"]}
+                onChange={(filed_at) => setInput({ ...input, filed_at })}
+                backend={backend}
+                t={t}
+              />
+            </div>
+          )}
           <div class="actions">
-            <button type="button" class="secondary" id="preview-notice" onClick={() => void exportNotice(null)}>
+            <button type="button" class="secondary" id="preview-notice" onClick={() => setPreviewing(true)}>
               {t("filings.preview")}
             </button>
-            <button type="submit" id="add-filing">
-              {t("filings.add")}
+            <button type="submit" id={confirming ? "confirm-filing" : "add-filing"}>
+              {confirming ? t("filings.confirm.submit") : t("filings.add")}
             </button>
+            {confirming && (
+              <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+                {t("common.cancel")}
+              </button>
+            )}
           </div>
         </form>
       )}
@@ -602,7 +718,7 @@ function SubjectsSection({
             <li key={n.number}>
               <p>
                 <strong>{formatInstant(n.sent_at, lang)}</strong> · {t(k(`subject_channel.${n.channel}`))}
-                {n.recipients !== null && ` · ${t("subjects.recipients", { n: n.recipients })}`} ·{" "}
+                {n.recipients !== null && ` · ${countText(lang, "subjects.recipients", n.recipients)}`} ·{" "}
                 {n.all_reached ? t("subjects.allReached") : t("subjects.notAllReached", { reason: n.not_reached_reason ?? "" })}
               </p>
               <details>
@@ -761,6 +877,7 @@ function Note({
   help,
   value,
   error,
+  optional = false,
   lang,
   t,
   onInput,
@@ -770,6 +887,8 @@ function Note({
   help: string;
   value: string | undefined;
   error?: string;
+  /** Not required: the label says nothing of it, the help says «optional». */
+  optional?: boolean;
   lang: Lang;
   t: Translate;
   onInput: (v: string) => void;
@@ -781,7 +900,7 @@ function Note({
       help={help}
       value={value ?? ""}
       max={NOTE_MAX_CHARS}
-      required
+      required={!optional}
       multiline
       error={error}
       onInput={onInput}
@@ -978,8 +1097,12 @@ function AssessmentSection({
         <legend>{t("assessment.enisa")}</legend>
         <p class="help">{t("assessment.enisa.help")}</p>
         <label for="enisa-category">{t("enisa.category")}</label>
+        <small id="enisa-category-help" class="help">
+          {t("enisa.category.help")}
+        </small>
         <select
           id="enisa-category"
+          aria-describedby="enisa-category-help"
           value={enisa.category}
           onChange={(e) => setEnisa({ category: (e.currentTarget as HTMLSelectElement).value as EnisaInput["category"] })}
         >
@@ -990,8 +1113,12 @@ function AssessmentSection({
           ))}
         </select>
         <label for="enisa-adjustment">{t("enisa.adjustment")}</label>
+        <small id="enisa-adjustment-help" class="help">
+          {t("enisa.adjustment.help")}
+        </small>
         <select
           id="enisa-adjustment"
+          aria-describedby="enisa-adjustment-help"
           value={String(enisa.adjustment ?? 0)}
           onChange={(e) => setEnisa({ adjustment: Number((e.currentTarget as HTMLSelectElement).value) })}
         >
@@ -1016,8 +1143,12 @@ function AssessmentSection({
           />
         )}
         <label for="enisa-identification">{t("enisa.identification")}</label>
+        <small id="enisa-identification-help" class="help">
+          {t("enisa.identification.help")}
+        </small>
         <select
           id="enisa-identification"
+          aria-describedby="enisa-identification-help"
           value={enisa.identification}
           onChange={(e) =>
             setEnisa({ identification: (e.currentTarget as HTMLSelectElement).value as EnisaInput["identification"] })
@@ -1029,11 +1160,15 @@ function AssessmentSection({
             </option>
           ))}
         </select>
+        <small id="enisa-loss-help" class="help">
+          {t("enisa.loss.help")}
+        </small>
         {(["confidentiality", "integrity", "availability"] as const).map((n) => (
           <>
             <label for={`enisa-${n}`}>{t(k(`enisa.${n}`))}</label>
             <select
               id={`enisa-${n}`}
+              aria-describedby="enisa-loss-help"
               value={enisa[n] ?? "none"}
               onChange={(e) => setEnisa({ [n]: (e.currentTarget as HTMLSelectElement).value })}
             >
@@ -1048,12 +1183,16 @@ function AssessmentSection({
         <label class="choice" for="enisa-malicious">
           <input
             id="enisa-malicious"
+            aria-describedby="enisa-malicious-help"
             type="checkbox"
             checked={enisa.malicious ?? false}
             onChange={(e) => setEnisa({ malicious: (e.currentTarget as HTMLInputElement).checked })}
           />
           {t("enisa.malicious")}
         </label>
+        <small id="enisa-malicious-help" class="help">
+          {t("enisa.malicious.help")}
+        </small>
         <p id="enisa-preview" aria-live="polite">
           {preview
             ? t("enisa.previewLine", {
@@ -1148,6 +1287,7 @@ function DecisionSection({
       help={t(k(`decision.${field}.help`))}
       value={input[field]}
       error={errors[`decision.${field}`]}
+      optional={field === "other_authorities"}
       onInput={(v) => set({ [field]: v })}
       lang={lang}
       t={t}

@@ -1,5 +1,5 @@
 import type { InboxItem } from "./bindings/InboxItem";
-import { type Lang, type Translate, formatInstant, statusKey } from "./i18n";
+import { type Lang, type Translate, formatInstant, statusKey, countText } from "./i18n";
 
 /** The general manager's inbox: a notice for every submitted case, to acknowledge. */
 export function Inbox({
@@ -45,7 +45,7 @@ export function Inbox({
                   {n.title}{" "}
                   {n.status !== "reported" && <span class={`status status-${n.status}`}>{t(statusKey(n.status))}</span>}
                   {n.overdue_measures > 0 && (
-                    <span class="badge warn overdue-count">{t("inbox.overdue", { n: n.overdue_measures })}</span>
+                    <span class="badge warn overdue-count">{countText(lang, "inbox.overdue", n.overdue_measures)}</span>
                   )}
                 </td>
                 <td>{formatInstant(n.submitted_at, lang)}</td>

@@ -34,7 +34,8 @@ export function Register({
   filter: CaseFilter;
   onFilter: (f: CaseFilter) => void;
   onOpen: (c: Case) => void;
-  onExport: (format: "csv" | "json") => void;
+  /** Exporting the register (handlers and the DPO; none for whoever may not). */
+  onExport?: (format: "csv" | "json") => void;
   /** How many cases the filter selects in all; the table shows the first pages. */
   total: number;
   onMore: () => void;
@@ -137,20 +138,22 @@ export function Register({
           </button>
         )}
       </fieldset>
-      <div class="export" role="group" aria-labelledby="export-heading" aria-describedby="export-help">
-        <span id="export-heading" class="visually-hidden">
-          {t("export.heading")}
-        </span>
-        <button type="button" class="secondary" id="export-csv" onClick={() => onExport("csv")}>
-          {t("export.csv")}
-        </button>
-        <button type="button" class="secondary" id="export-json" onClick={() => onExport("json")}>
-          {t("export.json")}
-        </button>
-        <small id="export-help" class="help">
-          {t("export.help")}
-        </small>
-      </div>
+      {onExport && (
+        <div class="export" role="group" aria-labelledby="export-heading" aria-describedby="export-help">
+          <span id="export-heading" class="visually-hidden">
+            {t("export.heading")}
+          </span>
+          <button type="button" class="secondary" id="export-csv" onClick={() => onExport("csv")}>
+            {t("export.csv")}
+          </button>
+          <button type="button" class="secondary" id="export-json" onClick={() => onExport("json")}>
+            {t("export.json")}
+          </button>
+          <small id="export-help" class="help">
+            {t("export.help")}
+          </small>
+        </div>
+      )}
       {cases === null ? (
         <p class="muted" aria-busy="true">
           {t("register.loading")}

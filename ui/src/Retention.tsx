@@ -3,7 +3,7 @@ import { type Backend, toCommandError } from "./api";
 import type { CommandError } from "./bindings/CommandError";
 import type { RetentionStatus } from "./bindings/RetentionStatus";
 import { ErrorNotice } from "./ErrorNotice";
-import { type Lang, type Translate, formatInstant, formatNumber } from "./i18n";
+import { type Lang, type Translate, formatInstant, formatNumber, countText } from "./i18n";
 
 /**
  * Retention: the closed cases kept for the organisation's period, and anonymising them
@@ -42,7 +42,7 @@ export function RetentionSection({
     setError(null);
     try {
       const made = await backend.anonymiseCases(status.candidates.map((c) => c.id));
-      setDone(t("retention.done", { n: formatNumber(made.length, lang) }));
+      setDone(countText(lang, "retention.done", made.length));
       setConfirming(false);
       await reload();
     } catch (e) {
@@ -69,7 +69,7 @@ export function RetentionSection({
           ) : (
             <>
               <table class="register-table" id="retention-due">
-                <caption>{t("retention.due", { n: formatNumber(due.length, lang) })}</caption>
+                <caption>{countText(lang, "retention.due", due.length)}</caption>
                 <thead>
                   <tr>
                     <th scope="col">{t("retention.reference")}</th>
@@ -87,11 +87,11 @@ export function RetentionSection({
               </table>
               {!confirming ? (
                 <button type="button" class="secondary" id="retention-start" onClick={() => setConfirming(true)}>
-                  {t("retention.anonymise", { n: formatNumber(due.length, lang) })}
+                  {countText(lang, "retention.anonymise", due.length)}
                 </button>
               ) : (
                 <div class="notice notice-warn" role="alertdialog" aria-labelledby="retention-confirm-text">
-                  <p id="retention-confirm-text">{t("retention.confirm", { n: formatNumber(due.length, lang) })}</p>
+                  <p id="retention-confirm-text">{countText(lang, "retention.confirm", due.length)}</p>
                   <div class="actions">
                     <button type="button" class="danger" id="retention-confirm" disabled={busy} onClick={() => void anonymise()}>
                       {t("retention.confirmButton")}

@@ -10,7 +10,7 @@ import type { User } from "./bindings/User";
 import { REMINDER_POINTS } from "./bindings/vocabulary";
 import { Choices } from "./Choices";
 import { ErrorNotice, type FieldErrors, fieldErrors } from "./ErrorNotice";
-import { type Lang, type MessageKey, type Translate } from "./i18n";
+import { type Lang, type MessageKey, type Translate, countText } from "./i18n";
 import { StorageSection } from "./Storage";
 import { RetentionSection } from "./Retention";
 import { UsersSection } from "./Users";
@@ -211,7 +211,7 @@ export function Settings({
             .sort((a, b) => a - b)
             .map((m) => (
               <option key={m} value={String(m)}>
-                {m % 12 === 0 ? t("settings.retention.years", { n: m / 12 }) : t("settings.retention.months", { n: m })}
+                {m % 12 === 0 ? countText(lang, "settings.retention.years", m / 12) : countText(lang, "settings.retention.months", m)}
               </option>
             ))}
         </select>

@@ -7,7 +7,7 @@ import type { Problem } from "./bindings/Problem";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import { ErrorNotice } from "./ErrorNotice";
 import { PasswordField } from "./TextField";
-import { type Lang, type MessageKey, type Translate, formatInstant, formatNumber, problemKey } from "./i18n";
+import { type Lang, type MessageKey, type Translate, formatInstant, formatNumber, problemKey, countText } from "./i18n";
 
 /** How many of the newest backups the table shows. */
 const SHOWN_BACKUPS = 5;
@@ -196,7 +196,7 @@ function Backups({
           </tbody>
         </table>
       )}
-      {backups.length > shown.length && <p class="help">{t("storage.backups.more", { n: backups.length - shown.length })}</p>}
+      {backups.length > shown.length && <p class="help">{countText(lang, "storage.backups.more", backups.length - shown.length)}</p>}
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
       <div class="actions">
         <button type="button" class="secondary" id="backup-now" disabled={busy} onClick={() => void backupNow()}>

@@ -14,6 +14,7 @@ export function TextField({
   error,
   required = false,
   multiline = false,
+  counter = true,
   onInput,
   lang,
   t,
@@ -26,11 +27,13 @@ export function TextField({
   error?: string;
   required?: boolean;
   multiline?: boolean;
+  /** The «12 av 200 tegn» line: for texts, not for short lines such as a number. */
+  counter?: boolean;
   onInput: (value: string) => void;
   lang: Lang;
   t: Translate;
 }) {
-  const describedBy = [`${id}-help`, `${id}-count`, error && `${id}-error`].filter(Boolean).join(" ");
+  const describedBy = [`${id}-help`, counter && `${id}-count`, error && `${id}-error`].filter(Boolean).join(" ");
   const common = {
     id,
     value,
@@ -47,9 +50,11 @@ export function TextField({
       </label>
       <small id={`${id}-help`}>{help}</small>
       {multiline ? <textarea rows={8} {...common} /> : <input type="text" {...common} />}
-      <small id={`${id}-count`} class="counter">
-        {t("form.chars", { n: formatNumber(charCount(value), lang), max: formatNumber(max, lang) })}
-      </small>
+      {counter && (
+        <small id={`${id}-count`} class="counter">
+          {t("form.chars", { used: formatNumber(charCount(value), lang), max: formatNumber(max, lang) })}
+        </small>
+      )}
       {error && (
         <p id={`${id}-error`} class="field-error" role="alert">
           {error}

@@ -35,6 +35,7 @@ export function parseOsloText(text: string): string | null {
 export function TimeField({
   id,
   label,
+  help,
   value,
   error,
   onChange,
@@ -43,6 +44,8 @@ export function TimeField({
 }: {
   id: string;
   label: string;
+  /** What the time means, said before the format. */
+  help?: string;
   value: string | undefined;
   error?: string;
   onChange: (utc: string | undefined) => void;
@@ -88,7 +91,10 @@ export function TimeField({
   return (
     <div class={`field time-field ${message ? "has-error" : ""}`}>
       <label for={id}>{label}</label>
-      <small id={`${id}-help`}>{t("time.format")}</small>
+      <small id={`${id}-help`}>
+        {help && <>{help} </>}
+        {t("time.format")}
+      </small>
       <div class="time-row">
         <input
           id={id}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type Backend, toCommandError } from "./api";
 import type { Case } from "./bindings/Case";
+import type { User } from "./bindings/User";
 import type { CaseDocument } from "./bindings/CaseDocument";
 import type { CommandError } from "./bindings/CommandError";
 import type { Count } from "./bindings/Count";
@@ -68,6 +69,7 @@ export function Wizard({
   onSubmitted,
   correcting = false,
   drill = false,
+  me,
 }: {
   backend: Backend;
   lang: Lang;
@@ -82,8 +84,14 @@ export function Wizard({
   correcting?: boolean;
   /** A new report starts as a drill (øvelse). */
   drill?: boolean;
+  /** Who reports: a new report starts with their name and e-mail as the reporter's. */
+  me?: User;
 }) {
-  const [doc, setDoc] = useState<CaseDocument>(() => (draft ? documentOf(draft) : drill ? { drill: true } : {}));
+  const [doc, setDoc] = useState<CaseDocument>(() => {
+    if (draft) return documentOf(draft);
+    const reporter = me ? { reporter: { name: me.name, ...(me.email ? { contact: me.email } : {}) } } : {};
+    return drill ? { drill: true, ...reporter } : reporter;
+  });
   const [step, setStep] = useState(1);
   const [save, setSave] = useState<SaveState>({ kind: "idle" });
   const [saveErrors, setSaveErrors] = useState<ValidationError[]>([]);
@@ -166,7 +174,12 @@ export function Wizard({
   // Move focus to the new step's heading during the commit, before any later
   // keystroke can arrive: an effect after paint would steal focus from a field the
   // user has already started typing in.
-  useLayoutEffect(() => heading.current?.focus(), [step]);
+  // A new step starts at the top of the page, not where the last one was scrolled to.
+  useLayoutEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+    document.documentElement.scrollTop = 0;
+    document.body.scrollTop = 0;
+  }, [step]);
   useEffect(() => {
     if (step === REVIEW) {
       void saveNow();
@@ -268,7 +281,7 @@ export function Wizard({
             {t(`wizard.step.${step}` as MessageKey)}
           </h2>
           <p class="muted">
-            {t("wizard.stepOf", { n: step, total: STEPS.length })}
+            {t("wizard.stepOf", { step, total: STEPS.length })}
             {draft && !correcting && ` · ${t("wizard.draftOf", { created: formatInstant(draft.created_at, lang) })}`}
           </p>
         </div>
@@ -862,6 +875,20 @@ function StepWhen({ doc, change, err, errOnly, t, lang, backend }: StepProps) {
         error={err("discovered_by")}
         onChange={([discovered_by]) => change({ discovered_by })}
       />
+      {doc.discovered_by && doc.discovered_by !== "own_staff" && (
+        <div id="q-learned_at">
+          <TimeField
+            id="learned_at"
+            label={t("q.learned_at")}
+            help={t("q.learned_at.help")}
+            value={doc.learned_at}
+            error={err("learned_at")}
+            onChange={(learned_at) => change({ learned_at })}
+            backend={backend}
+            t={t}
+          />
+        </div>
+      )}
       <TextField
         id="q-data_location"
         label={t("q.data_location")}

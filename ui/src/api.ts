@@ -60,6 +60,8 @@ export interface Backend extends Operations {
    * `filing` is null); the path, or null when cancelled. The export joins the history.
    */
   exportDocument(document: DocumentKind, caseKey: string, filing: number | null, lang: Lang): Promise<string | null>;
+  /** A document's pages as PNG data URLs, for the preview in the window (not an export). */
+  previewDocument(document: DocumentKind, caseKey: string, filing: number | null, lang: Lang): Promise<string[]>;
   /** The history's hash chain checked end to end. */
   auditStatus(): Promise<Verification>;
   /** Saves a chart (an SVG drawing) where the user chooses; the path, or null when cancelled. */
@@ -67,6 +69,8 @@ export interface Backend extends Operations {
   /** Saves a chart drawn on a canvas as PNG (base64 or a data URL); the path, or null when cancelled. */
   saveChartPng(name: string, base64: string): Promise<string | null>;
   testSmtp(to: string): Promise<void>;
+  /** Puts the text on the desktop's clipboard exactly (æøå and line breaks intact). */
+  copyText(text: string): Promise<void>;
 }
 
 
@@ -124,8 +128,10 @@ export const tauriBackend: Backend = {
   saveAttachment: (id) => call("save_attachment", { id }),
   exportRegister: (filter, format, lang) => call("export_register", { filter, format, lang }),
   exportDocument: (document, key, filing, lang) => call("export_document", { document, key, filing, lang }),
+  previewDocument: (document, key, filing, lang) => call("preview_document", { document, key, filing, lang }),
   auditStatus: () => call("audit_status"),
   saveChart: (name, svg) => call("save_chart", { name, svg }),
   saveChartPng: (name, base64) => call("save_chart_png", { name, base64 }),
   testSmtp: (to) => call("test_smtp", { to }),
+  copyText: (text) => call("copy_text", { text }),
 };

@@ -10,7 +10,16 @@ import {
   OCCURRED_KINDS,
   PERSONAL_DATA,
 } from "./bindings/vocabulary";
-import { CATALOGUES, type MessageKey, fieldKey, formatInstant, formatNumber, translator } from "./i18n";
+import {
+  CATALOGUES,
+  LANGS,
+  type MessageKey,
+  countText,
+  fieldKey,
+  formatInstant,
+  formatNumber,
+  translator,
+} from "./i18n";
 
 describe("catalogues", () => {
   it("English has exactly the keys of bokmål, none empty", () => {
@@ -55,7 +64,38 @@ describe("catalogues", () => {
     expect(t("wizard.submitted", { reference: "AVVIK-2026-0001" })).toBe(
       "Avviket er sendt inn og registrert som AVVIK-2026-0001.",
     );
-    expect(t("register.count")).toBe("{n} avvik");
+    expect(t("wizard.stepOf")).toBe("Steg {step} av {total}");
+  });
+
+  it("every count text has a form for each plural category of each language, and `{n}` is only a count", () => {
+    const locales = { nb: "nb-NO", en: "en-GB" } as const;
+    const keys = Object.keys(CATALOGUES.nb);
+    const bases = new Set(keys.filter((k) => k.endsWith(".one")).map((k) => k.slice(0, -".one".length)));
+    expect(bases.size).toBeGreaterThan(15);
+    for (const lang of LANGS) {
+      const categories = new Intl.PluralRules(locales[lang]).resolvedOptions().pluralCategories;
+      for (const base of bases) {
+        for (const category of categories) {
+          expect(CATALOGUES[lang], `${lang} ${base}.${category}`).toHaveProperty([`${base}.${category}`]);
+        }
+      }
+      for (const key of keys) {
+        if (!CATALOGUES[lang][key as MessageKey].includes("{n}")) continue;
+        const base = key.replace(/\.(zero|one|two|few|many|other)$/, "");
+        expect(bases.has(base), `${lang} ${key} counts with {n} but has no plural forms`).toBe(true);
+      }
+    }
+  });
+
+  it("chooses the form by the language's plural rule and formats the number", () => {
+    expect(countText("nb", "dashboard.open.count", 1)).toBe("1 åpen");
+    expect(countText("nb", "dashboard.open.count", 2)).toBe("2 åpne");
+    expect(countText("nb", "nav.inboxCount", 1)).toBe("Innboks (1 ny)");
+    expect(countText("nb", "dashboard.ready.auditOk", 1)).toBe("Hel (1 hendelse kontrollert)");
+    expect(countText("nb", "dashboard.ready.auditOk", 0)).toBe("Hel (0 hendelser kontrollert)");
+    expect(countText("en", "register.count", 1)).toBe("1 case");
+    expect(countText("en", "register.count", 20000)).toBe("20,000 cases");
+    expect(countText("nb", "filings.changes", 1, { previous: 2 })).toBe("1 endret siden melding 2");
   });
 
   it("names fields by their top-level name", () => {

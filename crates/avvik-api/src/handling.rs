@@ -3,8 +3,10 @@
 use avvik_core::awareness::AwareInput;
 use avvik_core::filing::FilingInput;
 use avvik_core::handling::{AssessmentInput, DecisionInput, Handling, MeasureInput};
+use avvik_core::i18n::Lang;
 use avvik_core::subjects::SubjectNoticeInput;
 use avvik_core::{CaseDocument, User};
+use avvik_documents::guide::FilingGuide;
 
 use crate::{DocumentJson, case_key, operation};
 
@@ -122,4 +124,12 @@ operation! {
     People = "people", signed_in;
     () -> Vec<User>;
     |r, cx| cx.session()?.people()
+}
+
+operation! {
+    /// The filing assistant: where and how to file in Altinn, and the next notice's
+    /// answers to copy, as the notice prints them.
+    GetFilingGuide = "filing_guide", signed_in;
+    (key: String, lang: Lang) -> FilingGuide;
+    |r, cx| avvik_documents::guide::filing_guide(cx.session()?, case_key(&r.key)?, r.lang, cx.now)
 }

@@ -341,6 +341,7 @@ registry![
     InformSubjects,
     AddFiling,
     SetFilingReceipt,
+    GetFilingGuide,
     CloseCase,
     AddComment,
     People,

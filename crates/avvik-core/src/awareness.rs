@@ -1,8 +1,13 @@
 //! When the company became aware of the breach: the start of the clock.
 //!
-//! By default it is the moment the report reached the handler (the submission). The
-//! handler may record another moment (an earlier phone call, a processor's notice)
-//! with a written reason; who set it and when is kept. EDPB guidelines 9/2022: a
+//! By default it is the moment the report reached the handler (the submission). When
+//! the report says someone in the company learned of the breach earlier (the
+//! discovery by the company's own staff, or the moment an outsider, a person affected
+//! or a processor told the company: [`proposed`]), that earlier moment is proposed at
+//! submission and the clock counts from it (the conservative deadline) until a handler
+//! confirms it or records another. The handler may record any other moment (an
+//! earlier phone call, a processor's notice) with a written reason; who set it and
+//! when is kept. EDPB guidelines 9/2022: a
 //! company is aware when it has a reasonable degree of certainty that a breach
 //! affecting personal data has occurred.
 
@@ -11,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Problem, Result};
-use crate::form::{Errors, NOTE_MAX_CHARS};
+use crate::form::{CaseDocument, Errors, NOTE_MAX_CHARS};
 use crate::handling::record::Stamp;
+use crate::vocab::DiscoveredBy;
 
 /// The awareness of a case as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -29,6 +35,23 @@ pub struct Awareness {
     /// When the processor told the company.
     #[ts(type = "string | null")]
     pub processor_notified_at: Option<DateTime<Utc>>,
+    /// `aware_at` is the moment the report gives for when the company learned of the
+    /// breach, proposed at submission: the clock counts from it until a handler
+    /// confirms it or records another moment.
+    #[serde(default)]
+    pub to_confirm: bool,
+}
+
+/// The moment the report gives for when someone in the company first learned of the
+/// breach, when it is earlier than the submission: proposed as when the company became
+/// aware. That is the moment someone told the company (`learned_at`) when it is given,
+/// and the discovery when the company's own staff made it (an outsider's discovery is
+/// not the company's knowledge). None when the report is the first the company knew.
+pub fn proposed(doc: &CaseDocument, submitted_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let own_staff = doc.discovered_by == Some(DiscoveredBy::OwnStaff);
+    doc.learned_at
+        .or(doc.discovered_at.filter(|_| own_staff))
+        .filter(|learned| *learned < submitted_at)
 }
 
 /// The awareness as the handler enters it (RFC 3339 times with an offset).
@@ -49,11 +72,12 @@ pub struct AwareInput {
 }
 
 impl AwareInput {
-    /// Checks the moment against the report (`reported_at`), the start of the breach
-    /// when known, and `now`. Any moment other than the report needs a reason.
+    /// Checks the moment against the start of the breach when known, and `now`. Any
+    /// moment other than those the report gives (`reported`: the submission, and the
+    /// moment it says the company learned of the breach) needs a reason.
     pub fn check(
         self,
-        reported_at: DateTime<Utc>,
+        reported: &[DateTime<Utc>],
         occurred_from: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<AwareInput> {
@@ -74,7 +98,7 @@ impl AwareInput {
             );
         }
         input.reason = e.text("aware.reason", input.reason, NOTE_MAX_CHARS);
-        if input.aware_at != reported_at && input.reason.is_none() {
+        if !reported.contains(&input.aware_at) && input.reason.is_none() {
             e.push(
                 "aware.reason",
                 Problem::Required,
@@ -125,16 +149,16 @@ mod tests {
 
     #[test]
     fn the_report_needs_no_reason_any_other_moment_does() {
-        assert!(input(10).check(t(10), None, t(12)).is_ok());
+        assert!(input(10).check(&[t(10)], None, t(12)).is_ok());
         assert_eq!(
-            field_problems(&input(8).check(t(10), None, t(12)).unwrap_err()),
+            field_problems(&input(8).check(&[t(10)], None, t(12)).unwrap_err()),
             [("aware.reason".to_string(), Problem::Required)]
         );
         let earlier = AwareInput {
             reason: Some("Leverandøren ringte kl. 08.".into()),
             ..input(8)
         };
-        assert!(earlier.check(t(10), None, t(12)).is_ok());
+        assert!(earlier.check(&[t(10)], None, t(12)).is_ok());
     }
 
     #[test]
@@ -144,11 +168,15 @@ mod tests {
             ..i
         };
         assert_eq!(
-            field_problems(&why(input(13)).check(t(10), None, t(12)).unwrap_err()),
+            field_problems(&why(input(13)).check(&[t(10)], None, t(12)).unwrap_err()),
             [("aware.aware_at".to_string(), Problem::InFuture)]
         );
         assert_eq!(
-            field_problems(&why(input(5)).check(t(10), Some(t(6)), t(12)).unwrap_err()),
+            field_problems(
+                &why(input(5))
+                    .check(&[t(10)], Some(t(6)), t(12))
+                    .unwrap_err()
+            ),
             [("aware.aware_at".to_string(), Problem::EndBeforeStart)]
         );
         let processor = AwareInput {
@@ -157,7 +185,7 @@ mod tests {
             ..why(input(8))
         };
         assert_eq!(
-            field_problems(&processor.check(t(10), None, t(12)).unwrap_err()),
+            field_problems(&processor.check(&[t(10)], None, t(12)).unwrap_err()),
             [(
                 "aware.processor_notified_at".to_string(),
                 Problem::EndBeforeStart

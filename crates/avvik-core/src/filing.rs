@@ -286,6 +286,35 @@ impl FilingInput {
                 "cannot be in the future",
             );
         }
+        // A filing is dated when it was actually sent: never before the company became
+        // aware of the breach nor before the breach itself (lateness is judged from this
+        // checked time, so a backdated first filing cannot escape «late»).
+        if let Some(aware) = handling
+            .awareness
+            .as_ref()
+            .map(|a| a.aware_at)
+            .filter(|aware| filed_at < *aware)
+        {
+            e.push(
+                "filing.filed_at",
+                Problem::EndBeforeStart,
+                format!(
+                    "cannot come before the company became aware of the breach ({})",
+                    crate::time::to_rfc3339(aware)
+                ),
+            );
+        } else if case
+            .form
+            .occurred
+            .and_then(|o| o.from)
+            .is_some_and(|from| filed_at < from)
+        {
+            e.push(
+                "filing.filed_at",
+                Problem::EndBeforeStart,
+                "cannot come before the breach began",
+            );
+        }
         if let Some(last) = earlier.last().filter(|l| filed_at < l.filed_at) {
             e.push(
                 "filing.filed_at",

@@ -106,6 +106,13 @@ pub struct CaseDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub discovered_by: Option<DiscoveredBy>,
+    /// When someone in the company first learned of it (RFC 3339), when that was not the
+    /// discovery itself: the moment an outsider, a person affected or a processor told
+    /// the company. Without it, the discovery is when the company learned of it. It
+    /// proposes when the company became aware (the start of the 72 hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub learned_at: Option<DateTime<Utc>>,
     /// Where the data is now (e.g. «the wrong recipient has confirmed deletion»).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 5000))]
@@ -206,7 +213,7 @@ pub fn step_of(field: &str) -> Option<u8> {
         "systems" => 2,
         "nature" | "incident_type" | "cause" => 3,
         "data_categories" | "data_subjects" | "subjects_count" | "records_count" => 4,
-        "occurred" | "discovered_at" | "discovered_by" | "data_location" => 5,
+        "occurred" | "discovered_at" | "discovered_by" | "learned_at" | "data_location" => 5,
         "title" | "description" | "immediate_actions" | "suggested_measures" | "reporter"
         | "anonymous" => 6,
         _ => return None,
@@ -425,6 +432,17 @@ impl CaseDocument {
                         "the breach cannot have been discovered before it happened",
                     );
                 }
+            }
+        }
+        if let Some(t) = d.learned_at {
+            errors.not_future("learned_at", t, now);
+            let start = d.discovered_at.or_else(|| d.occurred.and_then(|o| o.from));
+            if start.is_some_and(|start| t < start) {
+                errors.push(
+                    "learned_at",
+                    Problem::EndBeforeStart,
+                    "the company cannot have learned of the breach before it was discovered",
+                );
             }
         }
         d.data_location = errors.text("data_location", d.data_location, NOTE_MAX_CHARS);

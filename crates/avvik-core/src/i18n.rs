@@ -38,6 +38,27 @@ pub fn text(lang: Lang, key: &str) -> &str {
     catalogue(lang).get(key).map_or(key, String::as_str)
 }
 
+/// A language's plural category for the count `n`, as CLDR defines it for whole
+/// numbers: bokmål and English both have «one» (exactly 1) and «other».
+pub fn plural_category(lang: Lang, n: u64) -> &'static str {
+    match lang {
+        Lang::Nb | Lang::En if n == 1 => "one",
+        Lang::Nb | Lang::En => "other",
+    }
+}
+
+/// A count text in the form the language's plural rule chooses for `n`: the catalogue
+/// has `<key>.one` and `<key>.other`, and `{n}` is the count («1 opplysning», «2
+/// opplysninger»).
+pub fn count_text(lang: Lang, key: &str, n: u64) -> String {
+    let chosen = format!("{key}.{}", plural_category(lang, n));
+    let text = catalogue(lang)
+        .get(&chosen)
+        .or_else(|| catalogue(lang).get(&format!("{key}.other")))
+        .map_or(chosen.as_str(), String::as_str);
+    text.replace("{n}", &n.to_string())
+}
+
 /// The label of a vocabulary value, e.g. `label(Lang::Nb, "incident_type", "ransomware")`.
 pub fn label(lang: Lang, prefix: &str, value: &str) -> String {
     let key = format!("{prefix}.{value}");
@@ -48,6 +69,33 @@ pub fn label(lang: Lang, prefix: &str, value: &str) -> String {
 mod tests {
     use super::*;
     use crate::vocab::*;
+
+    #[test]
+    fn every_count_text_has_both_forms_and_n_is_only_a_count() {
+        for lang in [Lang::Nb, Lang::En] {
+            let cat = catalogue(lang);
+            for (key, value) in cat {
+                if !value.contains("{n}") {
+                    continue;
+                }
+                let base = key
+                    .strip_suffix(".one")
+                    .or_else(|| key.strip_suffix(".other"))
+                    .unwrap_or_else(|| panic!("{key} counts with {{n}} but has no plural forms"));
+                for form in ["one", "other"] {
+                    assert!(cat.contains_key(&format!("{base}.{form}")), "{base}.{form}");
+                }
+            }
+        }
+        assert_eq!(
+            count_text(Lang::Nb, "pdf.report.changes", 1),
+            "1 opplysning endret siden forrige melding"
+        );
+        assert_eq!(
+            count_text(Lang::En, "pdf.report.changes", 3),
+            "3 details changed since the previous filing"
+        );
+    }
 
     #[test]
     fn both_catalogues_have_the_same_keys() {

@@ -163,6 +163,7 @@ impl Redactor {
             occurred,
             discovered_at,
             discovered_by,
+            learned_at,
             data_location,
             title,
             description,
@@ -187,6 +188,7 @@ impl Redactor {
             occurred,
             discovered_at,
             discovered_by,
+            learned_at,
             data_location: self.opt(data_location),
             title: self.opt(title),
             description: self.opt(description),
@@ -281,6 +283,7 @@ impl Redactor {
             set,
             processor_aware_at,
             processor_notified_at,
+            to_confirm,
         } = a;
         Awareness {
             aware_at,
@@ -288,6 +291,7 @@ impl Redactor {
             set,
             processor_aware_at,
             processor_notified_at,
+            to_confirm,
         }
     }
 

@@ -112,7 +112,10 @@ vocabulary! {
     /// Step 4: the kinds of personal data affected (EDPB F70, with Norway's
     /// fødselsnummer/D-nummer on its own).
     DataCategory {
+        /// Names (the key is older than the split from the date of birth: stored cases
+        /// keep it, and it now means names alone).
         BasicIdentity = "basic_identity",
+        BirthDate = "birth_date",
         ContactDetails = "contact_details",
         NationalIdNumber = "national_id_number",
         OtherIdNumbers = "other_id_numbers",

@@ -120,7 +120,7 @@ impl Words {
         if let Some(count) = n.recipients {
             value.push_str(&format!(
                 " · {}",
-                self.f("subjects.recipients", &[("n", &count.to_string())])
+                i18n::count_text(self.0, "subjects.recipients", u64::from(count))
             ));
         }
         value.push('\n');

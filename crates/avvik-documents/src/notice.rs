@@ -45,7 +45,7 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
             FilingKind::Preliminary => w.t("pdf.notice.stage.preliminary"),
             FilingKind::FollowUp => w.f(
                 "pdf.notice.stage.follow_up",
-                &[("n", &f.follow_up.unwrap_or(1).to_string())],
+                &[("number", &f.follow_up.unwrap_or(1).to_string())],
             ),
             FilingKind::Complete => w.t("pdf.notice.stage.complete"),
             FilingKind::Withdrawal => w.t("pdf.notice.stage.withdrawal"),
@@ -96,9 +96,10 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
     }
     if !source.changes.is_empty() {
         let previous = source.earlier.last().map_or(0, |f| f.number);
-        b.push(Block::Note(
-            w.f("pdf.notice.changesNote", &[("n", &previous.to_string())]),
-        ));
+        b.push(Block::Note(w.f(
+            "pdf.notice.changesNote",
+            &[("number", &previous.to_string())],
+        )));
     }
 
     // 1. The controller, who reports, the contact point.
@@ -414,7 +415,7 @@ pub fn document(source: &NoticeSource, generated: &Generated) -> avvik_pdf::Docu
     for n in &r.subjects {
         let value = w.subject_round(n);
         b.push(Block::Field {
-            label: w.f("pdf.notice.round", &[("n", &n.number.to_string())]),
+            label: w.f("pdf.notice.round", &[("number", &n.number.to_string())]),
             value,
             mark: changed("subjects"),
         });

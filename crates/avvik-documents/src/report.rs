@@ -5,7 +5,7 @@ use avvik_core::documents::CaseSource;
 use avvik_core::filing::FilingKind;
 use avvik_core::form::CaseDocument;
 use avvik_core::handling::Stamp;
-use avvik_core::i18n::Lang;
+use avvik_core::i18n::{self, Lang};
 use avvik_pdf::{Block, Column};
 
 use crate::common::{Frame, Generated, Words, field};
@@ -270,7 +270,9 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
     }
     for f in &h.filings {
         let kind = match (f.kind, f.follow_up) {
-            (FilingKind::FollowUp, Some(n)) => w.f("filings.followUp", &[("n", &n.to_string())]),
+            (FilingKind::FollowUp, Some(n)) => {
+                w.f("filings.followUp", &[("number", &n.to_string())])
+            }
             _ => w.label("filing_kind", f.kind.key()),
         };
         let mut lines = vec![format!(
@@ -304,10 +306,14 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
                 .unwrap_or_else(|| w.t("pdf.notYetKnown"))
         ));
         if !f.changes.is_empty() {
-            lines.push(w.f("pdf.report.changes", &[("n", &f.changes.len().to_string())]));
+            lines.push(i18n::count_text(
+                w.0,
+                "pdf.report.changes",
+                f.changes.len() as u64,
+            ));
         }
         b.push(field(
-            w.f("pdf.report.filing", &[("n", &f.number.to_string())]),
+            w.f("pdf.report.filing", &[("number", &f.number.to_string())]),
             lines.join("\n"),
         ));
     }
@@ -322,7 +328,7 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
         value.push('\n');
         value.push_str(&stamp(&n.stamp));
         b.push(field(
-            w.f("pdf.notice.round", &[("n", &n.number.to_string())]),
+            w.f("pdf.notice.round", &[("number", &n.number.to_string())]),
             value,
         ));
         b.push(field(w.t("subjects.textSent"), n.text.clone()));

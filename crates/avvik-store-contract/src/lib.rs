@@ -28,6 +28,7 @@ use avvik_core::Store;
 
 pub mod fixtures;
 
+mod awareness;
 mod bad_input;
 mod history;
 mod overview;
@@ -71,6 +72,7 @@ pub fn tests() -> Vec<Test> {
     let mut all = Vec::new();
     for (module, tests) in [
         ("session", session::TESTS),
+        ("awareness", awareness::TESTS),
         ("register", register::TESTS),
         ("overview", overview::TESTS),
         ("people", people::TESTS),

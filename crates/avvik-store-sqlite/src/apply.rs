@@ -195,6 +195,23 @@ impl Db<'_> {
                     &[&case.to_string()],
                 )?;
             }
+            Change::AwarenessProposed {
+                case,
+                aware_at,
+                processor_notified_at,
+            } => {
+                self.ensure_handling(*case)?;
+                self.run(
+                    "UPDATE case_handling SET aware_at = ?2, aware_to_confirm = 1,
+                            processor_notified_at = coalesce(?3, processor_notified_at)
+                     WHERE case_id = ?1",
+                    &[
+                        &case.to_string(),
+                        &rfc(*aware_at),
+                        &opt_rfc(*processor_notified_at),
+                    ],
+                )?;
+            }
             Change::Awareness {
                 case,
                 aware,
@@ -218,7 +235,8 @@ impl Db<'_> {
                 };
                 self.run(
                     "UPDATE case_handling SET aware_at = ?2, aware_reason = ?3, aware_set_by = ?4, aware_set_at = ?5,
-                            processor_aware_at = ?6, processor_notified_at = ?7 WHERE case_id = ?1",
+                            processor_aware_at = ?6, processor_notified_at = ?7, aware_to_confirm = 0
+                     WHERE case_id = ?1",
                     &[
                         &case.to_string(),
                         &aware_at,

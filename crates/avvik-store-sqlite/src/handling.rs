@@ -90,7 +90,7 @@ const HANDLING_SELECT: &str = "SELECT h.assessment, h.assessed_by, ua.name, h.as
         h.measures_revision, h.approved_revision, h.approved_by, up.name, h.approved_at,
         h.lessons_learned, h.closed_by, uc.name, h.closed_at,
         h.aware_at, h.aware_reason, h.aware_set_by, uw.name, h.aware_set_at,
-        h.processor_aware_at, h.processor_notified_at
+        h.processor_aware_at, h.processor_notified_at, h.aware_to_confirm
     FROM case_handling h
     LEFT JOIN users ua ON ua.id = h.assessed_by
     LEFT JOIN users ud ON ud.id = h.decided_by
@@ -154,6 +154,7 @@ impl Db<'_> {
                 set: None,
                 processor_aware_at: None,
                 processor_notified_at: None,
+                to_confirm: false,
             }),
             clock: None,
             overdue: Vec::new(),
@@ -261,6 +262,7 @@ impl Db<'_> {
                             stamp(r, 19, 21)?,
                             maybe_instant(r, 22)?,
                             maybe_instant(r, 23)?,
+                            r.get::<_, bool>(24)?,
                         ),
                     ))
                 })
@@ -270,12 +272,13 @@ impl Db<'_> {
         let Some((assessment, decision, approval, closing, aware)) = row else {
             return Ok(handling);
         };
-        let (aware_at, reason, set, processor_aware_at, processor_notified_at) = aware;
+        let (aware_at, reason, set, processor_aware_at, processor_notified_at, to_confirm) = aware;
         if let Some(a) = handling.awareness.as_mut() {
             if let Some(at) = aware_at {
                 a.aware_at = at;
                 a.reason = reason;
                 a.set = set;
+                a.to_confirm = to_confirm;
             }
             a.processor_aware_at = processor_aware_at;
             a.processor_notified_at = processor_notified_at;

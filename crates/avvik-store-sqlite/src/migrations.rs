@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0019_demo.sql"),
     include_str!("migrations/0020_register_page_index.sql"),
     include_str!("migrations/0021_people_in_the_window.sql"),
+    include_str!("migrations/0022_awareness_to_confirm.sql"),
 ];
 
 /// Work a migration needs beyond SQL, run right after its script in the same

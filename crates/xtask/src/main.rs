@@ -30,6 +30,9 @@ const BUILD_PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
     "libssl-dev",
     "libxdo-dev",
+    // The app's document preview draws PDF pages with poppler's pdftocairo (the .deb
+    // depends on it too).
+    "poppler-utils",
 ];
 
 /// Needed only by the end-to-end tests: a virtual display, the WebDriver for
@@ -45,6 +48,8 @@ const TEST_PACKAGES: &[&str] = &[
     "openssl",
     // pdftotext, pdffonts and pdftoppm check the PDF documents (crates/avvik-pdf/tests).
     "poppler-utils",
+    // Reads back what the filing assistant put on the clipboard (tests/e2e).
+    "xclip",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;

@@ -20,4 +20,10 @@ processor_aware_at: string | null,
 /**
  * When the processor told the company.
  */
-processor_notified_at: string | null, };
+processor_notified_at: string | null, 
+/**
+ * `aware_at` is the moment the report gives for when the company learned of the
+ * breach, proposed at submission: the clock counts from it until a handler
+ * confirms it or records another moment.
+ */
+to_confirm: boolean, };

@@ -110,6 +110,13 @@ discovered_at?: string,
  */
 discovered_by?: DiscoveredBy, 
 /**
+ * When someone in the company first learned of it (RFC 3339), when that was not the
+ * discovery itself: the moment an outsider, a person affected or a processor told
+ * the company. Without it, the discovery is when the company learned of it. It
+ * proposes when the company became aware (the start of the 72 hours).
+ */
+learned_at?: string, 
+/**
  * Where the data is now (e.g. «the wrong recipient has confirmed deletion»).
  */
 data_location?: string, 

@@ -4,4 +4,4 @@
  * Step 4: the kinds of personal data affected (EDPB F70, with Norway's
  * fødselsnummer/D-nummer on its own).
  */
-export type DataCategory = "basic_identity" | "contact_details" | "national_id_number" | "other_id_numbers" | "official_documents" | "economic_financial" | "payment_details" | "user_credentials" | "location" | "profile" | "communication_content" | "employment_data" | "racial_ethnic_origin" | "political_opinions" | "religious_beliefs" | "trade_union_membership" | "genetic" | "biometric" | "health" | "sex_life_orientation" | "criminal_offences" | "other" | "not_yet_known";
+export type DataCategory = "basic_identity" | "birth_date" | "contact_details" | "national_id_number" | "other_id_numbers" | "official_documents" | "economic_financial" | "payment_details" | "user_credentials" | "location" | "profile" | "communication_content" | "employment_data" | "racial_ethnic_origin" | "political_opinions" | "religious_beliefs" | "trade_union_membership" | "genetic" | "biometric" | "health" | "sex_life_orientation" | "criminal_offences" | "other" | "not_yet_known";

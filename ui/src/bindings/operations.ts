@@ -14,6 +14,7 @@ import type { Dashboard } from "./Dashboard";
 import type { DecisionInput } from "./DecisionInput";
 import type { EnisaInput } from "./EnisaInput";
 import type { EnisaPreview } from "./EnisaPreview";
+import type { FilingGuide } from "./FilingGuide";
 import type { FilingInput } from "./FilingInput";
 import type { Handling } from "./Handling";
 import type { InboxItem } from "./InboxItem";
@@ -88,6 +89,8 @@ export interface Operations {
   addFiling(key: string, filing: FilingInput): Promise<Handling>;
   /** Sets a filing's Altinn receipt and/or Datatilsynet's case number, each once. */
   setFilingReceipt(key: string, number: number, altinnReference: string | null, authorityCaseNumber: string | null): Promise<Handling>;
+  /** The filing assistant: where and how to file in Altinn, and the next notice's answers to copy, as the notice prints them. */
+  filingGuide(key: string, lang: Lang): Promise<FilingGuide>;
   /** Closes the case with its lessons learned, when nothing keeps it open. */
   closeCase(key: string, lessonsLearned: string): Promise<Handling>;
   /** Adds a comment (advice) to a submitted case. */
@@ -155,6 +158,7 @@ export function operations(send: Transport): Operations {
     informSubjects: (key, round) => send("inform_subjects", { key, round }),
     addFiling: (key, filing) => send("add_filing", { key, filing }),
     setFilingReceipt: (key, number, altinnReference, authorityCaseNumber) => send("set_filing_receipt", { key, number, altinn_reference: altinnReference, authority_case_number: authorityCaseNumber }),
+    filingGuide: (key, lang) => send("filing_guide", { key, lang }),
     closeCase: (key, lessonsLearned) => send("close_case", { key, lessons_learned: lessonsLearned }),
     addComment: (key, text) => send("add_comment", { key, text }),
     people: () => send("people", {}),

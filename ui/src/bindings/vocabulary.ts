@@ -29,7 +29,7 @@ export const PERSONAL_DATA: readonly PersonalData[] = ["yes", "no", "unsure"];
 export const NATURES: readonly Nature[] = ["confidentiality", "integrity", "availability"];
 export const INCIDENT_TYPES: readonly IncidentType[] = ["sent_by_mistake", "no_bcc", "mail_lost_or_misdelivered", "shown_to_wrong_recipient", "wrong_data_subject_shown", "verbal_disclosure", "device_lost_or_stolen", "paper_lost_or_stolen", "e_waste", "incorrect_paper_disposal", "hacking_malware", "ransomware", "phishing", "vulnerability_exploited", "unauthorised_access", "data_exfiltration", "abuse_of_access", "wrong_access_rights", "misconfiguration", "unintended_publication", "technical_fault", "unauthorised_modification", "data_deleted", "other", "to_be_determined"];
 export const CAUSES: readonly Cause[] = ["internal_non_malicious", "internal_malicious", "external_non_malicious", "external_malicious", "unknown"];
-export const DATA_CATEGORIES: readonly DataCategory[] = ["basic_identity", "contact_details", "national_id_number", "other_id_numbers", "official_documents", "economic_financial", "payment_details", "user_credentials", "location", "profile", "communication_content", "employment_data", "racial_ethnic_origin", "political_opinions", "religious_beliefs", "trade_union_membership", "genetic", "biometric", "health", "sex_life_orientation", "criminal_offences", "other", "not_yet_known"];
+export const DATA_CATEGORIES: readonly DataCategory[] = ["basic_identity", "birth_date", "contact_details", "national_id_number", "other_id_numbers", "official_documents", "economic_financial", "payment_details", "user_credentials", "location", "profile", "communication_content", "employment_data", "racial_ethnic_origin", "political_opinions", "religious_beliefs", "trade_union_membership", "genetic", "biometric", "health", "sex_life_orientation", "criminal_offences", "other", "not_yet_known"];
 export const DATA_SUBJECTS: readonly DataSubjectCategory[] = ["customers", "prospective_customers", "employees", "job_applicants", "business_contacts", "users", "subscribers", "children", "students", "patients", "vulnerable_people", "other", "not_yet_known"];
 export const DISCOVERED_BY: readonly DiscoveredBy[] = ["own_staff", "processor", "data_subject", "outsider", "press", "other"];
 export const COUNT_KINDS: readonly CountKind[] = ["exact", "approximate", "unknown"];
@@ -48,6 +48,7 @@ export const IDENTIFICATIONS: readonly Identification[] = ["negligible", "limite
 export const LOSSES: readonly Loss[] = ["none", "limited", "severe"];
 export const DATA_CLASS: Record<DataCategory, DataClass> = {
   basic_identity: "ordinary",
+  birth_date: "ordinary",
   contact_details: "ordinary",
   national_id_number: "national_id",
   other_id_numbers: "ordinary",

@@ -25,6 +25,24 @@ export function translator(lang: Lang): Translate {
     );
 }
 
+/**
+ * The base of every count text: a text whose number decides its form has one key per
+ * plural category of the language (`register.count.one`, `register.count.other`), and
+ * `{n}` is the count. Other numbers in texts (a filing's number, a step) have other names.
+ */
+export type CountKey = { [K in MessageKey]: K extends `${infer Base}.one` ? Base : never }[MessageKey];
+
+/**
+ * A count text in the form the language's plural rule (CLDR, through Intl.PluralRules)
+ * chooses for `n`, with `n` formatted for the language: «1 åpen», «2 åpne».
+ */
+export function countText(lang: Lang, key: CountKey, n: number, vars?: Record<string, string | number>): string {
+  const category = new Intl.PluralRules(LOCALES[lang]).select(n);
+  const chosen = `${key}.${category}`;
+  const full = (chosen in nb ? chosen : `${key}.other`) as MessageKey;
+  return translator(lang)(full, { ...vars, n: formatNumber(n, lang) });
+}
+
 export const statusKey = (s: CaseStatus): MessageKey => `status.${s}`;
 export const statusNextKey = (s: CaseStatus): MessageKey => `statusNext.${s}`;
 export const errorKey = (k: ErrorKind): MessageKey => `error.${k}`;

@@ -135,8 +135,17 @@ pub enum Change {
     ClearDecision {
         case: Uuid,
     },
-    /// When the company became aware: `aware` none means the moment of the report
-    /// (then no reason and no one who set it); the processor's times beside it.
+    /// At submission: the moment the report gives for when the company learned of the
+    /// breach, earlier than the report, proposed as the awareness (to be confirmed by a
+    /// handler); for a processor's notice, also when the processor told the company.
+    AwarenessProposed {
+        case: Uuid,
+        aware_at: DateTime<Utc>,
+        processor_notified_at: Option<DateTime<Utc>>,
+    },
+    /// When the company became aware, as a handler recorded it (no longer to be
+    /// confirmed): `aware` none means the moment of the report (then no reason and no
+    /// one who set it); the processor's times beside it.
     Awareness {
         case: Uuid,
         aware: Option<AwareSet>,

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::stamp;
 use crate::attachment::{Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
+use crate::awareness;
 use crate::case::{CaseKey, CaseStatus};
 use crate::documents::ExportRecord;
 use crate::error::{Error, Problem, Result, ValidationError};
@@ -15,7 +16,9 @@ use crate::mail;
 use crate::reference::Reference;
 use crate::store::{Change, Reads, Unit};
 use crate::system::{self, NewSystem, System};
+use crate::time;
 use crate::user::{Role, User};
+use crate::vocab::DiscoveredBy;
 
 /// A new case by `author`: a draft, or (`submit`) a complete case that gets its
 /// reference at once. Returns its id.
@@ -170,13 +173,23 @@ fn submission(
     } else {
         by.username.as_str()
     };
-    unit.event(NewEvent::new(
-        case,
-        EventKind::Submitted,
-        actor,
-        now,
-        json!({}),
-    ));
+    // The report may say the company learned of it earlier: that moment starts the
+    // clock until a handler confirms it or records another.
+    let document = draft.document();
+    let proposed = awareness::proposed(document, now);
+    if let Some(aware_at) = proposed {
+        unit.push(Change::AwarenessProposed {
+            case,
+            aware_at,
+            processor_notified_at: (document.discovered_by == Some(DiscoveredBy::Processor))
+                .then_some(aware_at),
+        });
+    }
+    let data = match proposed {
+        Some(aware_at) => json!({ "proposed_aware_at": time::to_rfc3339(aware_at) }),
+        None => json!({}),
+    };
+    unit.event(NewEvent::new(case, EventKind::Submitted, actor, now, data));
     let handlers: Vec<User> = reads
         .users()?
         .into_iter()

@@ -8,7 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{stamp, with_handling};
-use crate::awareness::AwareInput;
+use crate::awareness::{self, AwareInput};
 use crate::case::{Case, CaseKey, CaseStatus};
 use crate::clock;
 use crate::error::{Error, Problem, Result, ValidationError};
@@ -368,7 +368,12 @@ pub fn set_awareness(
             .submitted_at
             .expect("a case past the draft has been submitted");
         let occurred = case.form.occurred.and_then(|o| o.from);
-        let a = input.clone().check(reported, occurred, now)?;
+        // The report and the moment it says the company learned of it need no reason.
+        let given: Vec<_> = [Some(reported), awareness::proposed(&case.form, reported)]
+            .into_iter()
+            .flatten()
+            .collect();
+        let a = input.clone().check(&given, occurred, now)?;
         let default = a.aware_at == reported && a.reason.is_none();
         unit.push(Change::Awareness {
             case: case.id,
