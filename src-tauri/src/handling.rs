@@ -25,15 +25,8 @@ pub async fn export_document<R: tauri::Runtime>(
     filing: Option<u32>,
     lang: serde_json::Value,
 ) -> Result<Option<String>, CommandError> {
-    let key = CaseKey::parse(&key)?;
-    let document: DocumentKind = parse("document", document)?;
-    let lang: Lang = parse("lang", lang)?;
     let now = Utc::now();
-    // Gathering and layout run off the async runtime's threads.
-    let prepared = as_signed_in(&state, move |s| {
-        avvik_documents::export::prepare(s, document, key, filing, lang, now)
-    })
-    .await?;
+    let (key, prepared) = prepare(&state, document, key, filing, lang, now).await?;
     let record = prepared.record;
     let saved = crate::commands::save_with_dialog(app, prepared.file_name, prepared.pdf).await?;
     if saved.is_some() {
@@ -54,13 +47,26 @@ pub async fn preview_document(
     filing: Option<u32>,
     lang: serde_json::Value,
 ) -> Result<Vec<String>, CommandError> {
+    let (_, prepared) = prepare(&state, document, key, filing, lang, Utc::now()).await?;
+    blocking(move || crate::preview::pages(&prepared.pdf)).await
+}
+
+/// A document of a case, laid out as PDF at `now` from the command's arguments;
+/// gathering and layout run off the async runtime's threads.
+async fn prepare(
+    state: &AppState,
+    document: serde_json::Value,
+    key: String,
+    filing: Option<u32>,
+    lang: serde_json::Value,
+    now: chrono::DateTime<Utc>,
+) -> Result<(CaseKey, avvik_documents::export::Prepared), CommandError> {
     let key = CaseKey::parse(&key)?;
     let document: DocumentKind = parse("document", document)?;
     let lang: Lang = parse("lang", lang)?;
-    let now = Utc::now();
-    let prepared = as_signed_in(&state, move |s| {
+    let prepared = as_signed_in(state, move |s| {
         avvik_documents::export::prepare(s, document, key, filing, lang, now)
     })
     .await?;
-    blocking(move || crate::preview::pages(&prepared.pdf)).await
+    Ok((key, prepared))
 }
