@@ -689,11 +689,21 @@ describe("the register", () => {
     expect(screen.getByText(/laget av en nyere versjon av Avvik/)).toBeTruthy();
   });
 
-  it("passes the filters to the core", async () => {
-    const { backend, calls } = fakeBackend();
+  it("offers no search, filters or export on an empty register", async () => {
+    const { backend } = fakeBackend();
     render(<App backend={backend} />);
     fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
     await screen.findByText(/Ingen avvik er registrert/);
+    expect(screen.queryByLabelText("Status")).toBeNull();
+    expect(screen.queryByRole("button", { name: "Eksporter som CSV (regneark)" })).toBeNull();
+  });
+
+  it("passes the filters to the core", async () => {
+    const { backend, cases, calls } = fakeBackend();
+    cases.push(reportedCase({ status: "closed", title: "En lukket sak" }));
+    render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
+    await screen.findByText("En lukket sak");
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "reported" } });
     fireEvent.change(screen.getByLabelText("System"), { target: { value: "Tripletex" } });
     await waitFor(() =>
@@ -731,10 +741,11 @@ describe("the register", () => {
   });
 
   it("exports what the filters select, to where the user chooses", async () => {
-    const { backend, calls } = fakeBackend();
+    const { backend, cases, calls } = fakeBackend();
+    cases.push(reportedCase({ title: "En meldt sak" }));
     render(<App backend={backend} />);
     fireEvent.click(await screen.findByRole("button", { name: "Avviksregister" }));
-    await screen.findByText(/Ingen avvik er registrert/);
+    await screen.findByText("En meldt sak");
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "reported" } });
     click("Eksporter som CSV (regneark)");
     await screen.findByText("Registeret er lagret i /home/åse/avviksregister.csv.");

@@ -47,98 +47,104 @@ export function Register({
   const filtered =
     Boolean(filter.query?.trim()) ||
     Boolean(filter.status || filter.system || filter.incident_type || filter.created_from || filter.created_to);
+  // An empty register (a new employee's, say) offers nothing to search or filter.
+  const nothing = cases !== null && cases.length === 0 && total === 0 && !filtered && filter.drill === undefined;
   return (
     <>
-      <div class="search">
-        <label for="register-search">{t("register.search")}</label>
-        <input
-          id="register-search"
-          type="search"
-          value={filter.query ?? ""}
-          aria-describedby="register-search-help"
-          onInput={(e) => set({ query: value(e) })}
-        />
-        <small id="register-search-help">{t("register.searchHelp")}</small>
-      </div>
-      <fieldset class="filters">
-        <legend class="visually-hidden">{t("filter.legend")}</legend>
-        <label>
-          {t("filter.status")}
-          <select id="filter-status" value={filter.status ?? ""} onChange={(e) => set({ status: (value(e) || undefined) as CaseStatus | undefined })}>
-            <option value="">{t("filter.all")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(statusKey(s))}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("filter.system")}
-          <select id="filter-system" value={filter.system ?? ""} onChange={(e) => set({ system: value(e) || undefined })}>
-            <option value="">{t("filter.all")}</option>
-            {systems.map((s) => (
-              <option key={s.id} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("filter.category")}
-          <select
-            id="filter-category"
-            value={filter.incident_type ?? ""}
-            onChange={(e) => set({ incident_type: (value(e) || undefined) as IncidentType | undefined })}
-          >
-            <option value="">{t("filter.all")}</option>
-            {INCIDENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(vocabKey("incident_type", type))}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("filter.drills")}
-          <select
-            id="filter-drills"
-            value={filter.drill === undefined ? "" : filter.drill ? "only" : "none"}
-            onChange={(e) => {
-              const v = value(e);
-              set({ drill: v === "" ? undefined : v === "only" });
-            }}
-          >
-            <option value="">{t("filter.drills.all")}</option>
-            <option value="none">{t("filter.drills.none")}</option>
-            <option value="only">{t("filter.drills.only")}</option>
-          </select>
-        </label>
-        <label>
-          {t("filter.from")}
-          <input id="filter-from" type="date" value={filter.created_from ?? ""} onChange={(e) => set({ created_from: value(e) || undefined })} />
-        </label>
-        <label>
-          {t("filter.to")}
-          <input id="filter-to" type="date" value={filter.created_to ?? ""} onChange={(e) => set({ created_to: value(e) || undefined })} />
-        </label>
-        <label>
-          {t("filter.sort")}
-          <select id="filter-sort" value={filter.sort} onChange={(e) => set({ sort: value(e) as CaseSort })}>
-            {SORTS.map((s) => (
-              <option key={s} value={s}>
-                {t(`sort.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {filtered && (
-          <button type="button" class="link" onClick={() => onFilter({ ...EMPTY_FILTER, sort: filter.sort })}>
-            {t("filter.clear")}
-          </button>
-        )}
-      </fieldset>
-      {onExport && (
+      {!nothing && (
+        <>
+          <div class="search">
+            <label for="register-search">{t("register.search")}</label>
+            <input
+              id="register-search"
+              type="search"
+              value={filter.query ?? ""}
+              aria-describedby="register-search-help"
+              onInput={(e) => set({ query: value(e) })}
+            />
+            <small id="register-search-help">{t("register.searchHelp")}</small>
+          </div>
+          <fieldset class="filters">
+            <legend class="visually-hidden">{t("filter.legend")}</legend>
+            <label>
+              {t("filter.status")}
+              <select id="filter-status" value={filter.status ?? ""} onChange={(e) => set({ status: (value(e) || undefined) as CaseStatus | undefined })}>
+                <option value="">{t("filter.all")}</option>
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {t(statusKey(s))}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t("filter.system")}
+              <select id="filter-system" value={filter.system ?? ""} onChange={(e) => set({ system: value(e) || undefined })}>
+                <option value="">{t("filter.all")}</option>
+                {systems.map((s) => (
+                  <option key={s.id} value={s.name}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t("filter.category")}
+              <select
+                id="filter-category"
+                value={filter.incident_type ?? ""}
+                onChange={(e) => set({ incident_type: (value(e) || undefined) as IncidentType | undefined })}
+              >
+                <option value="">{t("filter.all")}</option>
+                {INCIDENT_TYPES.map((type) => (
+                  <option key={type} value={type}>
+                    {t(vocabKey("incident_type", type))}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t("filter.drills")}
+              <select
+                id="filter-drills"
+                value={filter.drill === undefined ? "" : filter.drill ? "only" : "none"}
+                onChange={(e) => {
+                  const v = value(e);
+                  set({ drill: v === "" ? undefined : v === "only" });
+                }}
+              >
+                <option value="">{t("filter.drills.all")}</option>
+                <option value="none">{t("filter.drills.none")}</option>
+                <option value="only">{t("filter.drills.only")}</option>
+              </select>
+            </label>
+            <label>
+              {t("filter.from")}
+              <input id="filter-from" type="date" value={filter.created_from ?? ""} onChange={(e) => set({ created_from: value(e) || undefined })} />
+            </label>
+            <label>
+              {t("filter.to")}
+              <input id="filter-to" type="date" value={filter.created_to ?? ""} onChange={(e) => set({ created_to: value(e) || undefined })} />
+            </label>
+            <label>
+              {t("filter.sort")}
+              <select id="filter-sort" value={filter.sort} onChange={(e) => set({ sort: value(e) as CaseSort })}>
+                {SORTS.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`sort.${s}` as MessageKey)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {filtered && (
+              <button type="button" class="link" onClick={() => onFilter({ ...EMPTY_FILTER, sort: filter.sort })}>
+                {t("filter.clear")}
+              </button>
+            )}
+          </fieldset>
+        </>
+      )}
+      {onExport && !nothing && (
         <div class="export" role="group" aria-labelledby="export-heading" aria-describedby="export-help">
           <span id="export-heading" class="visually-hidden">
             {t("export.heading")}
