@@ -1451,8 +1451,11 @@ function MeasuresSection({
       )}
       {isHandler && !closed && (
         <NewMeasure
-          // Only people who can see the case can act on a measure: handlers, the DPO, the reporter.
-          people={people.filter((p) => p.roles.includes("handler") || p.roles.includes("dpo") || p.id === reporter)}
+          // Only active people who can see the case can act on a measure: handlers, the DPO,
+          // the reporter (the core refuses anyone else).
+          people={people.filter(
+            (p) => p.disabled_at === null && (p.roles.includes("handler") || p.roles.includes("dpo") || p.id === reporter),
+          )}
           user={user}
           backend={backend}
           caseKey={caseKey}

@@ -147,7 +147,8 @@ export function Settings({
       setStatus({ form: "smtp", key: "settings.testSent", values: { to: testTo } });
     }, setSmtpErrors);
 
-  const handlers = people.filter((p) => p.roles.includes("handler"));
+  // The core takes only an active handler as the general manager.
+  const handlers = people.filter((p) => p.roles.includes("handler") && p.disabled_at === null);
   return (
     <section class="card settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">{t("settings.heading")}</h2>

@@ -169,12 +169,7 @@ impl<'s> Session<'s> {
             ));
         }
         let user = Self::check_password(store, username, password)?;
-        if user.must_change_password {
-            return Err(Error::PasswordChangeRequired(
-                "the password was given by an admin: choose your own to sign in".into(),
-            ));
-        }
-        Ok(Session { store, user })
+        Self::still_allowed(store, user)
     }
 
     /// Signs in and replaces the password with `new_password` in one step: how a person
@@ -238,6 +233,8 @@ impl<'s> Session<'s> {
         Self::still_allowed(store, user)
     }
 
+    /// A session for `user` unless they are disabled or must first replace a password an
+    /// admin gave them.
     fn still_allowed(store: &'s dyn Store, user: User) -> Result<Session<'s>> {
         if !user.is_active() {
             return Err(Error::Unauthorized(
@@ -246,7 +243,7 @@ impl<'s> Session<'s> {
         }
         if user.must_change_password {
             return Err(Error::PasswordChangeRequired(
-                "an admin has given a new password: sign in again and choose your own".into(),
+                "the password was given by an admin: sign in with it and choose your own".into(),
             ));
         }
         Ok(Session { store, user })
