@@ -475,15 +475,16 @@ pub(crate) async fn save_with_dialog<R: tauri::Runtime>(
         return Ok(None);
     };
     let shown = path.display().to_string();
-    tauri::async_runtime::spawn_blocking(move || std::fs::write(&path, content))
-        .await
-        .map_err(|e| CommandError::internal(format!("writing failed: {e}")))?
-        .map_err(|e| {
-            CommandError::from(avvik_core::Error::Storage {
-                path: shown.clone(),
-                message: e.to_string(),
-            })
-        })?;
+    // Private and whole: the dialog asked before replacing a file of that name.
+    tauri::async_runtime::spawn_blocking(move || {
+        avvik_store_sqlite::output::write_private(
+            &path,
+            &content,
+            avvik_store_sqlite::output::Existing::Replace,
+        )
+    })
+    .await
+    .map_err(|e| CommandError::internal(format!("writing failed: {e}")))??;
     Ok(Some(shown))
 }
 
@@ -554,4 +555,22 @@ fn set_clipboard(_text: &str) -> avvik_core::Result<()> {
     Err(avvik_core::Error::Internal(
         "copying to the clipboard is built for Linux only".into(),
     ))
+}
+
+/// The UI has saved what was typed and names its screen: the window closes to the tray
+/// (issue 18, the light resident), or quits where there is no tray.
+#[tauri::command(rename_all = "snake_case")]
+pub fn close_to_tray<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    resident: tauri::State<'_, crate::tray::Resident>,
+    screen: Option<String>,
+) {
+    resident.keep_screen(screen);
+    crate::tray::finish_close(&app);
+}
+
+/// The screen the window showed when it was closed to the tray, once (null otherwise).
+#[tauri::command(rename_all = "snake_case")]
+pub fn resume_screen(resident: tauri::State<'_, crate::tray::Resident>) -> Option<String> {
+    resident.take_screen()
 }

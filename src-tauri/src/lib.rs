@@ -33,6 +33,7 @@ pub fn builder<R: tauri::Runtime>(
 ) -> tauri::Builder<R> {
     builder
         .manage(state)
+        .manage(tray::Resident::default())
         .invoke_handler(tauri::generate_handler![
             // Every operation of the register (declared once in avvik-api).
             operation::operation,
@@ -45,6 +46,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::sign_in,
             commands::sign_out,
             commands::copy_text,
+            commands::close_to_tray,
+            commands::resume_screen,
             commands::add_attachment,
             commands::save_attachment,
             commands::export_register,
@@ -96,16 +99,19 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            // First, while the window is still visible: closing may hide it (the tray).
+            // First, while the window is still there: closing may end it (the tray).
             window_state::on_window_event(window, event);
             tray::on_window_event(window, event);
         });
     builder(app, AppState::open_default())
         .build(tauri::generate_context!())
         .expect("the Avvik window could not be started")
-        .run(|_, event| {
-            if let tauri::RunEvent::Exit = event {
-                log::info!("Avvik stopped");
-            }
+        .run(|_, event| match event {
+            // The last window closed to the tray: Avvik stays for the reminders.
+            tauri::RunEvent::ExitRequested {
+                code: None, api, ..
+            } if tray::resident() => api.prevent_exit(),
+            tauri::RunEvent::Exit => log::info!("Avvik stopped"),
+            _ => {}
         });
 }

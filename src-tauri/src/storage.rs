@@ -215,6 +215,7 @@ pub async fn restore_backup<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     passphrase: Option<String>,
+    plain_confirmed: bool,
 ) -> Result<Option<Restored>, CommandError> {
     use tauri_plugin_dialog::DialogExt;
     // Refused before the dialog opens when the user may not.
@@ -240,7 +241,13 @@ pub async fn restore_backup<R: tauri::Runtime>(
     let now = Utc::now();
     let restored = on_the_file(&state, move |s, store| {
         s.may_replace_store()?;
-        store.restore_from(&file, &encryption, now)
+        // Another organisation's register is restored with the CLI only, where the
+        // flag says so in words; the window offers the plain copy's confirmation.
+        let options = avvik_store_sqlite::RestoreOptions {
+            other_organisation: false,
+            plain_confirmed,
+        };
+        store.restore_from(&file, &encryption, options, now)
     })
     .await?;
     state.set_signed_in(None);

@@ -29,6 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from webdriver import Driver  # noqa: E402
+import x11  # noqa: E402
 
 FIRST_SCREEN = "#register, #register-empty, #setup-heading, #signin-heading, #unlock-heading"
 
@@ -225,6 +226,88 @@ class Runner:
         return result
 
 
+def drawn(title="Avvik", minimum=40):
+    """Whether the window shows a drawn screen (text and widgets: many colours)."""
+    try:
+        return x11.colours(title) >= minimum
+    except Exception:  # noqa: BLE001 - the window may go while it is read
+        return False
+
+
+def wait(predicate, timeout, step=0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def tray_run(app, settle):
+    """The light resident (issue 18): the app started as a person starts it (no WebDriver,
+    so it has its tray), its window closed with the title bar's × (a WM_DELETE_WINDOW
+    message), its memory read while in the tray, then opened again by a second start (as
+    the launcher does) and timed until the window is drawn."""
+    data = tempfile.mkdtemp(prefix="avvik-tray-")
+    env = dict(os.environ, AVVIK_DATA_DIR=data, AVVIK_NO_KEYCHAIN="1")
+    env.pop("TAURI_WEBVIEW_AUTOMATION", None)
+    log = open(os.devnull, "w")
+    proc = subprocess.Popen([app], env=env, stdout=log, stderr=subprocess.STDOUT)
+    result = {}
+    pids = lambda: tree(proc.pid)  # noqa: E731
+
+    def sample():
+        rss = pss = anon = 0
+        per = {}
+        for pid in pids():
+            m = memory(pid)
+            if m is None:
+                continue
+            name, r, p, a = m
+            rss, pss, anon = rss + r, pss + p, anon + a
+            per[name] = round(per.get(name, 0) + r / 1024)
+        return {"rss_mb": rss / 1024, "pss_mb": pss / 1024, "anon_mb": anon / 1024, "per_process_mb": per}
+
+    def webkit():
+        return [p for p in pids() if (memory(p) or ("",))[0].startswith("WebKit")]
+
+    try:
+        if not wait(drawn, 30):
+            raise RuntimeError("the window was never drawn")
+        time.sleep(settle)
+        result["open"] = sample()
+        if not x11.close_window("Avvik"):
+            raise RuntimeError("no window to close")
+        closed = time.monotonic()
+        if not wait(lambda: not x11.windows_named("Avvik"), 10):
+            raise RuntimeError("the window stayed after its × (no tray here?)")
+        if not wait(lambda: not webkit(), 30, 0.1):
+            raise RuntimeError(f"WebKit processes stayed in the tray: {webkit()}")
+        result["webkit_gone_ms"] = (time.monotonic() - closed) * 1000
+        if proc.poll() is not None:
+            raise RuntimeError("the app quit instead of staying in the tray")
+        time.sleep(settle)
+        result["tray"] = sample()
+        started = time.monotonic()
+        second = subprocess.run([app], env=env, stdout=log, stderr=subprocess.STDOUT, timeout=30)
+        if not wait(drawn, 30):
+            raise RuntimeError("the window was not drawn again")
+        result["reopen_ms"] = (time.monotonic() - started) * 1000
+        result["second_start_exit"] = second.returncode
+    except Exception as e:  # noqa: BLE001 - reported with what was measured
+        result["error"] = f"{type(e).__name__}: {e}"
+    finally:
+        gone = pids()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        wait(lambda: not any(alive(p) for p in gone), 15, 0.1)
+        shutil.rmtree(data, ignore_errors=True)
+    return result
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--app", required=True, help="the desktop binary (an optimised build)")
@@ -236,6 +319,7 @@ def main():
     p.add_argument("--password", help="the password of the user `leder` in that store")
     p.add_argument("--bench-cache", help="the bench's cache folder: --store and its secrets from its current.json")
     p.add_argument("--store-runs", type=int, default=2)
+    p.add_argument("--tray-runs", type=int, default=3, help="closes to the tray to measure")
     p.add_argument("--timeout", type=float, default=300,
                    help="seconds to wait for each screen with the store")
     args = p.parse_args()
@@ -268,6 +352,12 @@ def main():
         "breakdown": f"median RSS per process: {breakdown}" if names else "",
         "note": "a first start (empty data folder: the set-up screen), WebDriver session set-up included",
     }
+    trays = []
+    for i in range(args.tray_runs):
+        run = tray_run(os.path.abspath(args.app), args.settle)
+        print(f"in the tray {i + 1}: {json.dumps(run)}", flush=True)
+        trays.append(run)
+    result["tray"] = trays
     if args.store:
         runs = []
         for i in range(args.store_runs):

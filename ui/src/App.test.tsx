@@ -72,7 +72,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
   // The demo company, once made: its users are offered at sign-in.
   let demo: DemoInfo | null = null;
   // The store as a whole; tests may change it. `restores` are the restore dialog's answers in turn.
-  const storage: StorageStatus = {
+  const storage: StorageStatus & { plainBackup?: boolean } = {
     location: "/tmp/avvik.sqlite3",
     encrypted: true,
     keychain: false,
@@ -81,6 +81,8 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     recovery_sheet: false,
   };
   const restores: (Restored | null)[] = [];
+  // The screens `resumeScreen` answers in turn (the window reopened from the tray).
+  const resume: string[] = [];
   // The signed-in user's open measures, as the overview lists them.
   const tasks: Task[] = [];
   // Retention: the period saved with the organisation, and the closed cases due under it.
@@ -304,8 +306,14 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       storage.backups.unshift(b);
       return b;
     },
-    restoreBackup: async (passphrase) => {
-      calls.push(`restore ${JSON.stringify(passphrase)}`);
+    restoreBackup: async (passphrase, plainConfirmed) => {
+      calls.push(`restore ${JSON.stringify(passphrase)}${plainConfirmed ? " plain" : ""}`);
+      if (storage.plainBackup && !plainConfirmed)
+        throw {
+          kind: "validation",
+          message: "invalid",
+          errors: [{ field: "restore.plain_confirmed", problem: "required", detail: "plain" }],
+        } satisfies CommandError;
       const restored = restores.shift() ?? null;
       if (restored) auth = "signin";
       return restored;
@@ -417,6 +425,10 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
     copyText: async (text) => {
       calls.push(`copy ${text}`);
     },
+    closeToTray: async (screen) => {
+      calls.push(`close ${screen ?? ""}`);
+    },
+    resumeScreen: async () => resume.shift() ?? null,
     templateTypes: async () => [],
     addSystem: async (input) => {
       const s: System = { id: `s${systems.length + 1}`, name: input.name, purpose: input.purpose ?? null, data_categories: [], processor: input.processor ?? null, created_at: stamp };
@@ -424,7 +436,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       return s;
     },
   };
-  return { backend, cases, calls, storage, restores, tasks };
+  return { backend, cases, calls, storage, restores, tasks, resume };
 }
 
 afterEach(() => {
@@ -545,6 +557,46 @@ describe("the mapping form", () => {
     await screen.findByText(/Utkast påbegynt/);
     click("6 Hva skjedde");
     expect((screen.getByLabelText(/^Kort tittel/) as HTMLInputElement).value).toBe("Halvferdig rapport");
+  });
+});
+
+describe("closing the window to the tray", () => {
+  it("saves what is typed at once and names the draft, then opens on it again", async () => {
+    const { backend, calls, resume } = fakeBackend();
+    const first = render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Meld nytt avvik" }));
+    fireEvent.click(await screen.findByLabelText(/^Ja/));
+    // The shell closes the window before the autosave's delay has passed.
+    const close = (window as unknown as { __avvikBeforeClose: () => Promise<void> }).__avvikBeforeClose;
+    await close();
+    const id = "00000000-0000-4000-8000-000000000001";
+    expect(calls.filter((c) => c.startsWith("create")).length).toBe(1);
+    expect(calls.at(-1)).toBe(`close wizard:${id}`);
+    first.unmount();
+    // The window is built anew: the same draft, with its answer, is on the screen.
+    resume.push(`wizard:${id}`);
+    render(<App backend={backend} />);
+    await screen.findByText(/Utkast påbegynt/);
+    expect((screen.getByLabelText(/^Ja/) as HTMLInputElement).checked).toBe(true);
+  });
+
+  it("opens on the case the window showed, and at home when it is gone", async () => {
+    const { backend, cases, calls, resume } = fakeBackend();
+    cases.push(reportedCase({ nature: ["confidentiality"] }));
+    const first = render(<App backend={backend} />);
+    fireEvent.click(await screen.findByRole("button", { name: "AVVIK-2026-0001" }));
+    await screen.findByText("Avviket må vurderes.");
+    await (window as unknown as { __avvikBeforeClose: () => Promise<void> }).__avvikBeforeClose();
+    expect(calls.at(-1)).toBe("close case:c1");
+    first.unmount();
+    resume.push("case:c1");
+    const second = render(<App backend={backend} />);
+    expect(await screen.findByText("Avviket må vurderes.")).toBeTruthy();
+    second.unmount();
+    resume.push("case:gone");
+    render(<App backend={backend} />);
+    await screen.findByRole("button", { name: "AVVIK-2026-0001" });
+    expect(screen.queryByText("Avviket må vurderes.")).toBeNull();
   });
 });
 
@@ -769,7 +821,7 @@ describe("storage and security", () => {
   };
 
   it("lists the backups, makes one now, and signs everyone out after a restore", async () => {
-    const { backend, calls, restores } = fakeBackend();
+    const { backend, calls, restores, storage } = fakeBackend();
     render(<App backend={backend} />);
     await openSettings();
     expect(screen.getByText("/tmp/avvik.sqlite3")).toBeTruthy();
@@ -790,11 +842,21 @@ describe("storage and security", () => {
     await waitFor(() => expect(calls).toContain("restore null"));
     expect(screen.getByRole("heading", { name: "Lagring og sikkerhet" })).toBeTruthy();
 
+    // An unencrypted copy is restored only once the admin confirms it is one.
+    storage.plainBackup = true;
+    restores.push({ safety_copy: "/tmp/backups/avvik-before_restore.sqlite3", cases: 1, events: 4, chain_head: "0".repeat(64) });
+    click("Gjenopprett fra sikkerhetskopi…");
+    await screen.findByText(/Kopien du valgte er ikke kryptert/);
+    expect(calls.filter((c) => c.startsWith("restore"))).toEqual(["restore null", "restore null"]);
+    fireEvent.click(screen.getByLabelText(/Kopien er ukryptert/));
+    storage.plainBackup = false;
+    restores.shift();
+
     restores.push({ safety_copy: "/tmp/backups/avvik-before_restore.sqlite3", cases: 3, events: 12, chain_head: "0".repeat(64) });
     type("Passfrasen til sikkerhetskopien (hvis den er en annen)", "den gamle passfrasen");
     click("Gjenopprett fra sikkerhetskopi…");
     await screen.findByRole("heading", { name: "Logg inn" });
-    expect(calls).toContain('restore "den gamle passfrasen"');
+    expect(calls).toContain('restore "den gamle passfrasen" plain');
     expect(screen.queryByRole("button", { name: "Innstillinger" })).toBeNull();
   });
 
@@ -883,20 +945,24 @@ describe("storage and security", () => {
 });
 
 describe("the overview", () => {
-  it("lists the open cases with the least time left first and the rest on request", async () => {
+  // The order itself (least time left first) is the core's, checked in the contract
+  // suite (overview.rs); the window must keep it, whatever the references say.
+  it("lists the open cases in the core's order, twenty at first and the rest on request", async () => {
     const { backend, cases } = fakeBackend();
-    for (let i = 1; i <= 25; i++) {
+    // The core's order: not by reference, not by title.
+    const order = [7, 3, 25, 1, 12, 9, 18, 2, 21, 5, 14, 11, 20, 4, 16, 8, 23, 6, 13, 10, 19, 15, 24, 17, 22];
+    for (const i of order) {
       const n = String(i).padStart(4, "0");
       cases.push(reportedCase({ id: `c${i}`, reference: `AVVIK-2026-${n}`, clock: null, title: `Sak nummer ${i}` }));
     }
     render(<App backend={backend} />);
-    await screen.findByText("Sak nummer 1");
-    const rows = () => document.querySelectorAll("#dash-open-cases tbody tr").length;
-    expect(rows()).toBe(20);
-    expect(screen.queryByText("Sak nummer 21")).toBeNull();
+    await screen.findByText("Sak nummer 7");
+    const shown = () =>
+      [...document.querySelectorAll("#dash-open-cases tbody tr")].map((r) => r.textContent!.match(/Sak nummer (\d+)/)![1]);
+    expect(shown()).toEqual(order.slice(0, 20).map(String));
+    expect(screen.queryByText("Sak nummer 15")).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: "Viser 20 av 25. Vis alle" }));
-    expect(rows()).toBe(25);
-    expect(screen.getByText("Sak nummer 25")).toBeTruthy();
+    expect(shown()).toEqual(order.map(String));
     expect(document.getElementById("dash-open-more")).toBeNull();
   });
 

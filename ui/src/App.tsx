@@ -31,6 +31,7 @@ import {
 } from "./i18n";
 import { EMPTY_FILTER, Register } from "./Register";
 import { Wizard } from "./Wizard";
+import { parseScreen, saveAll, screenToken, type Screen } from "./closing";
 
 const SEARCH_DELAY_MS = 150;
 
@@ -93,13 +94,33 @@ export function App({ backend }: { backend: Backend }) {
   // The history's chain is checked each time the app opens the store.
   const [audit, setAudit] = useState<Verification | null>(null);
 
+  // Going back to a screen named when the window was closed to the tray. A case or a
+  // draft that is gone (or no longer this person's to see) leaves the home screen.
+  const resume = useCallback(async (s: Screen | null) => {
+    if (!s) return;
+    try {
+      if (s.name === "case") setView({ name: "case", case: await backend.getCase(s.id) });
+      else if (s.name === "wizard") {
+        const draft = s.id ? await backend.getCase(s.id) : null;
+        if (draft && draft.status !== "draft") setView({ name: "case", case: draft });
+        else setView({ name: "wizard", draft, key: Date.now() });
+      } else setView({ name: s.name } as View);
+    } catch {
+      // The home screen stays.
+    }
+  }, [backend]);
+
   const loadAuth = useCallback(() => {
     backend.authStatus().then(
       (s) => {
         setSingleUser(s.single_user);
         setDemo(s.demo);
         setAuth(s.store === "locked" ? "locked" : s.needs_setup ? "setup" : (s.user ?? "signin"));
-        if (s.user) setView(home(s.user));
+        if (s.user) {
+          setView(home(s.user));
+          // Opened again from the tray: back to the screen the window showed.
+          backend.resumeScreen().then((token) => void resume(parseScreen(token)), () => {});
+        }
         if (s.store === "open") backend.auditStatus().then(setAudit, () => {});
       },
       (e) => {
@@ -112,6 +133,27 @@ export function App({ backend }: { backend: Backend }) {
   useEffect(loadAuth, [loadAuth]);
 
   const signedIn = typeof auth === "object" ? auth : null;
+
+  // The shell asks before it closes the window to the tray: forms save what is typed,
+  // and the screen shown is named so that the next window opens on it.
+  const shownScreen = useRef<string | null>(null);
+  shownScreen.current = !signedIn
+    ? null
+    : view.name === "case"
+      ? screenToken({ name: "case", id: view.case.id })
+      : view.name === "wizard"
+        ? view.correcting && view.draft
+          ? screenToken({ name: "case", id: view.draft.id })
+          : null
+        : screenToken({ name: view.name });
+  useEffect(() => {
+    const w = window as unknown as { __avvikBeforeClose?: () => Promise<void> };
+    w.__avvikBeforeClose = async () => {
+      const form = await saveAll();
+      await backend.closeToTray(shownScreen.current ?? (signedIn ? form : null)).catch(() => {});
+    };
+    return () => void delete w.__avvikBeforeClose;
+  }, [backend, signedIn]);
   const isHandler = signedIn?.roles.includes("handler") ?? false;
   const isAdmin = signedIn?.roles.includes("admin") ?? false;
   const unread = inbox.filter((n) => !n.acknowledged_at).length;

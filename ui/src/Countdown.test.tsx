@@ -23,6 +23,8 @@ describe("the countdown", () => {
     expect(formatDuration(2 * 86400 + 3 * 3600 + 4 * 60 + 5, t)).toBe("2 d 03 t 04 min 05 s");
     expect(formatDuration(3 * 3600 + 5, t)).toBe("3 t 00 min 05 s");
     expect(formatDuration(-65, t)).toBe("0 t 01 min 05 s");
+    // Lists leave out the seconds.
+    expect(formatDuration(2 * 86400 + 3 * 3600 + 4 * 60 + 5, t, true)).toBe("2 d 03 t 04 min");
   });
 
   it("counts down to the deadline and turns overdue when it passes", () => {

@@ -7,15 +7,18 @@ function counting(clock: Clock): boolean {
   return clock.state === "running" || clock.state === "due_soon" || clock.state === "overdue";
 }
 
-/** Seconds as «2 d 03 t 04 min 05 s» (or the English units). */
-export function formatDuration(seconds: number, t: Translate): string {
+/** Seconds as «2 d 03 t 04 min 05 s» (or the English units); `short` leaves out the seconds (lists). */
+export function formatDuration(seconds: number, t: Translate, short = false): string {
   const s = Math.abs(Math.trunc(seconds));
   const d = Math.floor(s / 86400);
   const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
   const two = (n: number) => String(n).padStart(2, "0");
-  return t("clock.duration", { d, h: d ? two(h) : h, m: two(m), s: two(sec) }).replace(/^0 \S+ /, "");
+  return t(short ? "clock.durationShort" : "clock.duration", { d, h: d ? two(h) : h, m: two(m), s: two(sec) }).replace(
+    /^0 \S+ /,
+    "",
+  );
 }
 
 /**
@@ -86,7 +89,9 @@ export function ClockCell({ clock, t }: { clock: Clock | null; t: Translate }) {
   const state = left < 0 ? "overdue" : clock.state;
   return (
     <span class={`clock-cell clock-${state}`}>
-      {left >= 0 ? t("clock.left", { time: formatDuration(left, t) }) : t("clock.overShort", { time: formatDuration(left, t) })}
+      {left >= 0
+        ? t("clock.left", { time: formatDuration(left, t, true) })
+        : t("clock.overShort", { time: formatDuration(left, t, true) })}
     </span>
   );
 }

@@ -134,7 +134,7 @@ export function HistorySection({
                   <td>
                     <time dateTime={e.at}>{formatInstant(e.at, lang)}</time>
                   </td>
-                  <td>{e.actor}</td>
+                  <td>{actorName(e.actor, t)}</td>
                   <td>
                     {eventText(e, t)}
                     {Object.keys(e.data).length > 0 && (
@@ -155,4 +155,16 @@ export function HistorySection({
       </details>
     </section>
   );
+}
+
+/** Who an event names: a user name, or one of the history's own actors in words. */
+function actorName(actor: string, t: Translate): string {
+  switch (actor) {
+    case "reporter":
+    case "anonymous":
+    case "avvik":
+      return t(`history.actor.${actor}`);
+    default:
+      return actor;
+  }
 }

@@ -88,6 +88,8 @@ export function FilingGuidePanel({
                       {a.gap && <small class="help">{t(a.gap === "not_yet_known" ? "guide.unknown" : "guide.notGiven")}</small>}
                     </dd>
                     <dd class="guide-copy">
+                      {/* Nothing to copy for an answer not given yet: its help says what to do. */}
+                      {!a.gap && (
                       <button
                         type="button"
                         class="secondary"
@@ -97,6 +99,7 @@ export function FilingGuidePanel({
                       >
                         {t("guide.copy")}
                       </button>
+                      )}
                     </dd>
                   </div>
                 ))}

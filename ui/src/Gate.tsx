@@ -240,9 +240,13 @@ function RecoveryStep({
         </p>
       )}
       {result.keychain_error && (
-        <p class="warning" role="status" id="recovery-keychain">
-          {t("recovery.noKeychain", { error: result.keychain_error })}
-        </p>
+        <div class="warning" role="status" id="recovery-keychain">
+          <p>{t("recovery.noKeychain")}</p>
+          <details>
+            <summary>{t("error.details")}</summary>
+            <code>{result.keychain_error}</code>
+          </details>
+        </div>
       )}
       {failure && <ErrorNotice error={failure} t={t} />}
       {saved && (

@@ -48,7 +48,7 @@ export function Inbox({
                     <span class="badge warn overdue-count">{countText(lang, "inbox.overdue", n.overdue_measures)}</span>
                   )}
                 </td>
-                <td>{formatInstant(n.submitted_at, lang)}</td>
+                <td class="date">{formatInstant(n.submitted_at, lang)}</td>
                 <td>
                   {n.acknowledged_at ? (
                     t("inbox.acknowledged", { time: formatInstant(n.acknowledged_at, lang) })

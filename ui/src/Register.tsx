@@ -199,7 +199,7 @@ export function Register({
                 <td class="clock-col">{c.status !== "closed" && <ClockCell clock={c.clock} t={t} />}</td>
                 <td>{(c.systems ?? []).join(", ")}</td>
                 <td>{c.incident_type ? t(vocabKey("incident_type", c.incident_type)) : ""}</td>
-                <td>
+                <td class="date">
                   <time dateTime={c.created_at}>{formatInstant(c.created_at, lang)}</time>
                 </td>
               </tr>

@@ -214,18 +214,25 @@ function Restore({ backend, t, onRestored }: { backend: Backend; t: Translate; o
   const [error, setError] = useState<CommandError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The core asks for a confirmation when the copy chosen is unencrypted.
+  const [askPlain, setAskPlain] = useState(false);
+  const [plain, setPlain] = useState(false);
+  const plainAsked = (e: CommandError) =>
+    e.kind === "validation" && (e.errors ?? []).some((f) => f.field === "restore.plain_confirmed");
 
   const restore = async () => {
     setBusy(true);
     setError(null);
     try {
-      const restored = await backend.restoreBackup(passphrase || null);
+      const restored = await backend.restoreBackup(passphrase || null, plain);
       if (!restored) return; // The user closed the file dialog.
       setPassphrase("");
       setDone(t("storage.restored", { cases: restored.cases }));
       onRestored();
     } catch (e) {
-      setError(toCommandError(e));
+      const err = toCommandError(e);
+      if (plainAsked(err)) setAskPlain(true);
+      else setError(err);
     } finally {
       setBusy(false);
     }
@@ -247,6 +254,23 @@ function Restore({ backend, t, onRestored }: { backend: Backend; t: Translate; o
         autoComplete="off"
         onInput={setPassphrase}
       />
+      {askPlain && (
+        <div class="field">
+          <p class="warning" id="restore-plain-needed">
+            {t("storage.restore.plain.needed")}
+          </p>
+          <label class="choice" for="restore-plain">
+            <input
+              type="checkbox"
+              id="restore-plain"
+              checked={plain}
+              aria-describedby="restore-plain-needed"
+              onChange={(e) => setPlain((e.currentTarget as HTMLInputElement).checked)}
+            />
+            <span>{t("storage.restore.plain")}</span>
+          </label>
+        </div>
+      )}
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
       <div class="actions">
         <button
@@ -373,9 +397,13 @@ function PassphraseForm({
       </div>
       <Status id="storage-passphrase-status" text={done && t(done)} />
       {keychainError && (
-        <p class="warning" role="alert" id="storage-keychain-error">
-          {t("recovery.noKeychain", { error: keychainError })}
-        </p>
+        <div class="warning" role="alert" id="storage-keychain-error">
+          <p>{t("recovery.noKeychain")}</p>
+          <details>
+            <summary>{t("error.details")}</summary>
+            <code>{keychainError}</code>
+          </details>
+        </div>
       )}
     </form>
   );

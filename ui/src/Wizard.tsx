@@ -1,3 +1,4 @@
+import { beforeClose, screenToken } from "./closing";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { type Backend, toCommandError } from "./api";
 import type { Case } from "./bindings/Case";
@@ -147,11 +148,27 @@ export function Wizard({
         latest.current = next;
         return next;
       });
-      setStepErrors((old) => old.filter((e) => !Object.keys(patch).some((k) => errorFor([e], k))));
+      setStepErrors((old) => {
+        const rest = old.filter((e) => !Object.keys(patch).some((k) => errorFor([e], k)));
+        // «Fix what is marked» goes once the last marked answer on the step is changed.
+        if (old.length > 0 && rest.length === 0) setNotice((n) => (n === "wizard.stepHasErrors" ? null : n));
+        return rest;
+      });
       clearTimeout(timer.current);
       timer.current = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
     },
     [saveNow],
+  );
+
+  // Closing the window to the tray saves first, and names this draft as the screen to
+  // come back to (a correction is not resumed as a form; a new drill only once saved).
+  useEffect(
+    () =>
+      beforeClose(async () => {
+        await saveNow();
+        return correcting || (drill && !id.current) ? null : screenToken({ name: "wizard", id: id.current });
+      }),
+    [saveNow, correcting, drill],
   );
 
   // Save what is pending when the form closes or the window goes away.

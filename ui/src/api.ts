@@ -40,8 +40,12 @@ export interface Backend extends Operations {
   dismissRecoverySheet(): Promise<void>;
   storageStatus(): Promise<StorageStatus>;
   backupNow(): Promise<BackupFile>;
-  /** Picks a backup and restores it; null when cancelled. Everyone is signed out after. */
-  restoreBackup(passphrase: string | null): Promise<Restored | null>;
+  /**
+   * Picks a backup and restores it; null when cancelled. Everyone is signed out after.
+   * `plainConfirmed`: the admin says the copy is unencrypted (asked for by the core with
+   * a `restore.plain_confirmed` field error when the store is encrypted).
+   */
+  restoreBackup(passphrase: string | null, plainConfirmed: boolean): Promise<Restored | null>;
   changePassphrase(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
   encryptStore(passphrase: string, remember: boolean): Promise<KeychainOutcome>;
   /**
@@ -71,6 +75,10 @@ export interface Backend extends Operations {
   testSmtp(to: string): Promise<void>;
   /** Puts the text on the desktop's clipboard exactly (æøå and line breaks intact). */
   copyText(text: string): Promise<void>;
+  /** What is typed is saved: the window closes to the tray, back at `screen` when reopened. */
+  closeToTray(screen: string | null): Promise<void>;
+  /** The screen the window showed when it was closed to the tray (once), or null. */
+  resumeScreen(): Promise<string | null>;
 }
 
 
@@ -114,7 +122,8 @@ export const tauriBackend: Backend = {
   dismissRecoverySheet: () => call("dismiss_recovery_sheet"),
   storageStatus: () => call("storage_status"),
   backupNow: () => call("backup_now"),
-  restoreBackup: (passphrase) => call("restore_backup", { passphrase }),
+  restoreBackup: (passphrase, plainConfirmed) =>
+    call("restore_backup", { passphrase, plain_confirmed: plainConfirmed }),
   changePassphrase: (passphrase, remember) => call("change_passphrase", { passphrase, remember }),
   encryptStore: (passphrase, remember) => call("encrypt_store", { passphrase, remember }),
   signIn: (username, password, staySignedIn, newPassword) =>
@@ -134,4 +143,6 @@ export const tauriBackend: Backend = {
   saveChartPng: (name, base64) => call("save_chart_png", { name, base64 }),
   testSmtp: (to) => call("test_smtp", { to }),
   copyText: (text) => call("copy_text", { text }),
+  closeToTray: (screen) => call("close_to_tray", { screen }),
+  resumeScreen: () => call("resume_screen"),
 };

@@ -967,6 +967,7 @@ fn coldstart_rows(cx: &mut Ctx<'_>, args: &Args) -> Result<()> {
         ),
     );
     let mut dated = 2;
+    dated += tray_rows(cx, &found);
     if let Some(runs) = found["with_store"].as_array().filter(|r| !r.is_empty()) {
         let of = |key: &str| Samples(runs.iter().filter_map(|r| r[key].as_f64()).collect());
         let timeout = runs[0]["timeout_s"].as_f64().unwrap_or(f64::NAN);
@@ -1068,6 +1069,81 @@ fn coldstart_rows(cx: &mut Ctx<'_>, args: &Args) -> Result<()> {
         r.date = date.clone();
     }
     Ok(())
+}
+
+/// The light resident (issue 18): the window closed to the tray and opened again, from
+/// `tray` in coldstart.json. Returns how many rows it added.
+fn tray_rows(cx: &mut Ctx<'_>, found: &Value) -> usize {
+    let Some(runs) = found["tray"].as_array().filter(|r| !r.is_empty()) else {
+        return 0;
+    };
+    let of = |path: &[&str]| {
+        Samples(
+            runs.iter()
+                .filter_map(|r| path.iter().fold(r, |v, k| &v[*k]).as_f64())
+                .collect(),
+        )
+    };
+    let errors: Vec<&str> = runs.iter().filter_map(|r| r["error"].as_str()).collect();
+    let errors = match errors.first() {
+        None => String::new(),
+        Some(e) => format!("; {} of {} runs failed: {e}", errors.len(), runs.len()),
+    };
+    let rss = of(&["tray", "rss_mb"]);
+    let per = runs
+        .iter()
+        .find_map(|r| r["tray"]["per_process_mb"].as_object())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {} MB", v.as_f64().unwrap_or(0.0)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    cx.row(
+        "Memory in the tray, the window closed: the app's process tree (RSS)",
+        "≤ 60 MB",
+        if rss.is_empty() {
+            "—".into()
+        } else {
+            format!("{:.0} MB (n={})", rss.median(), rss.len())
+        },
+        None,
+        if rss.is_empty() {
+            Verdict::Missed
+        } else if rss.median() <= 60.0 {
+            Verdict::Met
+        } else {
+            Verdict::Missed
+        },
+        format!(
+            "started without WebDriver (so with its tray), closed by the title bar's × under Xvfb; \
+             the WebKit processes were gone {:.1} s after the ×; PSS {:.0} MB, anonymous {:.0} MB ({per}); \
+             the same window open: {:.0} MB RSS{errors}",
+            of(&["webkit_gone_ms"]).median() / 1000.0,
+            of(&["tray", "pss_mb"]).median(),
+            of(&["tray", "anon_mb"]).median(),
+            of(&["open", "rss_mb"]).median(),
+        ),
+    );
+    let reopen = of(&["reopen_ms"]);
+    cx.row(
+        "Window opened again from the tray until drawn",
+        "≤ 1 s",
+        if reopen.is_empty() {
+            "—".into()
+        } else {
+            spread(&reopen)
+        },
+        None,
+        if reopen.is_empty() {
+            Verdict::Missed
+        } else {
+            within(&reopen, 1000.0)
+        },
+        "a second start (as the launcher does) hands over to the resident app, which builds the window and its webview anew; until its pixels show a drawn screen".into(),
+    );
+    2
 }
 
 #[cfg(test)]

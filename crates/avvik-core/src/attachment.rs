@@ -48,6 +48,12 @@ impl NewAttachment {
                 Problem::ControlCharacters,
                 "must be one line",
             ));
+        } else if name.chars().any(crate::form::is_direction_control) {
+            errors.push(ValidationError::new(
+                "file_name",
+                Problem::ControlCharacters,
+                "must not hold direction controls (such as U+202E), which make a name show another ending than it has",
+            ));
         } else if name.chars().count() > FILE_NAME_MAX_CHARS {
             errors.push(ValidationError::new(
                 "file_name",
@@ -166,6 +172,17 @@ mod tests {
                 .file_name(),
             "passwd"
         );
+    }
+
+    #[test]
+    fn a_name_that_shows_another_ending_than_it_has_is_refused() {
+        let err = NewAttachment::check("invoice\u{202e}fdp.exe", b"MZ".to_vec()).unwrap_err();
+        assert_eq!(
+            crate::error::field_problems(&err),
+            [("file_name".to_string(), Problem::ControlCharacters)]
+        );
+        // Right-to-left names themselves are welcome.
+        assert!(NewAttachment::check("דוח.pdf", b"%PDF".to_vec()).is_ok());
     }
 
     #[test]

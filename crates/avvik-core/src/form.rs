@@ -557,6 +557,16 @@ fn malformed(e: serde_json::Error) -> Error {
 }
 
 /// Collects every broken rule, so the user sees them all at once.
+/// Unicode's explicit direction controls (embeddings, overrides, isolates and marks):
+/// in a title or a file name they make `invoice\u{202e}fdp.exe` show as `invoiceexe.pdf`.
+/// A one-line field has no use for them; right-to-left text needs none of them.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 #[derive(Default)]
 pub(crate) struct Errors(Vec<ValidationError>);
 
@@ -600,7 +610,8 @@ impl Errors {
         Some(text)
     }
 
-    /// A one-line text: trimmed, empty becomes `None`, no control characters.
+    /// A one-line text: trimmed, empty becomes `None`, no control characters and no
+    /// direction controls (see [`is_direction_control`]).
     pub(crate) fn line(&mut self, field: &str, text: Option<String>, max: usize) -> Option<String> {
         let text = text?.trim().to_owned();
         if text.is_empty() {
@@ -612,6 +623,12 @@ impl Errors {
                 field,
                 Problem::ControlCharacters,
                 "must be a single line without control characters",
+            );
+        } else if text.chars().any(is_direction_control) {
+            self.push(
+                field,
+                Problem::ControlCharacters,
+                "must not hold direction controls (such as U+202E), which show the text in another order than it is written",
             );
         }
         Some(text)

@@ -104,6 +104,14 @@ pub const SYSTEM_ACTOR: &str = "avvik";
 /// The actor of an anonymous report's submission.
 pub const ANONYMOUS_ACTOR: &str = "anonymous";
 
+/// The actor of what is done to a report before it is submitted (a file added to the
+/// draft): the reporter, unnamed, since the report may yet be sent anonymously and the
+/// history can never forget a name once written.
+pub const REPORTER_ACTOR: &str = "reporter";
+
+/// The actors that are not user names; no user may be called one of them.
+pub const RESERVED_ACTORS: &[&str] = &[SYSTEM_ACTOR, ANONYMOUS_ACTOR, REPORTER_ACTOR];
+
 /// An event the workflow decided, for the store to append to the chain.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {

@@ -121,8 +121,22 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
-fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]") || host.starts_with("127.")
+/// Whether `host` names this machine: `localhost`, or an IP literal in 127.0.0.0/8 or
+/// `::1` (bracketed or not). Never a name's prefix: `127.evil.example` is a name like any
+/// other. The sender resolves `localhost` and refuses it unless every address is a
+/// loopback one (`avvik-mail`).
+pub fn is_loopback(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let literal = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    literal
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 impl SmtpInput {
@@ -353,6 +367,42 @@ mod tests {
         assert!(
             !format!("{config:?}").contains("hemmelig"),
             "the password never shows in logs"
+        );
+    }
+
+    #[test]
+    fn only_this_machine_is_a_local_relay_never_a_name_that_looks_like_it() {
+        for host in [
+            "localhost",
+            "LOCALHOST",
+            "localhost.",
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "[::1]",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "127.evil.example",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "128.0.0.1",
+            "::2",
+            "[::1",
+            "smtp.example.no",
+            "",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+        let plain = SmtpInput {
+            security: SmtpSecurity::None,
+            host: "127.evil.example".into(),
+            ..input()
+        };
+        assert!(
+            field_problems(&plain.check(None).unwrap_err())
+                .contains(&("smtp.security".to_string(), Problem::NotApplicable))
         );
     }
 

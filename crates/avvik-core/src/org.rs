@@ -68,16 +68,19 @@ pub struct ContactPoint {
 
 /// Whether a text looks like an e-mail address: something@domain.tld, one line.
 pub fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.rsplit_once('@') else {
+    use email_address::{EmailAddress, Options};
+    // One bare address (no «Name <…>», no list), parsed by the RFC's rules, at a domain
+    // with a dot: `@b.no`, `a@b.no>` and `a@b.no;c@d.no` are refused.
+    let options = Options::default().without_display_text();
+    let Ok(address) = EmailAddress::parse_with_options(s, options) else {
         return false;
     };
-    !local.is_empty()
+    let domain = address.domain();
+    address.as_str() == s
         && domain.contains('.')
-        && !domain.starts_with('.')
+        && !domain.starts_with(['.', '['])
         && !domain.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 impl Organisation {
@@ -177,10 +180,12 @@ impl Organisation {
     }
 }
 
-/// Whether nine digits form a valid Norwegian organisation number (weights 3 2 7 6 5 4 3 2).
+/// Whether nine digits form a valid Norwegian organisation number as Enhetsregisteret
+/// gives them: the first digit 8 or 9, the last a mod-11 check digit (weights
+/// 3 2 7 6 5 4 3 2). `000000000` passes the check digit alone, so the first rule matters.
 pub fn valid_org_number(s: &str) -> bool {
     let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
-    if digits.len() != 9 || s.chars().count() != 9 {
+    if digits.len() != 9 || s.chars().count() != 9 || !matches!(digits[0], 8 | 9) {
         return false;
     }
     let sum: u32 = digits[..8]
@@ -200,6 +205,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_email_address_is_one_real_address() {
+        for good in [
+            "kari@fjordtech.no",
+            "kari.nordmann+avvik@post.fjordtech.no",
+            "ærlig@bø.no",
+        ] {
+            assert!(looks_like_email(good), "{good}");
+        }
+        for bad in [
+            "@b.no",
+            "a@b.no>",
+            "a@b.no;c@d.no",
+            "a@b.no,c@d.no",
+            "Kari <kari@b.no>",
+            "kari@localhost",
+            "kari@b.no.",
+            "kari@[127.0.0.1]",
+            "kari @b.no",
+            "kari",
+            "",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn organisation_numbers_need_a_valid_check_digit() {
         // Published numbers: Datatilsynet 974 761 467, Brønnøysundregistrene 974 760 673.
         assert!(valid_org_number("974761467"));
@@ -208,6 +239,10 @@ mod tests {
         assert!(!valid_org_number("97476067"), "eight digits");
         assert!(!valid_org_number("9747606730"), "ten digits");
         assert!(!valid_org_number("97476067a"));
+        // The check digit alone would let these through.
+        assert!(!valid_org_number("000000000"), "no such number is given");
+        assert!(!valid_org_number("123456785"), "numbers begin with 8 or 9");
+        assert!(valid_org_number("810000007"));
     }
 
     #[test]

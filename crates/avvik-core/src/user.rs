@@ -116,15 +116,19 @@ impl UserInput {
                 Problem::Required,
                 "a user name is required",
             );
-        } else if username.chars().count() > 64
-            || !username
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        {
+        } else if username.chars().count() > 64 || !username.chars().all(username_char) {
             errors.push(
                 "user.username",
                 Problem::Malformed,
-                "letters, digits, `.`, `_` or `-`, at most 64",
+                "Latin letters (æøå too), digits, `.`, `_` or `-`, at most 64",
+            );
+        } else if crate::history::RESERVED_ACTORS.contains(&username.as_str()) {
+            errors.push(
+                "user.username",
+                Problem::Duplicate,
+                format!(
+                    "`{username}` is how the history names Avvik itself or an unnamed reporter"
+                ),
             );
         }
         let name = errors.line("user.name", Some(self.name), 200);
@@ -254,11 +258,23 @@ impl UserUpdate {
     }
 }
 
+/// A character of a user name: ASCII letters and digits, the Latin letters of the
+/// Nordic and other European languages (U+00DF–U+017F, lower case after folding),
+/// `.`, `_` and `-`. Nothing from other scripts: a Cyrillic «а» looks like a Latin «a»,
+/// and two user names that look alike would let one person pass for another; nor
+/// full-width or decomposed forms (what NFKC would fold into these).
+fn username_char(c: char) -> bool {
+    c.is_ascii_lowercase()
+        || c.is_ascii_digit()
+        || matches!(c, '.' | '_' | '-')
+        || (('\u{df}'..='\u{17f}').contains(&c) && c.is_lowercase() && c != '\u{f7}')
+}
+
 fn check_email(errors: &mut Errors, email: Option<String>) -> Option<String> {
     let email = errors.line("user.email", email, 254);
     if email
         .as_ref()
-        .is_some_and(|e| !e.contains('@') || e.contains(char::is_whitespace))
+        .is_some_and(|e| !crate::org::looks_like_email(e))
     {
         errors.push("user.email", Problem::Malformed, "not an e-mail address");
     }
@@ -368,6 +384,34 @@ mod tests {
             email: Some("ase@example.no".into()),
             roles: vec![Role::Handler, Role::Admin, Role::Handler],
             password: "korrekt hest batteri".into(),
+        }
+    }
+
+    #[test]
+    fn a_user_name_is_latin_so_that_no_two_look_alike() {
+        let name = |u: &str| {
+            UserInput {
+                username: u.into(),
+                password: String::new(),
+                ..input()
+            }
+            .check()
+            .err()
+            .is_none_or(|e| !e.field_errors().iter().any(|f| f.field == "user.username"))
+        };
+        for ok in ["kari", "Bjørn.Ås", "åse_b-2", "müller", "łukasz"] {
+            assert!(name(ok), "{ok}");
+        }
+        // A Cyrillic «а», a Greek «ο», full-width letters, a decomposed «å», a space.
+        for look_alike in [
+            "kаri",
+            "lοgin",
+            "ｋａｒｉ",
+            "a\u{30a}se",
+            "ka ri",
+            "kari\u{202e}",
+        ] {
+            assert!(!name(look_alike), "{look_alike}");
         }
     }
 

@@ -34,9 +34,10 @@ use avvik_core::vocab::{MeasureKind, MeasureStatus};
 
 /// The demo company's name: says what it is wherever the organisation is shown.
 pub const ORG_NAME: &str = "Demo: Eksempel AS";
-/// A valid (mod-11) organisation number that no company can have: Enhetsregisteret
-/// gives out numbers that begin with 8 or 9.
-pub const ORG_NUMBER: &str = "123456785";
+/// A valid organisation number (it begins with 9 and its mod-11 check digit holds, as
+/// the core requires) that reads as made up at a glance. The demo never files or mails
+/// anything, so the number goes nowhere outside the demo's own store.
+pub const ORG_NUMBER: &str = "999999999";
 /// The one password of every demo user (shown on the sign-in screen of the demo).
 pub const PASSWORD: &str = "demopassord";
 /// Why a demo store refuses to send e-mail.

@@ -70,7 +70,7 @@ pub fn document(source: &CaseSource, generated: &Generated) -> avvik_pdf::Docume
             rows: source
                 .events
                 .iter()
-                .map(|e| vec![w.time(e.at), e.actor.clone(), event(w, &e.kind)])
+                .map(|e| vec![w.time(e.at), actor(w, &e.actor), event(w, &e.kind)])
                 .collect(),
         });
     }
@@ -489,6 +489,15 @@ fn facts(b: &mut Vec<Block>, w: Words, d: &CaseDocument) {
 }
 
 /// An event kind in words, or the kind itself when the catalogue has no words for it.
+/// A user name as it is; the history's own actors in words (as the window shows them).
+fn actor(w: Words, actor: &str) -> String {
+    if avvik_core::history::RESERVED_ACTORS.contains(&actor) {
+        w.t(&format!("history.actor.{actor}"))
+    } else {
+        actor.to_owned()
+    }
+}
+
 fn event(w: Words, kind: &str) -> String {
     let key = format!("pdf.report.event.{kind}");
     let s = w.t(&key);

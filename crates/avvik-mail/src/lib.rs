@@ -32,7 +32,14 @@ fn transport(config: &SmtpConfig) -> Result<SmtpTransport, String> {
             .build()
             .map_err(|e| format!("TLS cannot be set up: {e}"))
     };
-    let mut b = SmtpTransport::builder_dangerous(s.host.as_str())
+    // Without TLS the password may go only to this machine: the name is resolved here
+    // and every address must be a loopback one, and the connection goes to the address
+    // checked (not to the name again, which could answer differently the second time).
+    let host = match s.security {
+        SmtpSecurity::None => local_address(&s.host, s.port)?,
+        SmtpSecurity::Starttls | SmtpSecurity::Tls => s.host.clone(),
+    };
+    let mut b = SmtpTransport::builder_dangerous(host.as_str())
         .port(s.port)
         .timeout(Some(TIMEOUT));
     b = match s.security {
@@ -44,6 +51,31 @@ fn transport(config: &SmtpConfig) -> Result<SmtpTransport, String> {
         b = b.credentials(Credentials::new(user.clone(), password.clone()));
     }
     Ok(b.build())
+}
+
+/// The loopback address that `host` (a plain relay) resolves to, or why it may not be used.
+fn local_address(host: &str, port: u16) -> Result<String, String> {
+    use std::net::ToSocketAddrs;
+    if !avvik_core::mail::is_loopback(host) {
+        return Err(format!(
+            "{host}: mail without TLS goes only to a relay on this machine"
+        ));
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addresses: Vec<_> = (bare, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("{host}: the name cannot be resolved: {e}"))?
+        .collect();
+    match addresses.iter().find(|a| !a.ip().is_loopback()) {
+        Some(other) => Err(format!(
+            "{host} resolves to {} (not this machine): mail without TLS goes only to a relay on this machine",
+            other.ip()
+        )),
+        None => addresses
+            .first()
+            .map(|a| a.ip().to_string())
+            .ok_or_else(|| format!("{host}: the name has no address")),
+    }
 }
 
 fn mailbox(address: &str, what: &str) -> Result<Mailbox, String> {
@@ -114,4 +146,28 @@ pub fn deliver_pending(store: &dyn Store, now: DateTime<Utc>) -> avvik_core::Res
         }
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_address;
+
+    #[test]
+    fn a_plain_relay_is_reached_at_the_loopback_address_checked() {
+        assert!(
+            local_address("localhost", 25)
+                .unwrap()
+                .parse::<std::net::IpAddr>()
+                .unwrap()
+                .is_loopback()
+        );
+        assert_eq!(local_address("127.0.0.1", 25).unwrap(), "127.0.0.1");
+        assert_eq!(local_address("[::1]", 25).unwrap(), "::1");
+        // A name that only begins like an address is never taken for this machine.
+        let refused = local_address("127.evil.example", 25).unwrap_err();
+        assert!(
+            refused.contains("only to a relay on this machine"),
+            "{refused}"
+        );
+    }
 }

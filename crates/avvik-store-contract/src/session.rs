@@ -327,8 +327,23 @@ crate::contract_tests! {
             .unwrap()
             .check(t(12))
             .unwrap();
-        let case = ansatt.create_case(&anon, true, t(12)).unwrap();
+        // Written as a draft first, with a file added to it, then submitted.
+        let draft = ansatt.create_case(&anon, false, t(11)).unwrap();
+        let key = CaseKey::Id(draft.id);
+        let file = NewAttachment::check("skjermbilde.png", b"png".to_vec()).unwrap();
+        ansatt.add_attachment(key, &file, t(11)).unwrap();
+        let case = ansatt.submit_case(key, t(12)).unwrap();
         assert_eq!(case.created_by, None);
+        // Nothing in the history names the author or holds their id, not even the
+        // draft's file (the history keeps whatever it was given for ever).
+        let me = ansatt.user().clone();
+        let history = sign_in(&*store, "leder").history(key).unwrap();
+        assert!(history.len() >= 2, "{history:?}");
+        for event in &history {
+            assert_ne!(event.actor, me.username, "{event:?}");
+            let data = event.data.to_string();
+            assert!(!data.contains(&me.id.to_string()) && !data.contains(&me.name), "{event:?}");
+        }
         assert!(
             ansatt
                 .list_cases(&CaseFilter::default(), t(20))
@@ -1674,6 +1689,11 @@ crate::contract_tests! {
         let file = NewAttachment::check("logg.txt", b"innlogging fra ukjent sted".to_vec()).unwrap();
         leder.add_attachment(key, &file, at(4)).unwrap();
         leder.close_case(key, Some("Kari foreslo dobbeltkontroll."), at(5)).unwrap();
+        // A closed case takes no more files.
+        let late = NewAttachment::check("etterpå.txt", b"sent".to_vec()).unwrap();
+        let err = leder.add_attachment(key, &late, at(5)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Conflict);
+        assert!(err.to_string().contains("closed"), "{err}");
         let case = leder.case(key).unwrap();
         let open = sign_in(&*store, "ansatt")
             .create_case(&complete("Åpen sak"), true, at(5))
@@ -1738,5 +1758,16 @@ crate::contract_tests! {
         // Once only; the open case was left as it was.
         assert_eq!(kind(leder.anonymise(&[case.id], later)), ErrorKind::Conflict);
         assert_eq!(leder.case(CaseKey::Id(open.id)).unwrap().form, open.form);
+
+        // An anonymised case takes nothing new: no comment, no file (each would bring
+        // personal data back that retention will never look at again).
+        let head = store.chain_head().unwrap();
+        let err = leder.add_comment(key, Some("Ny kommentar om Kari"), later).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Conflict);
+        assert!(err.to_string().contains("anonymised"), "{err}");
+        let file = NewAttachment::check("ny.txt", b"Kari".to_vec()).unwrap();
+        assert_eq!(kind(leder.add_attachment(key, &file, later)), ErrorKind::Conflict);
+        assert_eq!(store.chain_head().unwrap(), head, "nothing was written");
+        assert!(leder.attachments(key).unwrap().is_empty());
     }
 }

@@ -57,7 +57,7 @@ pub fn create_store<T>(
             _ => storage(path, format!("cannot make the file: {e}")),
         });
     }
-    let result = SqliteStore::open(path, &Encryption::None)
+    let result = SqliteStore::open_made(path, &Encryption::None)
         .and_then(|store| fill(&store).map(|built| (store, built)));
     if result.is_err() {
         // Half a demo is no use, and an unmarked one could not be removed as a demo:

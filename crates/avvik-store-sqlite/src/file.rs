@@ -37,7 +37,8 @@ impl std::fmt::Debug for Encryption {
 /// What a file on disk is, judged by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
-    /// No file, or an empty one: a new store is made there.
+    /// No file: a new store is made there. (An empty file is an error: something made it,
+    /// and taking it for «no store» would put a new, perhaps unencrypted, store there.)
     Missing,
     /// A plain SQLite database (its header is readable).
     Plain,
@@ -53,8 +54,14 @@ pub const MIN_PASSPHRASE_CHARS: usize = 12;
 /// The longest passphrase accepted (far above any real one).
 pub const MAX_PASSPHRASE_CHARS: usize = 1024;
 
-/// Looks at the file's first bytes.
+/// Looks at the file's first bytes. An empty file is an error (see [`FileKind::Missing`]).
 pub fn file_kind(path: &Path) -> Result<FileKind> {
+    probe(path, false)
+}
+
+/// As [`file_kind`]; `made_here` takes an empty file for a new store, for the one caller
+/// that has just made that file itself, exclusively (the demo company).
+pub(crate) fn probe(path: &Path, made_here: bool) -> Result<FileKind> {
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
@@ -70,7 +77,14 @@ pub fn file_kind(path: &Path) -> Result<FileKind> {
         }
     }
     Ok(match read {
-        0 => FileKind::Missing,
+        0 if made_here => FileKind::Missing,
+        0 => {
+            return Err(storage(
+                path,
+                "the file is empty (0 bytes), so it is not an Avvik store; nothing was changed. \
+                 If no store belongs there, move the empty file away and start again",
+            ));
+        }
         16 if &head == SQLITE_HEADER => FileKind::Plain,
         _ => FileKind::Encrypted,
     })
@@ -235,29 +249,60 @@ impl SqliteStore {
     /// exist), encrypted under the store's own passphrase when the store is encrypted.
     /// The copy is made from one read transaction, so it is consistent under WAL
     /// while other writers wait at most for the copy.
+    ///
+    /// The copy is made under a hidden temporary name beside `dest` and takes its name
+    /// only when it is complete, private (0600), flushed to disk and checked; a failure
+    /// (a full disk) removes it, so no empty or half copy is ever left to look like a
+    /// backup, and an existing file is never overwritten.
     pub fn copy_to(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
+        if dest.symlink_metadata().is_ok() {
             return Err(storage(
                 dest,
                 "the file exists already; nothing was overwritten",
             ));
         }
-        let dest_text = dest
+        let temporary = crate::output::temporary_beside(dest);
+        let result = self.copy_unchecked(&temporary, dest).and_then(|()| {
+            crate::output::put_in_place(&temporary, dest, crate::output::Existing::Keep)
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        result
+    }
+
+    fn copy_unchecked(&self, temporary: &Path, dest: &Path) -> Result<()> {
+        let text = temporary
             .to_str()
             .ok_or_else(|| storage(dest, "the path is not valid UTF-8"))?;
+        // The file exists (empty, private) before SQLite writes into it, so the copy is
+        // never readable by others, not even for a moment.
+        drop(crate::output::create_private(temporary)?);
         // On the second connection when there is one: a copy of a large store takes a
         // while, and the app's own connection stays free meanwhile.
         let copy = |conn: &Connection| {
-            conn.execute("VACUUM INTO ?1", [dest_text])
+            conn.execute("VACUUM INTO ?1", [text])
                 .map_err(|e| storage(dest, format!("the copy failed: {e}")))
         };
         match self.reader()? {
             Some(reader) => copy(&reader)?,
             None => copy(&self.conn())?,
         };
-        super::restrict_to_owner(dest)
+        super::restrict_to_owner(temporary)
             .map_err(|e| storage(dest, format!("cannot make the copy private: {e}")))?;
-        sync_file(dest)?;
+        sync_file(temporary)?;
+        // Checked: a whole database of the store's kind, not an empty or cut file.
+        let size = std::fs::metadata(temporary)
+            .map_err(|e| storage(dest, format!("cannot read the copy back: {e}")))?
+            .len();
+        let expected = if self.is_encrypted() {
+            FileKind::Encrypted
+        } else {
+            FileKind::Plain
+        };
+        if size < 512 || file_kind(temporary)? != expected {
+            return Err(storage(dest, "the copy is incomplete; it was not kept"));
+        }
         Ok(())
     }
 
@@ -583,6 +628,54 @@ pub struct BackupFile {
     pub bytes: u64,
 }
 
+/// What the admin has confirmed for a restore (each off unless asked for).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RestoreOptions {
+    /// The copy may be of another organisation (a company's register moved under a
+    /// new organisation number, say). Never without an admin in it.
+    pub other_organisation: bool,
+    /// The copy is known to be unencrypted, and goes into an encrypted store (where it
+    /// is encrypted).
+    pub plain_confirmed: bool,
+}
+
+/// What a copy must be to take the store's place, beyond its schema and its chain: of
+/// this organisation (unless confirmed), with at least one active admin (or nobody
+/// could manage it, nor restore again), and, when unencrypted while the store is
+/// encrypted, known to be so.
+fn check_candidate(store: &SqliteStore, copy: &SqliteStore, options: RestoreOptions) -> Result<()> {
+    use avvik_core::store::{PeopleStore, SettingsStore};
+    let admin = PeopleStore::users(copy)?
+        .iter()
+        .any(|u| u.has(avvik_core::user::Role::Admin) && u.disabled_at.is_none());
+    if !admin {
+        return Err(Error::Conflict(
+            "the copy has no active admin, so nobody could manage the register after it (nor restore again); nothing was restored"
+                .into(),
+        ));
+    }
+    if let (Some(ours), Some(theirs)) = (
+        SettingsStore::organisation(store)?,
+        SettingsStore::organisation(copy)?,
+    ) && ours.org_number != theirs.org_number
+        && !options.other_organisation
+    {
+        return Err(Error::Conflict(format!(
+            "the copy is the register of {} ({}), not of {} ({}); nothing was restored. Restore it only if this register is to become that one (the CLI's --other-organisation)",
+            theirs.name, theirs.org_number, ours.name, ours.org_number
+        )));
+    }
+    if store.is_encrypted() && !copy.is_encrypted() && !options.plain_confirmed {
+        return Err(avvik_core::error::ValidationError::new(
+            "restore.plain_confirmed",
+            avvik_core::Problem::Required,
+            "the copy is not encrypted: confirm that it is a plain copy to restore it (in the CLI: --plain); it is encrypted here",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Restored {
@@ -638,16 +731,36 @@ pub fn list_backups(dir: &Path) -> Result<Vec<BackupFile>> {
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some((at, reason)) = parse_backup_name(&name) {
+            // An empty or unreadable file is no backup (an older version's failed copy
+            // on a full disk left such files): never listed, counted or offered.
+            let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if bytes == 0 {
+                continue;
+            }
             out.push(BackupFile {
                 path: entry.path().display().to_string(),
                 at,
                 reason,
-                bytes: entry.metadata().map(|m| m.len()).unwrap_or(0),
+                bytes,
             });
         }
     }
     out.sort_by(|a, b| (a.at, &a.path).cmp(&(b.at, &b.path)));
     Ok(out)
+}
+
+/// Removes empty files with a backup's name (what failed copies of older versions left).
+fn remove_empty_backups(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let empty = entry.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
+        if empty && parse_backup_name(&name).is_some() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 impl SqliteStore {
@@ -672,6 +785,8 @@ impl SqliteStore {
         }
         self.copy_to(&dest)?;
         sync_dir(&dest)?;
+        remove_empty_backups(&dir);
+        // Only good copies are counted: a broken one never pushes a good one out.
         let all = list_backups(&dir)?;
         let same: Vec<&BackupFile> = all.iter().filter(|b| b.reason == reason).collect();
         let just_made = dest.display().to_string();
@@ -725,6 +840,7 @@ impl SqliteStore {
         &self,
         backup: &Path,
         encryption: &Encryption,
+        options: RestoreOptions,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Restored> {
         let store = self
@@ -739,6 +855,23 @@ impl SqliteStore {
         std::fs::copy(backup, &staged)
             .map_err(|e| storage(backup, format!("cannot read the backup: {e}")))?;
         let result = (|| {
+            // Before anything of the copy runs (a migration, a trigger): its schema must
+            // be exactly the one Avvik made for its version.
+            {
+                let (raw, _) = connect(
+                    &staged,
+                    file_kind(&staged)?,
+                    encryption,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                crate::migrations::check_schema(&raw).map_err(|why| {
+                    Error::Conflict(format!(
+                        "{} is not an Avvik backup as Avvik makes them: {why}; nothing was restored",
+                        backup.display()
+                    ))
+                })?;
+            }
             // Brought to this version's schema, without a migration copy of its own.
             let copy = SqliteStore::open_copy(&staged, encryption)?;
             // The demo company and a real register never take each other's place: a
@@ -753,6 +886,7 @@ impl SqliteStore {
                         .into()
                 }));
             }
+            check_candidate(self, &copy, options)?;
             copy.integrity_check()?;
             let audit = copy.verify_audit_(None)?;
             if let Some(b) = audit.broken {

@@ -203,9 +203,13 @@ fn walk(
     }
     let mut stmt = conn
         .prepare_cached(
-            "SELECT seq, case_id, at, kind, actor, CASE redacted WHEN 0 THEN data END,
-                        data_hash, hash
-                 FROM case_events WHERE rowid > ?1 AND rowid <= ?2 ORDER BY rowid",
+            "SELECT e.seq, e.case_id, e.at, e.kind, e.actor, CASE e.redacted WHEN 0 THEN e.data END,
+                        e.data_hash, e.hash,
+                        -- A redacted event is lawful only before its case's anonymisation.
+                        e.redacted <> 0 AND EXISTS (
+                            SELECT 1 FROM case_events a
+                            WHERE a.case_id = e.case_id AND a.kind = 'anonymised' AND a.rowid > e.rowid)
+                 FROM case_events e WHERE e.rowid > ?1 AND e.rowid <= ?2 ORDER BY e.rowid",
         )
         .map_err(sql_err(label))?;
     let mut rows = stmt.query([after, upto]).map_err(sql_err(label))?;
@@ -245,22 +249,23 @@ fn walk(
                 data(5)?,
                 text(6)?,
                 optional(7)?,
+                row.get::<_, bool>(8)?,
             ))
         })()
         .map_err(sql_err(label))?;
-        let (seq, case_id, at, kind, actor, data, data_hash, hash) = read;
-        verifier.push(
-            &audit::EventRecord {
-                seq,
-                case_id: &case_id,
-                at: &at,
-                kind: &kind,
-                actor: &actor,
-                data_hash: &data_hash,
-            },
-            data.as_deref(),
-            hash.as_deref(),
-        );
+        let (seq, case_id, at, kind, actor, data, data_hash, hash, anonymised_later) = read;
+        let event = audit::EventRecord {
+            seq,
+            case_id: &case_id,
+            at: &at,
+            kind: &kind,
+            actor: &actor,
+            data_hash: &data_hash,
+        };
+        match data.as_deref() {
+            Some(data) => verifier.push(&event, Some(data), hash.as_deref()),
+            None => verifier.push_redacted(&event, anonymised_later, hash.as_deref()),
+        }
     }
     drop(rows);
     drop(stmt);

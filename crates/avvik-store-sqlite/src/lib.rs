@@ -84,19 +84,26 @@ impl SqliteStore {
     /// passphrase ([`Error::Locked`] otherwise); an unencrypted one opens without.
     /// A store newer than this binary is refused unchanged with [`Error::StoreTooNew`].
     pub fn open(path: &Path, encryption: &Encryption) -> Result<SqliteStore> {
-        Self::open_with(path, encryption, true)
+        Self::open_with(path, encryption, true, false)
+    }
+
+    /// Opens a new store in the empty file the caller has just made, exclusively (the
+    /// demo company): the one case where an empty file is not an error.
+    pub(crate) fn open_made(path: &Path, encryption: &Encryption) -> Result<SqliteStore> {
+        Self::open_with(path, encryption, true, true)
     }
 
     /// Opens a copy (a backup being checked): like [`SqliteStore::open`], but a
     /// migration makes no backup of its own in the live store's backup folder.
     pub fn open_copy(path: &Path, encryption: &Encryption) -> Result<SqliteStore> {
-        Self::open_with(path, encryption, false)
+        Self::open_with(path, encryption, false, false)
     }
 
     fn open_with(
         path: &Path,
         encryption: &Encryption,
         backup_before_migration: bool,
+        made_here: bool,
     ) -> Result<SqliteStore> {
         let label = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -108,7 +115,7 @@ impl SqliteStore {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let kind = file::file_kind(path)?;
+        let kind = file::probe(path, made_here)?;
         let new = kind == FileKind::Missing;
         let (conn, encrypted) = file::connect(path, kind, encryption, flags)?;
         if new {
@@ -437,13 +444,14 @@ mod file;
 mod handling;
 mod history;
 mod migrations;
+pub mod output;
 pub mod paths;
 mod retention;
 mod settings;
 
 pub use file::{
     BACKUPS_KEPT, BackupFile, BackupReason, Encryption, FileKind, MAX_PASSPHRASE_CHARS,
-    MIN_PASSPHRASE_CHARS, Restored, backups_dir, check_new_passphrase, file_kind,
+    MIN_PASSPHRASE_CHARS, RestoreOptions, Restored, backups_dir, check_new_passphrase, file_kind,
     generate_passphrase, list_backups, take_sole_use,
 };
 pub use migrations::SCHEMA_VERSION;

@@ -358,6 +358,30 @@ fn a_file_that_is_not_a_database_is_a_clear_error() {
     );
 }
 
+#[test]
+fn an_empty_file_at_the_stores_path_is_an_error_that_names_it_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    std::fs::write(&path, b"").unwrap();
+    for encryption in [key(), Encryption::None] {
+        let err = SqliteStore::open(&path, &encryption).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Storage, "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("empty") && text.contains("avvik.sqlite3"),
+            "{text}"
+        );
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().len(),
+            0,
+            "nothing was written"
+        );
+    }
+    // Nor is a demo company made there.
+    assert!(crate::demo::create_store(&path, |_| Ok(())).is_err());
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+}
+
 /// Whether `needle` occurs anywhere in the file (the tests look for plaintext).
 fn file_contains(path: &std::path::Path, needle: &str) -> bool {
     let bytes = std::fs::read(path).unwrap_or_default();
@@ -529,6 +553,63 @@ fn passphrases_are_checked_and_generated_ones_are_strong() {
 }
 
 #[test]
+fn failed_copies_never_push_out_good_backups_and_leave_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("avvik.sqlite3");
+    let t = at(2026, 5, 5, 5);
+    let store = SqliteStore::open(&path, &key()).unwrap();
+    let backups = dir.path().join("backups");
+    let good = store.backup(BackupReason::Scheduled, t).unwrap();
+    // Ten empty files from failed copies on a full disk (what 0.1 left behind), newer
+    // than the good one.
+    for i in 1..=10 {
+        let stamp = (t + chrono::Duration::hours(i)).format("%Y%m%dT%H%M%SZ");
+        std::fs::write(
+            backups.join(format!("avvik-{stamp}-scheduled.sqlite3")),
+            b"",
+        )
+        .unwrap();
+    }
+    // An empty file is not a backup: the good one is still the last.
+    let listed = list_backups(&backups).unwrap();
+    assert_eq!(
+        listed.iter().map(|b| &b.path).collect::<Vec<_>>(),
+        [&good.path]
+    );
+    let next = store
+        .backup(BackupReason::Scheduled, t + chrono::Duration::hours(11))
+        .unwrap();
+    let listed = list_backups(&backups).unwrap();
+    assert_eq!(
+        listed.iter().map(|b| &b.path).collect::<Vec<_>>(),
+        [&good.path, &next.path],
+        "the good copy is kept, the empty ones are gone"
+    );
+    assert_eq!(
+        std::fs::read_dir(&backups).unwrap().count(),
+        2,
+        "nothing else is left"
+    );
+    // A copy that cannot be made leaves no file (the folder is read-only here).
+    if !running_as_root() {
+        let mut perms = std::fs::metadata(&backups).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o500);
+        std::fs::set_permissions(&backups, perms.clone()).unwrap();
+        assert!(store.backup(BackupReason::Manual, t).is_err());
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o700);
+        std::fs::set_permissions(&backups, perms).unwrap();
+        assert_eq!(std::fs::read_dir(&backups).unwrap().count(), 2);
+    }
+    // Every copy is its user's only.
+    for b in list_backups(&backups).unwrap() {
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&b.path).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
 fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anything() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("avvik.sqlite3");
@@ -581,13 +662,18 @@ fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anyt
     let mid = bytes.len() / 2;
     bytes[mid..mid + 64].fill(0);
     std::fs::write(&damaged, &bytes).unwrap();
-    assert!(store.restore_from(&damaged, &key(), t).is_err());
+    assert!(
+        store
+            .restore_from(&damaged, &key(), RestoreOptions::default(), t)
+            .is_err()
+    );
     assert!(store.case(CaseKey::Id(second.id)).is_ok());
     // So is a copy opened with the wrong passphrase.
     let err = store
         .restore_from(
             Path::new(&saved.path),
             &Encryption::Passphrase("feil feil feil".into()),
+            RestoreOptions::default(),
             t,
         )
         .unwrap_err();
@@ -597,7 +683,7 @@ fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anyt
     // passphrase; the store as it was is kept first.
     let before = std::fs::read(&saved.path).unwrap();
     let restored = store
-        .restore_from(Path::new(&saved.path), &key(), t)
+        .restore_from(Path::new(&saved.path), &key(), RestoreOptions::default(), t)
         .unwrap();
     assert_eq!(
         std::fs::read(&saved.path).unwrap(),
@@ -626,6 +712,114 @@ fn backups_are_kept_n_deep_and_a_restore_checks_the_copy_before_it_replaces_anyt
 }
 
 #[test]
+fn a_restore_takes_only_a_true_avvik_backup_of_this_organisation_with_an_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = at(2026, 5, 5, 5);
+    let path = dir.path().join("avvik.sqlite3");
+    let store = SqliteStore::open(&path, &Encryption::None).unwrap();
+    store_with_names(&store, &["Microsoft 365"]);
+    let kept = store
+        .create_case_(&complete("Ekte sak", "", t), true, t)
+        .unwrap();
+    let good = dir.path().join("god.sqlite3");
+    store.copy_to(&good).unwrap();
+    // Crafted copies of the good one, each with plain SQL.
+    let crafted = |name: &str, sql: &str| {
+        let file = dir.path().join(name);
+        std::fs::copy(&good, &file).unwrap();
+        rusqlite::Connection::open(&file)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        file
+    };
+    let refused: Vec<(&str, PathBuf, &str)> = vec![
+        (
+            "a trigger that makes everyone admin on the next write",
+            crafted(
+                "trigger.sqlite3",
+                "CREATE TRIGGER raise_me AFTER INSERT ON case_events
+                 BEGIN UPDATE users SET roles = '[\"handler\",\"admin\"]'; END;",
+            ),
+            "trigger `raise_me` that Avvik never makes",
+        ),
+        (
+            "the append-only triggers dropped",
+            crafted(
+                "no-guard.sqlite3",
+                "DROP TRIGGER case_events_are_never_changed;",
+            ),
+            "lacks the trigger `case_events_are_never_changed`",
+        ),
+        (
+            "a table changed",
+            crafted(
+                "extra-column.sqlite3",
+                "ALTER TABLE users ADD COLUMN note TEXT;",
+            ),
+            "table `users` differs",
+        ),
+        (
+            "an extra table",
+            crafted("extra-table.sqlite3", "CREATE TABLE stash (x TEXT);"),
+            "table `stash` that Avvik never makes",
+        ),
+        (
+            "no admin left",
+            crafted(
+                "no-admin.sqlite3",
+                "UPDATE users SET roles = '[\"handler\"]';",
+            ),
+            "no active admin",
+        ),
+        (
+            "another organisation",
+            crafted(
+                "other.sqlite3",
+                "UPDATE organisation SET org_number = '999999999', name = 'Annet AS';",
+            ),
+            "Annet AS (999999999)",
+        ),
+    ];
+    let before = store.chain_head().unwrap();
+    for (what, file, named) in &refused {
+        let err = store
+            .restore_from(file, &Encryption::None, RestoreOptions::default(), t)
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Conflict, "{what}: {err}");
+        assert!(err.to_string().contains(named), "{what}: {err}");
+        assert_eq!(store.case(CaseKey::Id(kept.id)).unwrap(), kept, "{what}");
+        assert_eq!(
+            store.chain_head().unwrap(),
+            before,
+            "{what}: nothing was restored"
+        );
+    }
+    // Another organisation's register, when the admin says so.
+    let other = &refused[5].1;
+    let options = RestoreOptions {
+        other_organisation: true,
+        ..Default::default()
+    };
+    store
+        .restore_from(other, &Encryption::None, options, t)
+        .unwrap();
+    assert_eq!(
+        store.organisation().unwrap().unwrap().org_number,
+        "999999999"
+    );
+    // Into an encrypted store, a plain copy only when confirmed as plain.
+    let encrypted_dir = dir.path().join("kryptert");
+    std::fs::create_dir(&encrypted_dir).unwrap();
+    let (encrypted, _, _) = encrypted_store_with_a_case(&encrypted_dir);
+    let err = encrypted
+        .restore_from(&good, &Encryption::None, RestoreOptions::default(), t)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(err.field_errors()[0].field, "restore.plain_confirmed");
+}
+
+#[test]
 fn a_plain_backup_restores_into_an_encrypted_store_that_stays_encrypted() {
     let dir = tempfile::tempdir().unwrap();
     let t = at(2026, 5, 5, 5);
@@ -648,7 +842,17 @@ fn a_plain_backup_restores_into_an_encrypted_store_that_stays_encrypted() {
     let live = dir.path().join("live");
     std::fs::create_dir(&live).unwrap();
     let (store, path, _) = encrypted_store_with_a_case(&live);
-    let restored = store.restore_from(&backup, &Encryption::None, t).unwrap();
+    let restored = store
+        .restore_from(
+            &backup,
+            &Encryption::None,
+            RestoreOptions {
+                plain_confirmed: true,
+                ..Default::default()
+            },
+            t,
+        )
+        .unwrap();
     assert_eq!(restored.cases, 1);
     assert_eq!(store.case(CaseKey::Id(old.id)).unwrap(), old);
     drop(store);

@@ -266,12 +266,22 @@ fn a_demo_copy_never_replaces_a_real_register_nor_a_real_copy_the_demo() {
     let admin = Session::sign_in(&real, "leder", "et langt passord").unwrap();
     admin.may_replace_store().unwrap();
     let err = real
-        .restore_from(Path::new(&demo_copy.path), &Encryption::None, now())
+        .restore_from(
+            Path::new(&demo_copy.path),
+            &Encryption::None,
+            avvik_store_sqlite::RestoreOptions::default(),
+            now(),
+        )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
     assert!(err.to_string().contains("demo company"), "{err}");
     let err = demo
-        .restore_from(Path::new(&real_copy.path), &Encryption::None, now())
+        .restore_from(
+            Path::new(&real_copy.path),
+            &Encryption::None,
+            avvik_store_sqlite::RestoreOptions::default(),
+            now(),
+        )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
     assert!(err.to_string().contains("real register"), "{err}");
@@ -289,8 +299,13 @@ fn a_demo_copy_never_replaces_a_real_register_nor_a_real_copy_the_demo() {
     );
     // A copy of its own kind still restores.
     drop(admin);
-    real.restore_from(Path::new(&real_copy.path), &Encryption::None, now())
-        .unwrap();
+    real.restore_from(
+        Path::new(&real_copy.path),
+        &Encryption::None,
+        avvik_store_sqlite::RestoreOptions::default(),
+        now(),
+    )
+    .unwrap();
 }
 
 #[test]

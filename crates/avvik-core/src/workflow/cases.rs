@@ -7,11 +7,11 @@ use uuid::Uuid;
 use super::stamp;
 use crate::attachment::{Attachment, MAX_CASE_ATTACHMENT_BYTES, NewAttachment};
 use crate::awareness;
-use crate::case::{CaseKey, CaseStatus};
+use crate::case::{Case, CaseKey, CaseStatus};
 use crate::documents::ExportRecord;
 use crate::error::{Error, Problem, Result, ValidationError};
 use crate::form::{CaseDocument, Draft};
-use crate::history::{ANONYMOUS_ACTOR, EventKind, NewEvent};
+use crate::history::{ANONYMOUS_ACTOR, EventKind, NewEvent, REPORTER_ACTOR};
 use crate::mail;
 use crate::reference::Reference;
 use crate::store::{Change, Reads, Unit};
@@ -267,6 +267,13 @@ pub fn add_attachment(
 ) -> Result<(Unit, Attachment)> {
     let now = stamp(now);
     let case = reads.case(key)?;
+    refuse_anonymised(&case, "a file")?;
+    if case.status == CaseStatus::Closed {
+        return Err(Error::Conflict(format!(
+            "{} is closed; files are added while it is open",
+            case.label()
+        )));
+    }
     let held: u64 = reads.attachments(case.id)?.iter().map(|a| a.size).sum();
     let size = file.content().len();
     if held as usize + size > MAX_CASE_ATTACHMENT_BYTES {
@@ -300,14 +307,32 @@ pub fn add_attachment(
         at: now,
     });
     let data = json!({"attachment": added.id, "file_name": added.file_name, "size": added.size, "sha256": added.sha256});
+    // On a draft the reporter stays unnamed: it may yet be sent anonymously.
+    let actor = if case.status == CaseStatus::Draft {
+        REPORTER_ACTOR
+    } else {
+        by.username.as_str()
+    };
     unit.event(NewEvent::new(
         case.id,
         EventKind::AttachmentAdded,
-        &by.username,
+        actor,
         now,
         data,
     ));
     Ok((unit, added))
+}
+
+/// An anonymised case takes nothing new: retention has run on it and will not again,
+/// so whatever came in now would be kept for ever.
+pub(crate) fn refuse_anonymised(case: &Case, what: &str) -> Result<()> {
+    match case.anonymised_at {
+        Some(_) => Err(Error::Conflict(format!(
+            "{} is anonymised under the retention period; it takes {what} no more",
+            case.label()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Records that a document left the app: an event in the case's history.

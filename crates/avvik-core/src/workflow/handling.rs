@@ -565,6 +565,7 @@ pub fn add_comment(
     let now = stamp(now);
     let text = check_comment(text.map(str::to_owned))?;
     let case = reads.case(key)?;
+    super::cases::refuse_anonymised(&case, "a comment")?;
     if case.status == CaseStatus::Draft {
         return Err(Error::Conflict(format!(
             "{} is still a draft; comments come once it is submitted",

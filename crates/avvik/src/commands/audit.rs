@@ -44,6 +44,9 @@ pub fn verify(store: &SqliteStore, head: Option<&str>) -> Result {
             BreakKind::DataChanged => "its data was changed",
             BreakKind::Unhashed => "it carries no hash (it was inserted behind Avvik's back)",
             BreakKind::OutOfOrder => "it is out of order (events were inserted or moved)",
+            BreakKind::Redacted => {
+                "its content was erased as if retention had run, but its case was never anonymised"
+            }
         };
         return Err(Failure::broken(format!(
             "the history is broken at event {} ({} on case {} at {}): {why}; {} event(s) read",

@@ -61,7 +61,7 @@ pub fn backup(cx: &Ctx<'_>, out: Option<PathBuf>) -> Result {
 
 /// `avvik restore`: the store replaced with a checked copy; the copy's passphrase,
 /// when it differs, from $AVVIK_BACKUP_PASSPHRASE.
-pub fn restore(cx: &Ctx<'_>, file: PathBuf) -> Result {
+pub fn restore(cx: &Ctx<'_>, file: PathBuf, options: avvik_store_sqlite::RestoreOptions) -> Result {
     cx.session.may_replace_store()?;
     let encryption = match file_kind(&file)? {
         FileKind::Encrypted => {
@@ -72,7 +72,7 @@ pub fn restore(cx: &Ctx<'_>, file: PathBuf) -> Result {
         }
         _ => Encryption::None,
     };
-    print_json(&cx.store.restore_from(&file, &encryption, cx.now)?)
+    print_json(&cx.store.restore_from(&file, &encryption, options, cx.now)?)
 }
 
 /// `avvik store passphrase`: the encrypted store re-keyed.
