@@ -30,6 +30,7 @@ fn all_bindings(cfg: &Config) -> BTreeMap<PathBuf, String> {
     render::<crate::storage::KeychainOutcome>(cfg, &mut out);
     render::<crate::storage::StorageStatus>(cfg, &mut out);
     render::<avvik_core::audit::BrokenEvent>(cfg, &mut out);
+    render::<avvik_core::state::StateMismatch>(cfg, &mut out);
     render::<avvik_core::audit::BreakKind>(cfg, &mut out);
     render::<avvik_core::CaseDocument>(cfg, &mut out);
     render::<avvik_core::CaseStatus>(cfg, &mut out);

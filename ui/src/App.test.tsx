@@ -331,7 +331,7 @@ function fakeBackend(opts: { failList?: CommandError; auth?: "setup" | "signin" 
       storage.recovery_sheet = true;
       return { remembered: false, keychain_error: null };
     },
-    auditStatus: async () => ({ events: 0, head: "0".repeat(64), broken: null, head_found: null }),
+    auditStatus: async () => ({ events: 0, head: "0".repeat(64), broken: null, head_found: null, state: [] }),
     // The overview: the open cases with their clocks, the tasks a test gives, the store's state.
     dashboard: async () => {
       if (opts.failList) throw opts.failList;
@@ -557,6 +557,25 @@ describe("the mapping form", () => {
     await screen.findByText(/Utkast påbegynt/);
     click("6 Hva skjedde");
     expect((screen.getByLabelText(/^Kort tittel/) as HTMLInputElement).value).toBe("Halvferdig rapport");
+  });
+});
+
+describe("the history's check", () => {
+  it("names on every screen the cases that differ from what their history recorded", async () => {
+    const { backend } = fakeBackend();
+    backend.auditStatus = async () => ({
+      events: 12,
+      head: "0".repeat(64),
+      broken: null,
+      head_found: null,
+      state: [
+        { case_id: "c1", reference: "AVVIK-2026-0001", parts: ["case", "decision"] },
+        { case_id: "c9", reference: null, parts: ["missing"] },
+      ],
+    });
+    render(<App backend={backend} />);
+    const alarm = await screen.findByRole("alert");
+    expect(alarm.textContent).toContain("AVVIK-2026-0001 (case, decision); en slettet sak");
   });
 });
 

@@ -13,6 +13,7 @@ import { Settings } from "./Settings";
 import type { User } from "./bindings/User";
 import type { BrokenEvent } from "./bindings/BrokenEvent";
 import type { Verification } from "./bindings/Verification";
+import type { StateMismatch } from "./bindings/StateMismatch";
 import { ErrorNotice } from "./ErrorNotice";
 import { FirstRun, SignIn, Unlock } from "./Gate";
 import { Help } from "./Help";
@@ -425,6 +426,7 @@ export function App({ backend }: { backend: Backend }) {
 
       {demo && <DemoBanner backend={backend} t={t} onRemoved={switchedStore} />}
       {audit?.broken && <AuditAlarm broken={audit.broken} events={audit.events} lang={lang} t={t} />}
+      {audit && !audit.broken && audit.state.length > 0 && <StateAlarm state={audit.state} t={t} />}
       {fatal ? (
         <main class="fatal" role="alert">
           <h2>{t("error.unavailable")}</h2>
@@ -550,6 +552,22 @@ export function App({ backend }: { backend: Backend }) {
           </>
         )}
       </footer>
+    </div>
+  );
+}
+
+/** Cases changed behind Avvik's back (their state is not what their history recorded). */
+function StateAlarm({ state, t }: { state: StateMismatch[]; t: Translate }) {
+  const cases = state
+    .map((m) =>
+      m.parts.includes("missing")
+        ? t("audit.state.missing")
+        : t("audit.state.case", { reference: m.reference ?? m.case_id, parts: m.parts.join(", ") }),
+    )
+    .join("; ");
+  return (
+    <div class="audit-alarm" role="alert" id="audit-alarm">
+      <strong>{t("audit.broken.title")}</strong> {t("audit.state.text", { cases })}
     </div>
   );
 }

@@ -236,10 +236,10 @@ function ReadinessPanel({ readiness, audit, lang, t }: { readiness: Readiness; a
     [
       "ready-audit",
       "dashboard.ready.audit",
-      audit !== null && audit.broken === null,
+      audit !== null && audit.broken === null && audit.state.length === 0,
       audit === null
         ? t("dashboard.ready.auditUnknown")
-        : audit.broken
+        : audit.broken || audit.state.length > 0
           ? t("dashboard.ready.auditBroken")
           : countText(lang, "dashboard.ready.auditOk", audit.events),
     ],

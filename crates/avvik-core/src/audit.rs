@@ -207,11 +207,16 @@ pub struct Verification {
     pub broken: Option<BrokenEvent>,
     /// When a head was asked about: whether it is the hash of an intact event.
     pub head_found: Option<bool>,
+    /// The cases whose state is not the one their history recorded
+    /// ([`crate::state::check`]; filled in by `session::verify_audit`).
+    #[serde(default)]
+    pub state: Vec<crate::state::StateMismatch>,
 }
 
 impl Verification {
+    /// The chain holds and every case is as its history recorded it.
     pub fn intact(&self) -> bool {
-        self.broken.is_none()
+        self.broken.is_none() && self.state.is_empty()
     }
 }
 
@@ -235,6 +240,7 @@ pub fn join(first: Verification, second: Verification) -> Verification {
         head,
         head_found,
         broken: second.broken,
+        state: Vec::new(),
     }
 }
 
@@ -373,6 +379,7 @@ impl Verifier {
             head: self.prev,
             broken: self.broken,
             head_found: self.wanted.map(|_| self.found),
+            state: Vec::new(),
         }
     }
 }

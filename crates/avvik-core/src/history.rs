@@ -36,10 +36,13 @@ pub enum EventKind {
     Exported,
     /// Retention removed the case's texts.
     Anonymised,
+    /// The case's state as it stood when the history began to record it
+    /// ([`crate::state`]): once per case, on the upgrade that brought the state in.
+    StateRecorded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 19] = [
+    pub const ALL: [EventKind; 20] = [
         EventKind::Submitted,
         EventKind::NoticeAcknowledged,
         EventKind::NoticeMailed,
@@ -59,6 +62,7 @@ impl EventKind {
         EventKind::Closed,
         EventKind::Exported,
         EventKind::Anonymised,
+        EventKind::StateRecorded,
     ];
 
     /// The kind as stored and hashed. Frozen: a store made by any earlier version
@@ -84,6 +88,7 @@ impl EventKind {
             EventKind::Closed => "closed",
             EventKind::Exported => "exported",
             EventKind::Anonymised => "anonymised",
+            EventKind::StateRecorded => "state_recorded",
         }
     }
 
@@ -178,6 +183,7 @@ mod tests {
                 "closed",
                 "exported",
                 "anonymised",
+                "state_recorded",
             ]
         );
         for k in EventKind::ALL {

@@ -29,6 +29,7 @@ pub mod org;
 pub mod reference;
 pub mod retention;
 pub mod session;
+pub mod state;
 pub mod store;
 pub mod subjects;
 pub mod system;

@@ -183,8 +183,8 @@ fn every_example_case_passes_the_cores_validation() {
     }
 }
 
-/// `value` with every UUID (and the history's hashes, which cover them) replaced, so
-/// two builds compare by content.
+/// `value` with every UUID (and the history's hashes and recorded states, which cover
+/// them) replaced, so two builds compare by content.
 fn without_ids(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value as V;
     match value {
@@ -193,7 +193,10 @@ fn without_ids(value: serde_json::Value) -> serde_json::Value {
         V::Object(map) => V::Object(
             map.into_iter()
                 .map(|(k, v)| match k.as_str() {
-                    "hash" => (k, V::String("<hash>".into())),
+                    "hash" | "state" => {
+                        let masked = V::String(format!("<{k}>"));
+                        (k, masked)
+                    }
                     _ => (k, without_ids(v)),
                 })
                 .collect(),

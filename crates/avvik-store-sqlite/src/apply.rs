@@ -29,9 +29,14 @@ impl Db<'_> {
     /// search index is merged so the removed words leave its pages.
     pub(super) fn apply(&self, unit: &Unit) -> Result<()> {
         let mut anonymised = false;
-        for change in unit.changes() {
+        // The changes first, then the events: the last event of each case carries the
+        // state the changes left (the core reads it here, in this transaction).
+        for change in unit.changes_before_events() {
             anonymised |= matches!(change, Change::Anonymised { .. });
             self.apply_one(change)?;
+        }
+        for event in unit.sealed_events(self)? {
+            self.append(&event)?;
         }
         for case in unit.cases_with_events() {
             self.refresh_clock(case)?;

@@ -182,7 +182,34 @@ impl SqliteStore {
             MigrateError::Sql(e) => sql_err(&store.label)(e),
         })?;
         store.refresh_stale_clocks()?;
+        store.record_missing_states()?;
         Ok(store)
+    }
+
+    /// Once, after the migration that brought the state into the history: every
+    /// submitted case gets its current state recorded (the core decides which, in
+    /// one transaction). The store reads the clock here, at its own edge.
+    fn record_missing_states(&self) -> Result<()> {
+        let pending: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM state_backfill WHERE done = 0",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        if pending == 0 {
+            return Ok(());
+        }
+        let now = Utc::now();
+        self.in_transaction(|db| {
+            let unit = avvik_core::state::record_unrecorded(db, now)?;
+            db.apply(&unit)?;
+            db.conn
+                .execute("UPDATE state_backfill SET done = 1", [])
+                .map_err(db.err())?;
+            Ok(())
+        })
     }
 
     /// Computes the time-left order of the cases a migration marked (-1), in one
@@ -358,6 +385,10 @@ impl HistoryStore for SqliteStore {
 
     fn chain_head(&self) -> Result<String> {
         self.read(|db| db.chain_head())
+    }
+
+    fn last_events(&self) -> Result<Vec<(Uuid, Option<serde_json::Value>)>> {
+        self.read(|db| db.last_events())
     }
 }
 

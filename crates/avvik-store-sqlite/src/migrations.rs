@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0021_people_in_the_window.sql"),
     include_str!("migrations/0022_awareness_to_confirm.sql"),
     include_str!("migrations/0023_redaction_only_after_anonymising.sql"),
+    include_str!("migrations/0024_state_in_the_history.sql"),
 ];
 
 /// Work a migration needs beyond SQL, run right after its script in the same

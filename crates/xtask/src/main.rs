@@ -50,6 +50,9 @@ const TEST_PACKAGES: &[&str] = &[
     "poppler-utils",
     // Reads back what the filing assistant put on the clipboard (tests/e2e).
     "xclip",
+    // Opens the CSV export as a spreadsheet does, to find no formula in it
+    // (crates/avvik/tests/cli.rs).
+    "libreoffice-calc-nogui",
 ];
 
 type Result<T = ()> = std::result::Result<T, String>;

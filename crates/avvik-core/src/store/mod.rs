@@ -201,6 +201,10 @@ pub trait HistoryStore {
 
     /// The hash of the last event (the genesis value when there is none).
     fn chain_head(&self) -> Result<String>;
+
+    /// For every case the history has events of, the data of its last event (none when
+    /// retention redacted it), as stored: what [`crate::state::check`] compares.
+    fn last_events(&self) -> Result<Vec<(Uuid, Option<serde_json::Value>)>>;
 }
 
 /// What the overview counts over the whole register, and what retention reads.

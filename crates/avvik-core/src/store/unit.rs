@@ -53,6 +53,42 @@ impl Unit {
         self.changes.is_empty()
     }
 
+    /// The unit's changes other than its events, in order: the store applies these
+    /// first, then appends [`Unit::sealed_events`].
+    pub fn changes_before_events(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| !matches!(c, Change::Event(_)))
+    }
+
+    /// The unit's events as they go into the chain, read once the unit's other changes
+    /// are applied (inside the same transaction): the last event of each case carries the
+    /// case's state then ([`crate::state`]), so the history commits to what the app
+    /// shows.
+    pub fn sealed_events(&self, reads: &dyn super::Reads) -> crate::Result<Vec<NewEvent>> {
+        let events: Vec<&NewEvent> = self
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Event(e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        let mut out = Vec::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            let last_of_case = !events[i + 1..].iter().any(|later| later.case == e.case);
+            let mut event = (*e).clone();
+            if last_of_case
+                && let Some(state) = crate::state::CaseState::read(reads, e.case)?
+                && let serde_json::Value::Object(data) = &mut event.data
+            {
+                data.insert(crate::state::KEY.into(), state.to_value());
+            }
+            out.push(event);
+        }
+        Ok(out)
+    }
+
     /// The cases this unit records history on, each once, in order of first mention:
     /// the store recomputes their place in the time-left order before it commits.
     pub fn cases_with_events(&self) -> Vec<Uuid> {

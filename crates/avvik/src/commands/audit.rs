@@ -53,6 +53,24 @@ pub fn verify(store: &SqliteStore, head: Option<&str>) -> Result {
             b.seq, b.kind, b.case_id, b.at, v.events
         )));
     }
+    if !v.state.is_empty() {
+        let cases: Vec<String> = v
+            .state
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} ({})",
+                    m.reference.as_deref().unwrap_or(&m.case_id),
+                    m.parts.join(", ")
+                )
+            })
+            .collect();
+        return Err(Failure::broken(format!(
+            "the history is intact, but {} case(s) differ from what their history recorded (changed behind Avvik's back): {}",
+            cases.len(),
+            cases.join("; ")
+        )));
+    }
     if v.head_found == Some(false) {
         return Err(Failure::broken(format!(
             "the head {} is not part of the current history ({} events, head {})",
