@@ -3,6 +3,7 @@ a WM_DELETE_WINDOW message sent to the window over Xlib, through ctypes. Standar
 library and libX11 only (libX11 comes with GTK, so every machine that runs Avvik has it).
 """
 
+import contextlib
 import ctypes
 import ctypes.util
 
@@ -76,16 +77,23 @@ def _windows(lib, display, parent):
     return found
 
 
-def windows_named(title):
-    """The top-level windows whose title is `title` (on $DISPLAY)."""
+@contextlib.contextmanager
+def _display():
+    """Libx11 and a connection to $DISPLAY, closed afterwards."""
     lib = _xlib()
     display = lib.XOpenDisplay(None)
     if not display:
         raise RuntimeError("no X display")
     try:
-        return _named(lib, display, title)
+        yield lib, display
     finally:
         lib.XCloseDisplay(display)
+
+
+def windows_named(title):
+    """The top-level windows whose title is `title` (on $DISPLAY)."""
+    with _display() as (lib, display):
+        return _named(lib, display, title)
 
 
 def _named(lib, display, title):
@@ -101,11 +109,7 @@ def _named(lib, display, title):
 
 def close_window(title):
     """Asks each top-level window called `title` to close, as its × does. Returns how many."""
-    lib = _xlib()
-    display = lib.XOpenDisplay(None)
-    if not display:
-        raise RuntimeError("no X display")
-    try:
+    with _display() as (lib, display):
         protocols = lib.XInternAtom(display, b"WM_PROTOCOLS", 0)
         delete = lib.XInternAtom(display, b"WM_DELETE_WINDOW", 0)
         found = _named(lib, display, title)
@@ -120,8 +124,6 @@ def close_window(title):
             lib.XSendEvent(display, w, 0, _NO_EVENT_MASK, ctypes.byref(event))
         lib.XFlush(display)
         return len(found)
-    finally:
-        lib.XCloseDisplay(display)
 
 
 class _Image(ctypes.Structure):
@@ -161,10 +163,7 @@ def grab(title):
 
     lib.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
                                          ctypes.POINTER(_Attributes)]
-    display = lib.XOpenDisplay(None)
-    if not display:
-        raise RuntimeError("no X display")
-    try:
+    with _display() as (_, display):
         found = _named(lib, display, title)
         if not found:
             return None
@@ -185,8 +184,6 @@ def grab(title):
         if stride != w * 4:
             data = b"".join(data[y * stride:y * stride + w * 4] for y in range(h))
         return w, h, data
-    finally:
-        lib.XCloseDisplay(display)
 
 
 def colours(title, step=7):

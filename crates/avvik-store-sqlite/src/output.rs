@@ -97,13 +97,7 @@ pub(crate) fn put_in_place(temporary: &Path, target: &Path, existing: Existing) 
             Err(e) => return Err(storage(target, format!("cannot save it: {e}"))),
         },
     }
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| storage(dir, format!("cannot flush the folder to disk: {e}")))
+    crate::file::sync_dir(target)
 }
 
 #[cfg(test)]
