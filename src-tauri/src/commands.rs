@@ -342,7 +342,19 @@ pub async fn audit_status(
         {
             return Ok(known.clone());
         }
-        let walked = avvik_core::session::verify_audit(&*store, None)?;
+        // Against the head the last intact check ended at, kept beside the store: a
+        // history deleted or rewritten whole is caught too.
+        let path = store.path();
+        let anchor = path.as_deref().and_then(avvik_store_sqlite::anchor::read);
+        let walked = avvik_core::session::verify_anchored(
+            &*store,
+            anchor
+                .as_ref()
+                .map(|a| (a.head.as_str(), a.events, a.verified_at)),
+        )?;
+        if let Some(path) = path.as_deref() {
+            avvik_store_sqlite::anchor::keep(path, &walked, chrono::Utc::now())?;
+        }
         *last = walked.broken.is_none().then(|| walked.clone());
         Ok(walked)
     })

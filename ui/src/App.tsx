@@ -579,7 +579,9 @@ function AuditAlarm({ broken, events, lang, t }: { broken: BrokenEvent; events: 
       <strong>{t("audit.broken.title")}</strong>{" "}
       {broken.problem === "truncated"
         ? t("audit.truncated.text", { seq: broken.seq, events })
-        : t("audit.broken.text", {
+        : broken.problem === "rewritten"
+          ? t("audit.rewritten.text", { events: broken.seq, time: formatInstant(broken.at, lang) })
+          : t("audit.broken.text", {
             seq: broken.seq,
             kind: broken.kind,
             time: formatInstant(broken.at, lang),

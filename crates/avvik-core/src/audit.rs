@@ -188,6 +188,10 @@ pub enum BreakKind {
     /// The newest events were removed: the store gave out higher sequence numbers than
     /// the last event left (`seq` is the highest given out).
     Truncated,
+    /// The history no longer contains the head a check found intact before (kept
+    /// outside the store): it was deleted or rewritten from an earlier event on. `seq`
+    /// is how many events that check counted, `at` when it ran.
+    Rewritten,
     /// The event's data is marked as redacted, but retention never anonymised its case
     /// (no `anonymised` event follows it): the only rewrite the chain allows was used
     /// to erase an event's content.

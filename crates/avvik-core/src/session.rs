@@ -111,6 +111,32 @@ pub fn verify_audit(store: &dyn Store, head: Option<&str>) -> Result<Verificatio
     Ok(verification)
 }
 
+/// [`verify_audit`] against the head a check found intact before, kept outside the
+/// store (`anchored`: the head, how many events there were, when): a history that no
+/// longer contains it was deleted or rewritten, which an intact-looking new chain
+/// otherwise hides; that is a break of its own ([`audit::BreakKind::Rewritten`]).
+pub fn verify_anchored(
+    store: &dyn Store,
+    anchored: Option<(&str, u64, DateTime<Utc>)>,
+) -> Result<Verification> {
+    let Some((head, events, at)) = anchored else {
+        return verify_audit(store, None);
+    };
+    let mut verification = verify_audit(store, Some(head))?;
+    if verification.broken.is_none() && verification.head_found == Some(false) {
+        verification.broken = Some(audit::BrokenEvent {
+            seq: i64::try_from(events).unwrap_or(i64::MAX),
+            case_id: String::new(),
+            kind: String::new(),
+            at: crate::time::to_rfc3339(at),
+            problem: audit::BreakKind::Rewritten,
+        });
+    }
+    // Asked for by the anchor, not by the caller.
+    verification.head_found = None;
+    Ok(verification)
+}
+
 /// Takes the notices by e-mail due at `now` and holds them for
 /// [`crate::mail::SEND_LEASE`], so no other process sends them meanwhile. What the
 /// sender does (the mail crate, the app's worker, the server); nobody signs in.

@@ -140,11 +140,12 @@ fn storage(path: &Path, message: impl Into<String>) -> Error {
 }
 
 /// Deletes the demo store at `path` (closed by its user first): the file with its
-/// `-wal`, `-shm` and `-journal`, the sign-in token beside it, the backups of it in
-/// the backup folder, and then the folders if they are empty. Refused, with nothing
-/// deleted, unless the file is marked as a demo; a backup that is not a demo copy is
-/// left where it is. Refused too (a conflict), with nothing deleted, while any other
-/// connection has the file open (the app, another command). Returns the files deleted.
+/// `-wal`, `-shm` and `-journal`, the sign-in token and the kept chain head beside it,
+/// the backups of it in the backup folder, and then the folders if they are empty.
+/// Refused, with nothing deleted, unless the file is marked as a demo; a backup that is
+/// not a demo copy is left where it is. Refused too (a conflict), with nothing deleted,
+/// while any other connection has the file open (the app, another command). Returns
+/// the files deleted.
 pub fn remove(path: &Path) -> Result<Vec<PathBuf>> {
     if file_kind(path)? == FileKind::Missing {
         return Err(Error::NotFound(format!(
@@ -180,6 +181,7 @@ pub fn remove(path: &Path) -> Result<Vec<PathBuf>> {
         remove_file(&beside(path, suffix), &mut removed)?;
     }
     remove_file(&path.with_extension("signed-in"), &mut removed)?;
+    remove_file(&crate::anchor::path_for(path), &mut removed)?;
     remove_file(path, &mut removed)?;
     for dir in [backups.as_path(), path.parent().unwrap_or(Path::new(""))] {
         // Only an empty folder goes: anything else someone put there stays.

@@ -888,8 +888,9 @@ impl SqliteStore {
             }
             check_candidate(self, &copy, options)?;
             copy.integrity_check()?;
-            let audit = copy.verify_audit_(None)?;
-            if let Some(b) = audit.broken {
+            // The chain, and every case against the state its history recorded.
+            let audit = avvik_core::session::verify_audit(&copy, None)?;
+            if let Some(b) = &audit.broken {
                 return Err(storage(
                     backup,
                     format!(
@@ -897,6 +898,14 @@ impl SqliteStore {
                         b.seq, b.kind
                     ),
                 ));
+            }
+            if let Some(m) = audit.state.first() {
+                return Err(Error::Conflict(format!(
+                    "in the backup, {} case(s) differ from what their history recorded (the first: {}, {}); nothing was restored",
+                    audit.state.len(),
+                    m.reference.as_deref().unwrap_or(&m.case_id),
+                    m.parts.join(", ")
+                )));
             }
             // SQLite's backup API copies pages between two encrypted files (whatever
             // their keys) or two plain ones, not between a plain and an encrypted one:
@@ -934,6 +943,15 @@ impl SqliteStore {
                 .conn()
                 .query_row("SELECT count(*) FROM cases", [], |r| r.get(0))
                 .map_err(self.err())?;
+            // The restored history is the one to hold on to from now on.
+            crate::anchor::write(
+                &store,
+                &crate::anchor::Anchor {
+                    head: audit.head.clone(),
+                    events: audit.events,
+                    verified_at: now,
+                },
+            )?;
             Ok(Restored {
                 safety_copy: safety.path,
                 cases: cases.max(0) as u64,

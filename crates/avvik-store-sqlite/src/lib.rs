@@ -125,6 +125,8 @@ impl SqliteStore {
                 path: label.clone(),
                 message: format!("cannot make the new store private: {e}"),
             })?;
+            // A head kept for a store that was here before is not this one's.
+            let _ = std::fs::remove_file(anchor::path_for(path));
         }
         let key = if encrypted {
             encryption.clone()
@@ -467,6 +469,7 @@ fn bad_value(i: usize, what: &str, value: &str) -> rusqlite::Error {
     )
 }
 
+pub mod anchor;
 mod apply;
 mod cases;
 mod dashboard;

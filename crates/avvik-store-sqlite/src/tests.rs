@@ -783,6 +783,14 @@ fn a_restore_takes_only_a_true_avvik_backup_of_this_organisation_with_an_admin()
             "no active admin",
         ),
         (
+            "a case changed behind Avvik's back",
+            crafted(
+                "forged-case.sqlite3",
+                "UPDATE cases SET document = json_set(document, '$.description', 'Forfalsket');",
+            ),
+            "differ from what their history recorded",
+        ),
+        (
             "another organisation",
             crafted(
                 "other.sqlite3",
@@ -806,7 +814,7 @@ fn a_restore_takes_only_a_true_avvik_backup_of_this_organisation_with_an_admin()
         );
     }
     // Another organisation's register, when the admin says so.
-    let other = &refused[5].1;
+    let other = &refused[6].1;
     let options = RestoreOptions {
         other_organisation: true,
         ..Default::default()

@@ -1670,6 +1670,26 @@ fn audit_verify_catches_every_kind_of_tampering_with_plain_sql() {
         assert!(err.contains("the history is broken at"), "{what}: {err}");
         assert!(err.contains(named), "{what}: expected {named:?} in {err}");
     }
+    // The whole history deleted, SQLite's counter with it: what is left is an intact,
+    // empty chain. Caught without `--head`, against the head the last intact check kept
+    // beside the store.
+    std::fs::write(cli.db(), &original).unwrap();
+    cli.ok(&["audit", "verify"], None);
+    assert!(avvik_store_sqlite::anchor::path_for(&cli.db()).exists());
+    {
+        let conn = raw_store(&cli.db());
+        conn.execute_batch(
+            "DROP TRIGGER case_events_are_never_deleted;
+             DELETE FROM case_events;
+             DELETE FROM sqlite_sequence WHERE name = 'case_events';",
+        )
+        .unwrap();
+    }
+    let err = cli.fails(&["audit", "verify"], None);
+    assert!(
+        err.contains("no longer contains the head") && err.contains("deleted or rewritten"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -24,7 +24,24 @@ pub enum AuditCommand {
 /// Walks the history's hash chain; fails naming the first broken event, or when the
 /// head asked about is not part of the chain.
 pub fn verify(store: &SqliteStore, head: Option<&str>) -> Result {
-    let v = session::verify_audit(store, head)?;
+    // Without a head to look for, the one the last intact check ended at is looked for
+    // (kept beside the store), so a history deleted or rewritten whole is caught too.
+    let path = store.path();
+    let v = match head {
+        Some(_) => session::verify_audit(store, head)?,
+        None => {
+            let anchor = path.as_deref().and_then(avvik_store_sqlite::anchor::read);
+            session::verify_anchored(
+                store,
+                anchor
+                    .as_ref()
+                    .map(|a| (a.head.as_str(), a.events, a.verified_at)),
+            )?
+        }
+    };
+    if let (None, Some(path)) = (head, path.as_deref()) {
+        avvik_store_sqlite::anchor::keep(path, &v, chrono::Utc::now())?;
+    }
     if let Some(b) = v
         .broken
         .as_ref()
@@ -46,6 +63,12 @@ pub fn verify(store: &SqliteStore, head: Option<&str>) -> Result {
             BreakKind::OutOfOrder => "it is out of order (events were inserted or moved)",
             BreakKind::Redacted => {
                 "its content was erased as if retention had run, but its case was never anonymised"
+            }
+            BreakKind::Rewritten => {
+                return Err(Failure::broken(format!(
+                    "the history no longer contains the head it had when it was last found intact ({} event(s), checked {}): it was deleted or rewritten from an earlier event on; {} event(s) now",
+                    b.seq, b.at, v.events
+                )));
             }
         };
         return Err(Failure::broken(format!(
