@@ -8,7 +8,7 @@ import { errorFor, errorText } from "./document";
 import { ErrorNotice, fieldErrors } from "./ErrorNotice";
 import type { Lang, Translate } from "./i18n";
 import { SYSTEM_NAME_MAX_CHARS } from "./limits";
-import { PasswordField, TextField } from "./TextField";
+import { CheckChoice, PasswordField, TextField } from "./TextField";
 
 /** The passphrase choice of the first run: made up by Avvik (the default) or chosen. */
 type PassChoice = { mode: "generate" | "choose"; passphrase: string; passphrase2: string; remember: boolean };
@@ -178,23 +178,7 @@ export function FirstRun({
 
 /** «Keep the passphrase in this machine's keychain». */
 function RememberChoice({ id, checked, onChange, t }: { id: string; checked: boolean; onChange: (v: boolean) => void; t: Translate }) {
-  return (
-    <label class="choice" for={id}>
-      <input
-        id={id}
-        type="checkbox"
-        checked={checked}
-        aria-describedby={`${id}-help`}
-        onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
-      />
-      <span class="choice-text">
-        <span class="choice-label">{t("setup.remember")}</span>
-        <small id={`${id}-help`} class="help">
-          {t("setup.remember.help")}
-        </small>
-      </span>
-    </label>
-  );
+  return <CheckChoice id={id} checked={checked} onChange={onChange} label={t("setup.remember")} help={t("setup.remember.help")} />;
 }
 
 /**
@@ -408,21 +392,7 @@ export function SignIn({
         onInput={setPassword}
       />
       {offerStay && (
-        <label class="choice" for="signin-stay">
-          <input
-            id="signin-stay"
-            type="checkbox"
-            checked={stay}
-            aria-describedby="signin-stay-help"
-            onChange={(e) => setStay((e.currentTarget as HTMLInputElement).checked)}
-          />
-          <span class="choice-text">
-            <span class="choice-label">{t("signin.stay")}</span>
-            <small id="signin-stay-help" class="help">
-              {t("signin.stay.help")}
-            </small>
-          </span>
-        </label>
+        <CheckChoice id="signin-stay" checked={stay} onChange={setStay} label={t("signin.stay")} help={t("signin.stay.help")} />
       )}
       <div class="actions">
         <button type="submit" id="signin-submit">

@@ -6,7 +6,7 @@ import type { CommandError } from "./bindings/CommandError";
 import type { Problem } from "./bindings/Problem";
 import type { StorageStatus } from "./bindings/StorageStatus";
 import { ErrorNotice } from "./ErrorNotice";
-import { PasswordField } from "./TextField";
+import { CheckChoice, PasswordField } from "./TextField";
 import { type Lang, type MessageKey, type Translate, formatInstant, formatNumber, problemKey, countText } from "./i18n";
 
 /** How many of the newest backups the table shows. */
@@ -259,16 +259,13 @@ function Restore({ backend, t, onRestored }: { backend: Backend; t: Translate; o
           <p class="warning" id="restore-plain-needed">
             {t("storage.restore.plain.needed")}
           </p>
-          <label class="choice" for="restore-plain">
-            <input
-              type="checkbox"
-              id="restore-plain"
-              checked={plain}
-              aria-describedby="restore-plain-needed"
-              onChange={(e) => setPlain((e.currentTarget as HTMLInputElement).checked)}
-            />
-            <span>{t("storage.restore.plain")}</span>
-          </label>
+          <CheckChoice
+            id="restore-plain"
+            checked={plain}
+            onChange={setPlain}
+            label={t("storage.restore.plain")}
+            describedBy="restore-plain-needed"
+          />
         </div>
       )}
       {error && <ErrorNotice error={error} t={t} onDismiss={() => setError(null)} />}
@@ -372,21 +369,13 @@ function PassphraseForm({
         onInput={setPassphrase2}
       />
       {keychain ? (
-        <label class="choice" for="new-passphrase-remember">
-          <input
-            id="new-passphrase-remember"
-            type="checkbox"
-            checked={remember}
-            aria-describedby="new-passphrase-remember-help"
-            onChange={(e) => setRemember((e.currentTarget as HTMLInputElement).checked)}
-          />
-          <span class="choice-text">
-            <span class="choice-label">{t("setup.remember")}</span>
-            <small id="new-passphrase-remember-help" class="help">
-              {t("setup.remember.help")}
-            </small>
-          </span>
-        </label>
+        <CheckChoice
+          id="new-passphrase-remember"
+          checked={remember}
+          onChange={setRemember}
+          label={t("setup.remember")}
+          help={t("setup.remember.help")}
+        />
       ) : (
         <p class="help">{t("storage.keychain.offAsk")}</p>
       )}

@@ -115,3 +115,43 @@ export function PasswordField(props: Omit<Parameters<typeof Input>[0], "type"> &
   return <Input {...props} type="password" />;
 }
 
+
+/**
+ * A checkbox with its label and an optional help line (`{id}-help`), or a description
+ * given elsewhere on the screen (`describedBy`).
+ */
+export function CheckChoice({
+  id,
+  checked,
+  onChange,
+  label,
+  help,
+  describedBy,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: string;
+  help?: string;
+  describedBy?: string;
+}) {
+  return (
+    <label class="choice" for={id}>
+      <input
+        id={id}
+        type="checkbox"
+        checked={checked}
+        aria-describedby={help ? `${id}-help` : describedBy}
+        onChange={(e) => onChange((e.currentTarget as HTMLInputElement).checked)}
+      />
+      <span class="choice-text">
+        <span class="choice-label">{label}</span>
+        {help && (
+          <small id={`${id}-help`} class="help">
+            {help}
+          </small>
+        )}
+      </span>
+    </label>
+  );
+}
