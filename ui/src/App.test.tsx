@@ -740,6 +740,9 @@ describe("the general manager's handling", () => {
     const error = await screen.findByText("Risiko for de berørte må fylles ut.");
     expect(document.getElementById("assessment-verdict")!.getAttribute("aria-describedby")).toContain(error.id);
     fireEvent.click(screen.getByLabelText(/^Høy risiko/));
+    // Answered: its error goes at once, not at the next save.
+    await waitFor(() => expect(screen.queryByText("Risiko for de berørte må fylles ut.")).toBeNull());
+    expect(document.getElementById("assessment-verdict")!.getAttribute("aria-describedby") ?? "").not.toContain(error.id);
     expect(await screen.findByText(/avviker fra ENISA-tallet/)).toBeTruthy();
     expect(screen.getByLabelText(/Hvorfor avvike fra ENISA/)).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Lagre vurderingen" }));

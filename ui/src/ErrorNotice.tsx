@@ -14,11 +14,42 @@ export function fieldErrors(e: CommandError, t: Translate): FieldErrors {
 
 /**
  * A form's field errors from its last validation error. The error is kept, not its words,
- * so a switch of language redraws them; any other error (or none) clears them.
+ * so a switch of language redraws them; any other error (or none) clears them. Given the
+ * form's `input`, a field's error goes as soon as its value differs from the one that
+ * was refused (the field is found by the error's path, without or with the form's
+ * prefix: `assessment.departure_reason` → `departure_reason`).
  */
-export function useFieldErrors(t: Translate): [FieldErrors, (e: CommandError | null) => void] {
-  const [failed, setFailed] = useState<CommandError | null>(null);
-  return [failed ? fieldErrors(failed, t) : {}, (e) => setFailed(e?.kind === "validation" ? e : null)];
+export function useFieldErrors(t: Translate, input?: unknown): [FieldErrors, (e: CommandError | null) => void] {
+  const [failed, setFailed] = useState<{ error: CommandError; refused: unknown } | null>(null);
+  const errors = failed ? fieldErrors(failed.error, t) : {};
+  if (failed && input !== undefined) {
+    for (const field of Object.keys(errors)) {
+      const then = valueAt(failed.refused, field);
+      const now = valueAt(input, field);
+      if ((then.found || now.found) && JSON.stringify(then.value) !== JSON.stringify(now.value)) delete errors[field];
+    }
+  }
+  return [errors, (e) => setFailed(e?.kind === "validation" ? { error: e, refused: input } : null)];
+}
+
+/** The value at an error's field path in a form's input, without or with its first part. */
+function valueAt(input: unknown, field: string): { found: boolean; value?: unknown } {
+  const parts = field.split(/[.[\]]+/).filter(Boolean);
+  for (const path of [parts.slice(1), parts]) {
+    if (path.length === 0) continue;
+    let value: unknown = input;
+    let found = true;
+    for (const p of path) {
+      if (value !== null && typeof value === "object" && p in (value as Record<string, unknown>)) {
+        value = (value as Record<string, unknown>)[p];
+      } else {
+        found = false;
+        break;
+      }
+    }
+    if (found) return { found, value };
+  }
+  return { found: false };
 }
 
 /**

@@ -256,7 +256,7 @@ function AwarenessSection({
   const a = handling.awareness!;
   const [editing, setEditing] = useState(false);
   const [input, setInput] = useState<AwareInput>({ aware_at: a.aware_at });
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, input);
   const start = () => {
     setInput({
       aware_at: a.aware_at,
@@ -371,7 +371,7 @@ function FilingsSection({
 }: SectionProps) {
   const first = handling.filings.length === 0;
   const [input, setInput] = useState<FilingInput>({ kind: first ? "preliminary" : "follow_up", channel: "altinn" });
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, input);
   const [receipts, setReceipts] = useState<Record<number, { ar: string; no: string }>>({});
   // Errors about the filing as a whole (its kind, its time): shown below its kind and channel,
   // and tied to the kind.
@@ -700,7 +700,7 @@ function SubjectsSection({
 }: SectionProps) {
   const empty: SubjectNoticeInput = { channel: "letter", all_reached: true };
   const [input, setInput] = useState<SubjectNoticeInput>(empty);
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, input);
   const save = async (e: Event) => {
     e.preventDefault();
     const err = await run(() => backend.informSubjects(caseKey, input));
@@ -939,7 +939,7 @@ function AssessmentSection({
 }) {
   const saved = handling.assessment;
   const [input, setInput] = useState<AssessmentInput>(() => saved?.input ?? { impacts: [], enisa: DEFAULT_ENISA });
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, input);
   const [preview, setPreview] = useState<EnisaPreview | null>(null);
   const [editing, setEditing] = useState(!saved);
   const enisa = input.enisa ?? DEFAULT_ENISA;
@@ -1247,7 +1247,7 @@ function DecisionSection({
   const saved = handling.decision;
   const verdict = handling.assessment!.verdict;
   const [input, setInput] = useState<DecisionInput>(() => saved?.decision ?? {});
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, input);
   const [editing, setEditing] = useState(!saved);
   useEffect(() => {
     if (!handling.decision) setEditing(true);
@@ -1500,7 +1500,7 @@ function NewMeasure({
   const [description, setDescription] = useState("");
   const [owner, setOwner] = useState(user.id);
   const [due, setDue] = useState("");
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, { kind, description, owner, due });
   const add = async (e: Event) => {
     e.preventDefault();
     const day = textToDay(due);
@@ -1592,7 +1592,7 @@ function CommentsSection({
   run: Run;
 }) {
   const [text, setText] = useState("");
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, { text });
   if (!mayComment && handling.comments.length === 0) return null;
   const add = async (e: Event) => {
     e.preventDefault();
@@ -1652,7 +1652,7 @@ function CloseSection({
   run: Run;
 }) {
   const [lessons, setLessons] = useState("");
-  const [errors, setErrors] = useFieldErrors(t);
+  const [errors, setErrors] = useFieldErrors(t, { lessons_learned: lessons });
   if (handling.closing) {
     return (
       <section class="closing" aria-labelledby="closing-heading">
