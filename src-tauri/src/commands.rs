@@ -352,8 +352,15 @@ pub async fn audit_status(
                 .as_ref()
                 .map(|a| (a.head.as_str(), a.events, a.verified_at)),
         )?;
-        if let Some(path) = path.as_deref() {
-            avvik_store_sqlite::anchor::keep(path, &walked, chrono::Utc::now())?;
+        // Not keeping it (a read-only folder) weakens the next check, not this one.
+        if let Some(Err(e)) = path
+            .as_deref()
+            .map(|p| avvik_store_sqlite::anchor::keep(p, &walked, chrono::Utc::now()))
+        {
+            log::warn!(
+                "the chain head was not kept beside the store ({:?})",
+                e.kind()
+            );
         }
         *last = walked.broken.is_none().then(|| walked.clone());
         Ok(walked)

@@ -1,6 +1,6 @@
 //! The IPC commands of the general manager's handling that are the shell's own: saving
-//! a case's documents as PDF through the save dialog, and their preview in the window. (The handling itself is made of
-//! operations: see `avvik-api`.)
+//! a case's documents as PDF through the save dialog, and their preview in the window.
+//! (The handling itself is made of operations: see `avvik-api`.)
 
 use avvik_core::CaseKey;
 use avvik_core::documents::DocumentKind;

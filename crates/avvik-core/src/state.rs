@@ -21,7 +21,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::case::{CaseKey, CaseStatus};
@@ -39,6 +38,8 @@ pub const KEY: &str = "state";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseState {
     parts: BTreeMap<&'static str, String>,
+    /// The case's reference, for naming it when it differs (not part of the state).
+    reference: Option<String>,
 }
 
 impl CaseState {
@@ -74,7 +75,10 @@ impl CaseState {
         put("filings", value(&h.filings));
         put("rounds", value(&h.subject_notices));
         put("attachments", value(&attachments));
-        Ok(Some(CaseState { parts }))
+        Ok(Some(CaseState {
+            parts,
+            reference: c.reference.map(|r| r.to_string()),
+        }))
     }
 
     /// As recorded in an event's data: `{"v": 1, "case": "…", …}`.
@@ -131,10 +135,7 @@ fn people_as_ids(v: &mut Value) {
 fn digest(v: &Value) -> String {
     let mut text = String::new();
     canonical(v, &mut text);
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::attachment::sha256_hex(text.as_bytes())
 }
 
 fn canonical(v: &Value, out: &mut String) {
@@ -228,25 +229,21 @@ pub fn check(reads: &dyn Reads, last: &[(Uuid, Option<Value>)]) -> Result<Vec<St
             Err(e) => return Err(e),
         };
         let recorded = data.as_ref().and_then(|d| d.get(KEY));
-        let parts: Vec<String> = match (state, recorded) {
-            // A draft has no state to compare.
-            (None, _) => continue,
+        // A draft has no state to compare.
+        let Some(now) = state else { continue };
+        let parts: Vec<String> = match recorded {
             // Every submitted case's last event records its state (the upgrade recorded
             // the state of those from before): none means the history was made to lose it.
-            (Some(_), None) => vec!["unrecorded".to_owned()],
-            (Some(now), Some(recorded)) => match now.differences(recorded) {
+            None => vec!["unrecorded".to_owned()],
+            Some(recorded) => match now.differences(recorded) {
                 Some(parts) => parts.into_iter().map(str::to_owned).collect(),
                 None => continue,
             },
         };
         if !parts.is_empty() {
-            let reference = reads
-                .case(CaseKey::Id(*case))
-                .ok()
-                .and_then(|c| c.reference.map(|r| r.to_string()));
             out.push(StateMismatch {
                 case_id: case.to_string(),
-                reference,
+                reference: now.reference.clone(),
                 parts,
             });
         }

@@ -140,6 +140,18 @@ mod tests {
         let missing = dir.path().join("no-such-folder/report.pdf");
         assert!(write_private(&missing, b"pdf", Existing::Keep).is_err());
         assert!(!missing.exists());
+        // A failure after the bytes were written: the name is a folder with a file in
+        // it, which no rename replaces. The temporary copy goes, the folder stays.
+        let taken = dir.path().join("taken.pdf");
+        std::fs::create_dir(&taken).unwrap();
+        std::fs::write(taken.join("inside"), b"kept").unwrap();
+        assert!(write_private(&taken, b"pdf", Existing::Replace).is_err());
+        assert!(
+            leftovers(dir.path()).is_empty(),
+            "{:?}",
+            leftovers(dir.path())
+        );
+        assert_eq!(std::fs::read(taken.join("inside")).unwrap(), b"kept");
         let path = dir.path().join("report.pdf");
         write_private(&path, b"pdf", Existing::Keep).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"pdf");

@@ -39,8 +39,11 @@ pub fn verify(store: &SqliteStore, head: Option<&str>) -> Result {
             )?
         }
     };
-    if let (None, Some(path)) = (head, path.as_deref()) {
-        avvik_store_sqlite::anchor::keep(path, &v, chrono::Utc::now())?;
+    // Not keeping it (a read-only folder) weakens the next check, not this one.
+    if let (None, Some(path)) = (head, path.as_deref())
+        && let Err(e) = avvik_store_sqlite::anchor::keep(path, &v, chrono::Utc::now())
+    {
+        eprintln!("avvik: warning: the chain head was not kept beside the store: {e}");
     }
     if let Some(b) = v
         .broken
